@@ -1,0 +1,21 @@
+//! Executors that run one ONNX part of a bundle. `Net` is the CPU executor (tract); the
+//! GPU path for the decoder plugs in beside it. Everything here is `Send + Sync` and
+//! runs without locks: each call gets its own state.
+
+mod cpu;
+
+pub(crate) use cpu::Net;
+
+/// A dense f32 tensor in row-major order: the currency between the API and executors.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Tensor {
+    pub shape: Vec<usize>,
+    pub data: Vec<f32>,
+}
+
+impl Tensor {
+    pub fn new(shape: Vec<usize>, data: Vec<f32>) -> Self {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        Tensor { shape, data }
+    }
+}

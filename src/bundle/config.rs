@@ -1,0 +1,230 @@
+//! Network configurations: the paper's DR-GAN (96x96, DESIGN.md's table) and the same
+//! graph scaled by a width multiplier and input size. A config fixes every layer's shape,
+//! so it also names and shapes every parameter (`parameter_shapes`).
+
+use crate::error::{Error, Result};
+use crate::model::Landmarks;
+
+/// The canonical five points as fractions of the input side: eye on the image's left,
+/// other eye, nose tip, left mouth corner, right mouth corner. The synthetic data
+/// generator frames its faces on the same template.
+pub const TEMPLATE_FRACTIONS: Landmarks = [
+    [0.34, 0.40],
+    [0.66, 0.40],
+    [0.50, 0.56],
+    [0.37, 0.72],
+    [0.63, 0.72],
+];
+
+/// One 3x3 convolution layer: name, output channels (before the width multiplier), stride.
+pub(crate) type Layer = (&'static str, usize, usize);
+
+/// Encoder (and discriminator trunk) Conv11..Conv52; Conv53 (Nf + 1 channels) follows.
+pub(crate) const ENCODER: [Layer; 13] = [
+    ("conv11", 32, 1),
+    ("conv12", 64, 1),
+    ("conv21", 64, 2),
+    ("conv22", 64, 1),
+    ("conv23", 128, 1),
+    ("conv31", 128, 2),
+    ("conv32", 96, 1),
+    ("conv33", 192, 1),
+    ("conv41", 192, 2),
+    ("conv42", 128, 1),
+    ("conv43", 256, 1),
+    ("conv51", 256, 2),
+    ("conv52", 160, 1),
+];
+
+/// Channels of the decoder's FC output, reshaped to (S/16)².
+pub(crate) const DECODER_FC_CHANNELS: usize = 320;
+
+/// Decoder FConv52..FConv12 (transposed); FConv11 (3 channels, tanh) follows.
+pub(crate) const DECODER: [Layer; 14] = [
+    ("fconv52", 160, 1),
+    ("fconv51", 256, 1),
+    ("fconv43", 256, 2),
+    ("fconv42", 128, 1),
+    ("fconv41", 192, 1),
+    ("fconv33", 192, 2),
+    ("fconv32", 96, 1),
+    ("fconv31", 128, 1),
+    ("fconv23", 128, 2),
+    ("fconv22", 64, 1),
+    ("fconv21", 64, 1),
+    ("fconv13", 64, 2),
+    ("fconv12", 32, 1),
+    ("fconv11", 3, 1),
+];
+
+/// A DR-GAN network configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Name written to `drgan.config`.
+    pub name: String,
+    /// Input side in pixels; a multiple of 16.
+    pub input_size: u32,
+    /// Channel multiplier on every conv layer (1.0 = the paper).
+    pub width: f32,
+    /// Nf.
+    pub feature_dim: usize,
+    /// Nz.
+    pub noise_dim: usize,
+    /// Pose bins in degrees, ascending.
+    pub pose_yaws: Vec<f32>,
+}
+
+impl Config {
+    /// The paper's network: 96x96, full width, Nf 320, Nz 50, 13 yaws from -90 to 90.
+    pub fn paper() -> Config {
+        Config {
+            name: "paper".into(),
+            input_size: 96,
+            width: 1.0,
+            feature_dim: 320,
+            noise_dim: 50,
+            pose_yaws: multipie_yaws(),
+        }
+    }
+
+    /// A configuration by name: `paper`; `small` (64x64, 1/4 width, Nf 128, Nz 32);
+    /// `tiny` (32x32, 1/8 width, Nf 16, Nz 8; for tests).
+    pub fn named(name: &str) -> Result<Config> {
+        match name {
+            "paper" => Ok(Config::paper()),
+            "small" => Config::scaled("small", 64, 0.25, 128, 32),
+            "tiny" => Config::scaled("tiny", 32, 0.125, 16, 8),
+            _ => Err(Error::invalid(format!(
+                "unknown config {name:?}: use paper, small or tiny"
+            ))),
+        }
+    }
+
+    /// The same graph with `width` × the channels at `input_size`.
+    pub fn scaled(
+        name: &str,
+        input_size: u32,
+        width: f32,
+        feature_dim: usize,
+        noise_dim: usize,
+    ) -> Result<Config> {
+        let c = Config {
+            name: name.into(),
+            input_size,
+            width,
+            feature_dim,
+            noise_dim,
+            pose_yaws: multipie_yaws(),
+        };
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks that the config describes a buildable network.
+    pub fn validate(&self) -> Result<()> {
+        if self.input_size < 16 || self.input_size % 16 != 0 || self.input_size > 1024 {
+            return Err(Error::invalid(format!(
+                "input size {} must be a multiple of 16 in 16..=1024",
+                self.input_size
+            )));
+        }
+        if !(self.width > 0.0 && self.width <= 8.0) {
+            return Err(Error::invalid(format!(
+                "width multiplier {} must be in (0, 8]",
+                self.width
+            )));
+        }
+        if self.feature_dim == 0 || self.noise_dim == 0 || self.pose_yaws.is_empty() {
+            return Err(Error::invalid(
+                "feature size, noise size and pose bins must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Channels of a layer after the width multiplier (at least 1).
+    pub(crate) fn channels(&self, base: usize) -> usize {
+        ((base as f32 * self.width).round() as usize).max(1)
+    }
+
+    /// Side of the smallest feature map (input / 16).
+    pub(crate) fn base_size(&self) -> usize {
+        self.input_size as usize / 16
+    }
+
+    /// The canonical landmarks in input pixels.
+    pub fn landmarks(&self) -> Landmarks {
+        let s = self.input_size as f32;
+        TEMPLATE_FRACTIONS.map(|[x, y]| [x * s, y * s])
+    }
+
+    /// Every parameter of the three networks, `(name, shape)`, in a fixed order.
+    /// Conv weights are `[out, in, 3, 3]`, transposed-conv weights `[in, out, 3, 3]`,
+    /// FC weights `[in, out]`; each conv but the last of a network has a batch norm
+    /// (`.bn.scale`, `.bn.bias`, `.bn.mean`, `.bn.var`, each `[channels]`).
+    pub fn parameter_shapes(&self) -> Vec<(String, Vec<usize>)> {
+        let mut out = Vec::new();
+        for prefix in ["encoder", "pose"] {
+            let mut cin = 3;
+            for (name, base, _) in ENCODER {
+                let c = self.channels(base);
+                conv_params(
+                    &mut out,
+                    &format!("{prefix}.{name}"),
+                    vec![c, cin, 3, 3],
+                    true,
+                );
+                cin = c;
+            }
+            let last = vec![self.feature_dim + 1, cin, 3, 3];
+            conv_params(&mut out, &format!("{prefix}.conv53"), last, false);
+        }
+        let np = self.pose_yaws.len();
+        out.push(("pose.fc.weight".into(), vec![self.feature_dim + 1, np]));
+        out.push(("pose.fc.bias".into(), vec![np]));
+        let c0 = self.channels(DECODER_FC_CHANNELS);
+        let s0 = self.base_size();
+        let fc_in = self.feature_dim + np + self.noise_dim;
+        out.push(("decoder.fc.weight".into(), vec![fc_in, c0 * s0 * s0]));
+        out.push(("decoder.fc.bias".into(), vec![c0 * s0 * s0]));
+        bn_params(&mut out, "decoder.fc", c0);
+        let mut cin = c0;
+        for (i, (name, base, _)) in DECODER.iter().enumerate() {
+            let last = i == DECODER.len() - 1;
+            let c = if last { 3 } else { self.channels(*base) };
+            conv_params(
+                &mut out,
+                &format!("decoder.{name}"),
+                vec![cin, c, 3, 3],
+                !last,
+            );
+            cin = c;
+        }
+        out
+    }
+}
+
+/// -90..90 in 15° steps, as Multi-PIE.
+pub fn multipie_yaws() -> Vec<f32> {
+    (-6..=6).map(|i| i as f32 * 15.0).collect()
+}
+
+fn conv_params(out: &mut Vec<(String, Vec<usize>)>, name: &str, shape: Vec<usize>, bn: bool) {
+    // Output channels: dim 0 for conv, dim 1 for transposed conv (named fconv).
+    let c = if name.contains(".fconv") {
+        shape[1]
+    } else {
+        shape[0]
+    };
+    out.push((format!("{name}.weight"), shape));
+    out.push((format!("{name}.bias"), vec![c]));
+    if bn {
+        bn_params(out, name, c);
+    }
+}
+
+fn bn_params(out: &mut Vec<(String, Vec<usize>)>, name: &str, c: usize) {
+    for p in ["scale", "bias", "mean", "var"] {
+        out.push((format!("{name}.bn.{p}"), vec![c]));
+    }
+}

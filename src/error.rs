@@ -1,0 +1,73 @@
+//! The one error type of the SDK. Each variant is a kind of failure a caller can act on,
+//! and maps 1:1 to a C status code (`ffi::status`). Messages are for people; match on
+//! the variant (or the status) in code.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in drgan.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A required pointer was NULL (only produced at the C boundary).
+    #[error("argument `{0}` is NULL")]
+    NullArgument(&'static str),
+    /// An argument is malformed: zero or absurd sizes, a stride shorter than a row,
+    /// an unknown enum value, mismatched lengths.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A caller-owned output buffer is too small; `needed` elements are required.
+    #[error("buffer too small: {needed} elements needed, {given} given")]
+    BufferTooSmall { needed: usize, given: usize },
+    /// A file could not be read or written.
+    #[error("i/o error on {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A model file is not a valid DR-GAN bundle part (bad ONNX, missing or wrong
+    /// metadata, wrong inputs or outputs).
+    #[error("invalid model: {0}")]
+    InvalidModel(String),
+    /// The parts of a bundle do not belong together (for example encoder and decoder
+    /// of different feature sizes).
+    #[error("model parts do not match: {0}")]
+    ModelMismatch(String),
+    /// Bytes that should hold an image could not be decoded or encoded.
+    #[error("image decode error: {0}")]
+    ImageDecode(String),
+    /// A value is outside what the model supports (a yaw beyond the bundle's range).
+    #[error("out of range: {0}")]
+    OutOfRange(String),
+    /// The model cannot do this (for example estimating yaw without a pose head).
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// The requested compute backend is not available on this machine.
+    #[error("backend unavailable: {0}")]
+    BackendUnavailable(String),
+    /// The inference engine failed while running a model, or produced non-finite output.
+    #[error("inference failed: {0}")]
+    Inference(String),
+    /// An input exceeds a resource limit set in `Options`.
+    #[error("limit exceeded: {0}")]
+    LimitExceeded(String),
+    /// A panic was caught at the C boundary (a bug in drgan; please report it).
+    #[error("internal panic: {0}")]
+    Panic(String),
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidArgument(msg.into())
+    }
+
+    pub(crate) fn model(msg: impl Into<String>) -> Self {
+        Error::InvalidModel(msg.into())
+    }
+
+    pub(crate) fn inference(e: impl std::fmt::Display) -> Self {
+        Error::Inference(e.to_string())
+    }
+}

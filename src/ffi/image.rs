@@ -1,0 +1,230 @@
+//! `DrganImage`: pixels crossing the boundary. Callers describe their own buffers with
+//! it (borrowed for the duration of a call), and `drgan_image_load`/`_decode` return
+//! library-owned ones that `drgan_image_free` releases.
+
+use std::ffi::c_char;
+
+use super::args;
+use super::panic::{guard, guard_or};
+use super::status::DrganStatus;
+use crate::error::{Error, Result};
+use crate::image::{Image, PixelFormat, RgbImage};
+use crate::options::Options;
+
+/// Layout of one pixel (the `format` field of `DrganImage`, an `int32_t`).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrganPixelFormat {
+    /// 3 bytes: red, green, blue.
+    Rgb8 = 0,
+    /// 4 bytes: red, green, blue, alpha (alpha ignored).
+    Rgba8 = 1,
+    /// 3 bytes: blue, green, red.
+    Bgr8 = 2,
+    /// 4 bytes: blue, green, red, alpha (alpha ignored).
+    Bgra8 = 3,
+    /// 1 byte: luminance.
+    Gray8 = 4,
+}
+
+/// An image: `height` rows of `stride_bytes` bytes each, every row starting with `width`
+/// pixels of `format`. Rows may be padded (`stride_bytes` larger than a row); the last
+/// row needs no padding. Plain data.
+///
+/// As an input, the caller owns the pixels; drgan reads them only during the call.
+/// Images returned by `drgan_image_load` and `drgan_image_decode` are owned by drgan
+/// (tightly packed RGB8) and must be released with `drgan_image_free`; read them
+/// freely, but do not change their fields.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct DrganImage {
+    /// The first byte of the first row. Must not be NULL.
+    pub data: *const u8,
+    /// Width in pixels, at least 1.
+    pub width: u32,
+    /// Height in pixels, at least 1.
+    pub height: u32,
+    /// Bytes from the start of one row to the start of the next, at least
+    /// `width` × bytes per pixel.
+    pub stride_bytes: usize,
+    /// A `DrganPixelFormat` value.
+    pub format: i32,
+}
+
+/// What `drgan_image_load`/`_decode` hand out: the public struct first, so a pointer to
+/// it is a pointer to the `DrganImage`, and the pixels it points into.
+#[repr(C)]
+struct OwnedImage {
+    view: DrganImage,
+    pixels: Vec<u8>,
+}
+
+/// The caller's image at `p` as a borrowed view, checked: NULLs, format, sizes, stride,
+/// and `max_pixels` (before any pixel is touched).
+///
+/// # Safety
+/// A non-NULL `p` must point to a `DrganImage` whose `data` holds the rows it describes.
+pub(crate) unsafe fn view<'a>(
+    p: *const DrganImage,
+    name: &'static str,
+    data_name: &'static str,
+    max_pixels: u64,
+) -> Result<Image<'a>> {
+    let img = unsafe { args::borrow(p, name)? };
+    if img.data.is_null() {
+        return Err(Error::NullArgument(data_name));
+    }
+    let format = PixelFormat::from_raw(img.format).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "`{name}`.format is {}, not a DrganPixelFormat value \
+             (0 RGB8, 1 RGBA8, 2 BGR8, 3 BGRA8, 4 GRAY8)",
+            img.format
+        ))
+    })?;
+    let (w, h) = (img.width, img.height);
+    if w == 0 || h == 0 {
+        return Err(Error::InvalidArgument(format!(
+            "`{name}` is {w}x{h} pixels: width and height must be at least 1"
+        )));
+    }
+    let pixels = w as u64 * h as u64;
+    if pixels > max_pixels {
+        return Err(Error::LimitExceeded(format!(
+            "`{name}` is {w}x{h} pixels, over the limit of {max_pixels} pixels \
+             (DrganOptions.max_image_pixels)"
+        )));
+    }
+    let row = w as usize * format.bytes_per_pixel();
+    if img.stride_bytes < row {
+        return Err(Error::InvalidArgument(format!(
+            "`{name}`.stride_bytes is {}, shorter than a row of {w} {format:?} pixels \
+             ({row} bytes)",
+            img.stride_bytes
+        )));
+    }
+    let len = img
+        .stride_bytes
+        .checked_mul(h as usize - 1)
+        .and_then(|n| n.checked_add(row))
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "`{name}` spans more bytes than any buffer can hold (stride {} × {h} rows)",
+                img.stride_bytes
+            ))
+        })?;
+    let data = unsafe { std::slice::from_raw_parts(img.data, len) };
+    Image::new(data, w, h, img.stride_bytes, format)
+}
+
+fn hand_out(image: RgbImage) -> *mut DrganImage {
+    let owned = Box::new(OwnedImage {
+        view: DrganImage {
+            data: image.data.as_ptr(),
+            width: image.width,
+            height: image.height,
+            stride_bytes: image.width as usize * 3,
+            format: DrganPixelFormat::Rgb8 as i32,
+        },
+        pixels: image.data,
+    });
+    Box::into_raw(owned).cast()
+}
+
+/// Reads and decodes a PNG or JPEG file into a new RGB8 image owned by drgan.
+///
+/// `path` is a UTF-8 path. On success `*out_image` is the image, which the caller
+/// releases with `drgan_image_free`. Images over 2^28 pixels are refused.
+///
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (path not UTF-8); `DRGAN_STATUS_IO` (missing file, a
+/// directory); `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, corrupt); `DRGAN_STATUS_LIMIT_EXCEEDED`.
+///
+/// # Safety
+/// `path` must be a NUL-terminated string; `out_image` must be valid for writing.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn drgan_image_load(
+    path: *const c_char,
+    out_image: *mut *mut DrganImage,
+) -> DrganStatus {
+    guard("drgan_image_load", || {
+        let path = unsafe { args::utf8(path, "path")? };
+        let out = args::out(out_image, "out_image")?;
+        let image = crate::image::load_image(path, Options::default().max_image_pixels)?;
+        unsafe { args::write(out, hand_out(image)) };
+        Ok(())
+    })
+}
+
+/// Decodes an in-memory PNG or JPEG (`len` bytes at `bytes`) into a new RGB8 image
+/// owned by drgan. On success `*out_image` is the image, which the caller releases with
+/// `drgan_image_free`. Images over 2^28 pixels are refused.
+///
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, truncated, corrupt);
+/// `DRGAN_STATUS_LIMIT_EXCEEDED`.
+///
+/// # Safety
+/// `bytes` must point to `len` readable bytes; `out_image` must be valid for writing.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn drgan_image_decode(
+    bytes: *const u8,
+    len: usize,
+    out_image: *mut *mut DrganImage,
+) -> DrganStatus {
+    guard("drgan_image_decode", || {
+        let bytes = unsafe { args::slice(bytes, len, "bytes")? };
+        let out = args::out(out_image, "out_image")?;
+        let image = crate::image::decode_image(bytes, Options::default().max_image_pixels)?;
+        unsafe { args::write(out, hand_out(image)) };
+        Ok(())
+    })
+}
+
+/// Writes `image` (any `DrganPixelFormat`, caller- or drgan-owned) to `path` as an
+/// 8-bit PNG: RGB, or grey for `GRAY8`; alpha is dropped.
+///
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (bad image description, path not UTF-8);
+/// `DRGAN_STATUS_IO` (cannot create the file); `DRGAN_STATUS_IMAGE_DECODE` (encoding failed); `DRGAN_STATUS_LIMIT_EXCEEDED`
+/// (over 2^28 pixels).
+///
+/// # Safety
+/// `path` must be a NUL-terminated string; `image` must describe readable pixels.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn drgan_image_save_png(
+    path: *const c_char,
+    image: *const DrganImage,
+) -> DrganStatus {
+    guard("drgan_image_save_png", || {
+        let path = unsafe { args::utf8(path, "path")? };
+        let image = unsafe {
+            view(
+                image,
+                "image",
+                "image->data",
+                Options::default().max_image_pixels,
+            )?
+        };
+        crate::image::save_png(&image, path)
+    })
+}
+
+/// Releases an image returned by `drgan_image_load` or `drgan_image_decode`, pixels
+/// included. NULL is a no-op. Passing any other pointer (a caller's own `DrganImage`, a
+/// copy of a returned one, or one already freed) is undefined behaviour.
+///
+/// # Safety
+/// `image` must be NULL or a pointer from `drgan_image_load`/`drgan_image_decode` not yet
+/// freed; no other thread may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn drgan_image_free(image: *mut DrganImage) {
+    guard_or((), || {
+        if !image.is_null() {
+            drop(unsafe { Box::from_raw(image.cast::<OwnedImage>()) });
+        }
+    })
+}
+
+const _: () = assert!(DrganPixelFormat::Gray8 as i32 == PixelFormat::Gray8 as i32);
+const _: () = assert!(DrganPixelFormat::Bgra8 as i32 == PixelFormat::Bgra8 as i32);

@@ -1,0 +1,155 @@
+//! `DrganOptions`, the load-time options of `drgan_model_open*`, and `DrganBackend`.
+//! The struct starts with `struct_size`, so fields can be appended in later versions
+//! without breaking programs built against an older header.
+
+use std::mem::{offset_of, size_of};
+
+use super::args;
+use super::panic::guard;
+use super::status::DrganStatus;
+use crate::error::{Error, Result};
+use crate::options::{Backend, Options};
+
+/// Where inference runs (the `backend` field of `DrganOptions`, an `int32_t`).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrganBackend {
+    /// A GPU when one is usable by this build, otherwise the CPU.
+    Auto = 0,
+    /// The CPU (tract).
+    Cpu = 1,
+    /// A GPU; opening fails with `DRGAN_STATUS_BACKEND_UNAVAILABLE` when there is none.
+    Gpu = 2,
+}
+
+/// Options for opening a model. Fill it with `drgan_options_default` and change what
+/// you need:
+///
+/// ```c
+/// DrganOptions options;
+/// options.struct_size = sizeof options;
+/// if (drgan_options_default(&options) != DRGAN_STATUS_OK) { /* ... */ }
+/// options.backend = DRGAN_BACKEND_CPU;
+/// ```
+///
+/// Fields are only ever appended. Plain data; the caller owns it and drgan only reads it
+/// during the call it is passed to.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DrganOptions {
+    /// `sizeof(DrganOptions)` as the caller compiled it. Must be set before the struct
+    /// is passed to any function; drgan reads and writes only this many bytes, and fields
+    /// beyond it keep their defaults.
+    pub struct_size: usize,
+    /// A `DrganBackend` value. Default `DRGAN_BACKEND_AUTO`.
+    pub backend: i32,
+    /// Reserved; must be 0.
+    pub reserved: u32,
+    /// Largest image accepted as input or decoded from a file, in pixels
+    /// (width × height); larger ones are `DRGAN_STATUS_LIMIT_EXCEEDED`. Must be at least 1.
+    /// Default 2^28 (16384 × 16384).
+    pub max_image_pixels: u64,
+    /// Largest model file accepted, in bytes; larger ones are
+    /// `DRGAN_STATUS_LIMIT_EXCEEDED`. Must be at least 1. Default 2^30 (1 GiB).
+    pub max_model_bytes: u64,
+}
+
+impl DrganOptions {
+    fn defaults() -> DrganOptions {
+        let d = Options::default();
+        DrganOptions {
+            struct_size: size_of::<DrganOptions>(),
+            backend: d.backend as i32,
+            reserved: 0,
+            max_image_pixels: d.max_image_pixels,
+            max_model_bytes: d.max_model_bytes,
+        }
+    }
+}
+
+/// Reads the caller's options; NULL means the defaults.
+///
+/// # Safety
+/// A non-NULL `p` must point to at least `(*p).struct_size` readable bytes.
+pub(crate) unsafe fn read(p: *const DrganOptions) -> Result<Options> {
+    if p.is_null() {
+        return Ok(Options::default());
+    }
+    let given = unsafe { struct_size(p.cast())? };
+    let mut o = DrganOptions::defaults();
+    let n = given.min(size_of::<DrganOptions>());
+    // Plain integers only: every byte pattern is a valid `DrganOptions`.
+    unsafe {
+        std::ptr::copy_nonoverlapping(p.cast::<u8>(), (&mut o as *mut DrganOptions).cast(), n)
+    };
+    let backend = Backend::from_raw(o.backend).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "options.backend is {}, not a DrganBackend value (0 auto, 1 cpu, 2 gpu)",
+            o.backend
+        ))
+    })?;
+    if o.reserved != 0 {
+        return Err(Error::InvalidArgument("options.reserved must be 0".into()));
+    }
+    if o.max_image_pixels == 0 || o.max_model_bytes == 0 {
+        return Err(Error::InvalidArgument(
+            "options.max_image_pixels and options.max_model_bytes must be at least 1".into(),
+        ));
+    }
+    Ok(Options {
+        backend,
+        max_image_pixels: o.max_image_pixels,
+        max_model_bytes: o.max_model_bytes,
+    })
+}
+
+/// The `struct_size` a caller put in the first field of a growable struct.
+///
+/// # Safety
+/// `p` must be non-NULL and point to at least a readable `size_t`.
+pub(crate) unsafe fn struct_size(p: *const usize) -> Result<usize> {
+    let size = unsafe { p.read() };
+    if size < size_of::<usize>() {
+        return Err(Error::InvalidArgument(format!(
+            "struct_size is {size}; set it to the struct's sizeof before the call"
+        )));
+    }
+    Ok(size)
+}
+
+/// Copies the first `struct_size` bytes of `value` (at most all of it) to `dst`, keeping
+/// the caller's `struct_size`.
+///
+/// # Safety
+/// `dst` must be valid for writing `min(struct_size, size_of::<T>())` bytes; `T` must
+/// be a `#[repr(C)]` struct whose first field is a `usize` struct size.
+pub(crate) unsafe fn write_prefix<T>(dst: *mut T, value: &T, struct_size: usize) {
+    let n = struct_size.min(size_of::<T>());
+    let src = (value as *const T).cast::<u8>();
+    let dst = dst.cast::<u8>();
+    let skip = size_of::<usize>();
+    unsafe { std::ptr::copy_nonoverlapping(src.add(skip), dst.add(skip), n - skip) };
+}
+
+/// Fills `*options` with the defaults. Set `options->struct_size = sizeof(DrganOptions)`
+/// first: only that many bytes are written (so a program built against an older header
+/// is safe), and `struct_size` itself is left as it is.
+///
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT` when `options` is NULL;
+/// `DRGAN_STATUS_INVALID_ARGUMENT` when `struct_size` is smaller than a `size_t`.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn drgan_options_default(options: *mut DrganOptions) -> DrganStatus {
+    guard("drgan_options_default", || {
+        let p = args::out(options, "options")?;
+        let size = unsafe { struct_size(p.cast())? };
+        unsafe { write_prefix(p, &DrganOptions::defaults(), size) };
+        Ok(())
+    })
+}
+
+// The layout has no padding, so every byte up to `struct_size` is a field.
+const _: () = assert!(
+    offset_of!(DrganOptions, max_model_bytes) + size_of::<u64>() == size_of::<DrganOptions>()
+);
+const _: () = assert!(DrganBackend::Gpu as i32 == Backend::Gpu as i32);

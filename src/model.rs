@@ -1,0 +1,267 @@
+//! The `Model` handle: a loaded bundle (encoder, decoder, optional pose head) with its
+//! metadata. Immutable after loading, `Send + Sync`, no lock on the inference path.
+//! The work itself lives in `embed` (encoder), `pose` (yaw codes and the pose head) and
+//! `align`; this file ties them to the public API.
+
+use std::path::Path;
+
+use crate::backend::{Net, Tensor};
+use crate::bundle::{self, Metadata};
+use crate::error::{Error, Result};
+use crate::image::{Image, RgbImage};
+use crate::options::{Backend, Options};
+use crate::{align, embed, noise, pose};
+
+/// Five facial points, in pixels of the image they belong to: the eye on the image's
+/// left, the other eye, the nose tip, the mouth corner on the image's left, the other.
+pub type Landmarks = [[f32; 2]; 5];
+
+/// Which engine runs a part of the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum ExecutionBackend {
+    /// tract, on the CPU.
+    Cpu = 1,
+    /// wgpu compute, on a GPU.
+    Gpu = 2,
+}
+
+/// What a loaded bundle is and how it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelInfo {
+    /// `drgan.format_version` of the bundle.
+    pub format_version: u32,
+    /// Side of the square input and output images, in pixels.
+    pub input_size: u32,
+    /// Length of an identity feature (Nf).
+    pub feature_dim: usize,
+    /// Length of the decoder's noise vector (Nz).
+    pub noise_dim: usize,
+    /// The pose bins, in degrees, ascending.
+    pub pose_yaws: Vec<f32>,
+    /// The canonical five points in input pixels, that `align` maps faces onto.
+    pub landmarks: Landmarks,
+    /// Whether the bundle has `pose.onnx` (and `estimate_yaw` works).
+    pub has_pose_head: bool,
+    /// `drgan.config`: the network configuration's name.
+    pub config: String,
+    /// `drgan.trained_on`: what the weights were trained on.
+    pub trained_on: String,
+    /// Where the encoder runs.
+    pub encoder_backend: ExecutionBackend,
+    /// Where the decoder runs.
+    pub decoder_backend: ExecutionBackend,
+}
+
+/// A pose-invariant identity feature and the encoder's confidence in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedding {
+    /// The identity feature f (length `feature_dim`). Compare with [`crate::similarity`].
+    pub feature: Vec<f32>,
+    /// The learned confidence ω in (0, 1); for a fused embedding, the mean over inputs.
+    pub confidence: f32,
+}
+
+/// A loaded DR-GAN bundle. Create with [`Model::open`] or [`Model::from_bytes`]; share
+/// between threads freely (`&Model` is all any call needs).
+pub struct Model {
+    info: ModelInfo,
+    options: Options,
+    encoder: Net,
+    decoder: Net,
+    pose_head: Option<Net>,
+}
+
+impl Model {
+    /// Opens the bundle in `dir` (`encoder.onnx`, `decoder.onnx`, optional `pose.onnx`).
+    pub fn open(dir: impl AsRef<Path>, options: &Options) -> Result<Model> {
+        let files = bundle::BundleFiles::read_dir(dir.as_ref(), options.max_model_bytes)?;
+        Self::from_bytes(
+            &files.encoder,
+            &files.decoder,
+            files.pose.as_deref(),
+            options,
+        )
+    }
+
+    /// Loads a bundle from in-memory ONNX files.
+    pub fn from_bytes(
+        encoder: &[u8],
+        decoder: &[u8],
+        pose: Option<&[u8]>,
+        options: &Options,
+    ) -> Result<Model> {
+        let parts = bundle::parse_bundle(encoder, decoder, pose, options.max_model_bytes)?;
+        if options.backend == Backend::Gpu {
+            return Err(Error::BackendUnavailable(
+                "this build of drgan has no GPU backend; use Backend::Cpu or Backend::Auto".into(),
+            ));
+        }
+        let meta = &parts.metadata;
+        let n = meta.input_size as usize;
+        let encoder = Net::load(&parts.encoder, &[&[3, n, n]], "encoder")?;
+        let decoder = Net::load(
+            &parts.decoder,
+            &[
+                &[meta.feature_dim],
+                &[meta.pose_yaws.len()],
+                &[meta.noise_dim],
+            ],
+            "decoder",
+        )?;
+        let pose_head = match &parts.pose {
+            Some(p) => Some(Net::load(p, &[&[3, n, n]], "pose head")?),
+            None => None,
+        };
+        Ok(Model {
+            info: info_from(meta, pose_head.is_some()),
+            options: options.clone(),
+            encoder,
+            decoder,
+            pose_head,
+        })
+    }
+
+    /// What this bundle is and where it runs.
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// The identity feature of one aligned face (any size; resized to the input size).
+    pub fn embed(&self, face: &Image) -> Result<Embedding> {
+        Ok(self.embed_batch(std::slice::from_ref(face))?.remove(0))
+    }
+
+    /// Identity features of several aligned faces, in one batched run.
+    pub fn embed_batch(&self, faces: &[Image]) -> Result<Vec<Embedding>> {
+        let input = self.input_batch(faces)?;
+        embed::run(&self.encoder, input, self.info.feature_dim)
+    }
+
+    /// One feature for several images of the same person: Σωᵢfᵢ / Σωᵢ, weighted by the
+    /// encoder's confidences (multi-image DR-GAN).
+    pub fn embed_fused(&self, faces: &[Image]) -> Result<Embedding> {
+        embed::fuse(&self.embed_batch(faces)?)
+    }
+
+    /// The face turned to yaw 0. Same `seed`, same output.
+    pub fn frontalize(&self, face: &Image, seed: u64) -> Result<RgbImage> {
+        self.rotate(face, 0.0, seed)
+    }
+
+    /// The face synthesized at `yaw_degrees` (within the bundle's yaw range).
+    pub fn rotate(&self, face: &Image, yaw_degrees: f32, seed: u64) -> Result<RgbImage> {
+        let code = pose::yaw_code(&self.info.pose_yaws, yaw_degrees)?;
+        let feature = self.embed(face)?.feature;
+        self.decode(feature, code, seed)
+    }
+
+    /// A face synthesized from an identity feature (for example a fused one) at a yaw.
+    pub fn synthesize(&self, feature: &[f32], yaw_degrees: f32, seed: u64) -> Result<RgbImage> {
+        if feature.len() != self.info.feature_dim {
+            return Err(Error::invalid(format!(
+                "feature has {} values, the model's features have {}",
+                feature.len(),
+                self.info.feature_dim
+            )));
+        }
+        if feature.iter().any(|v| !v.is_finite()) {
+            return Err(Error::invalid("feature contains NaN or infinity"));
+        }
+        let code = pose::yaw_code(&self.info.pose_yaws, yaw_degrees)?;
+        self.decode(feature.to_vec(), code, seed)
+    }
+
+    /// The yaw of a face in degrees, from the bundle's pose head: the probability-weighted
+    /// mean of the yaw bins. `Unsupported` when the bundle has no `pose.onnx`.
+    pub fn estimate_yaw(&self, face: &Image) -> Result<f32> {
+        let head = self
+            .pose_head
+            .as_ref()
+            .ok_or_else(|| Error::Unsupported("this bundle has no pose head (pose.onnx)".into()))?;
+        let input = self.input_batch(std::slice::from_ref(face))?;
+        pose::estimate(head, input, &self.info.pose_yaws)
+    }
+
+    /// Warps `image` so that `points` land on the bundle's canonical five points, at the
+    /// model's input size: the crop every other call expects.
+    pub fn align(&self, image: &Image, points: &Landmarks) -> Result<RgbImage> {
+        self.check_size(image)?;
+        align::align(image, points, &self.info.landmarks, self.info.input_size)
+    }
+
+    fn check_size(&self, image: &Image) -> Result<()> {
+        let pixels = image.width() as u64 * image.height() as u64;
+        if pixels > self.options.max_image_pixels {
+            return Err(Error::LimitExceeded(format!(
+                "image of {}x{} pixels is over the limit of {} pixels (Options::max_image_pixels)",
+                image.width(),
+                image.height(),
+                self.options.max_image_pixels
+            )));
+        }
+        Ok(())
+    }
+
+    /// The encoder's input tensor [N, 3, S, S] for `faces`.
+    fn input_batch(&self, faces: &[Image]) -> Result<Tensor> {
+        if faces.is_empty() {
+            return Err(Error::invalid("no images given"));
+        }
+        let s = self.info.input_size as usize;
+        let plane = 3 * s * s;
+        let mut data = vec![0f32; faces.len() * plane];
+        for (face, out) in faces.iter().zip(data.chunks_exact_mut(plane)) {
+            self.check_size(face)?;
+            crate::image::to_input(face, self.info.input_size, out);
+        }
+        Ok(Tensor::new(vec![faces.len(), 3, s, s], data))
+    }
+
+    fn decode(&self, feature: Vec<f32>, code: Vec<f32>, seed: u64) -> Result<RgbImage> {
+        let z = noise::uniform(seed, self.info.noise_dim);
+        let (nf, np, nz) = (feature.len(), code.len(), z.len());
+        let out = self.decoder.run(vec![
+            Tensor::new(vec![1, nf], feature),
+            Tensor::new(vec![1, np], code),
+            Tensor::new(vec![1, nz], z),
+        ])?;
+        let image = out
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::inference("decoder returned no output"))?;
+        let s = self.info.input_size as usize;
+        if image.shape != [1, 3, s, s] {
+            return Err(Error::inference(format!(
+                "decoder returned shape {:?}, expected [1, 3, {s}, {s}]",
+                image.shape
+            )));
+        }
+        crate::image::from_output(&image.data, self.info.input_size)
+    }
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("info", &self.info)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+fn info_from(meta: &Metadata, has_pose_head: bool) -> ModelInfo {
+    ModelInfo {
+        format_version: meta.format_version,
+        input_size: meta.input_size,
+        feature_dim: meta.feature_dim,
+        noise_dim: meta.noise_dim,
+        pose_yaws: meta.pose_yaws.clone(),
+        landmarks: meta.landmarks,
+        has_pose_head,
+        config: meta.config.clone(),
+        trained_on: meta.trained_on.clone(),
+        encoder_backend: ExecutionBackend::Cpu,
+        decoder_backend: ExecutionBackend::Cpu,
+    }
+}

@@ -1,0 +1,49 @@
+//! Load-time options. New fields get defaults here (and in `drgan_options_default`), so
+//! callers that start from `Options::default()` never break.
+
+/// Where inference runs. The numbers are part of the C ABI.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum Backend {
+    /// The GPU when a hardware adapter exists and the build has the GPU path; otherwise CPU.
+    #[default]
+    Auto = 0,
+    /// CPU only (tract).
+    Cpu = 1,
+    /// The GPU path for the decoder; fails with `BackendUnavailable` when there is none.
+    Gpu = 2,
+}
+
+impl Backend {
+    /// The backend with this C enum value, if any.
+    pub fn from_raw(value: i32) -> Option<Self> {
+        Some(match value {
+            0 => Backend::Auto,
+            1 => Backend::Cpu,
+            2 => Backend::Gpu,
+            _ => return None,
+        })
+    }
+}
+
+/// Options for opening a model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Where inference runs.
+    pub backend: Backend,
+    /// Largest image, in pixels (width × height), accepted as input or decoded from a
+    /// file. Default 2^28 (16384 × 16384).
+    pub max_image_pixels: u64,
+    /// Largest model file, in bytes. Default 1 GiB.
+    pub max_model_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            backend: Backend::Auto,
+            max_image_pixels: 1 << 28,
+            max_model_bytes: 1 << 30,
+        }
+    }
+}
