@@ -6,6 +6,11 @@ use super::math::{Mat3, Vec3};
 /// Distance from the camera to the head's rotation centre (units; ~90 cm).
 pub const CAMERA_DISTANCE: f32 = 9.0;
 
+/// Point the head turns about (head space): on the midline, 4.5 cm in front of the point
+/// between the ears, so that the face, not the back of the head, stays in the crop at
+/// profile while the frontal framing is kept for every yaw.
+pub const ROTATION_PIVOT: Vec3 = Vec3::new(0.0, 0.0, 0.45);
+
 /// Perspective projection of a posed head-space point: normalised image coordinates
 /// (x right, y down) and the depth along the view axis.
 pub fn project_normalized(p: Vec3) -> (f32, f32, f32) {
@@ -17,7 +22,7 @@ pub fn project_normalized(p: Vec3) -> (f32, f32, f32) {
 ///
 /// Positive yaw turns the face toward the image's right (the subject's own left);
 /// positive pitch lifts the chin; positive roll tilts the head counter-clockwise in the
-/// image. The rotation is `R_y(yaw) * R_x(pitch) * R_z(roll)` about the head centre.
+/// image. The rotation is `R_y(yaw) * R_x(pitch) * R_z(roll)` about [`ROTATION_PIVOT`].
 pub fn head_rotation(yaw_deg: f32, pitch_deg: f32, roll_deg: f32) -> Mat3 {
     Mat3::rot_y(yaw_deg.to_radians())
         .mul_mat(&Mat3::rot_x(pitch_deg.to_radians()))

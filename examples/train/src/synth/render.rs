@@ -5,7 +5,7 @@
 //! and decides their visibility from the z-buffer.
 
 use super::background::background_pixel;
-use super::camera::{head_rotation, project_normalized};
+use super::camera::{head_rotation, project_normalized, CAMERA_DISTANCE, ROTATION_PIVOT};
 use super::head::{anchor_position, Head};
 use super::math::Vec3;
 use super::mesh::Part;
@@ -19,8 +19,8 @@ use std::cell::RefCell;
 pub struct Landmark {
     pub x: f32,
     pub y: f32,
-    /// False when the point is hidden by another part of the head (or is outside the
-    /// image).
+    /// False when the point is hidden by another part of the head, lies on a surface
+    /// turned away from the camera, or is outside the image.
     pub visible: bool,
 }
 
@@ -126,7 +126,7 @@ fn render_inner(
         s.xy.clear();
         s.z.clear();
         for p in s.pos.iter_mut() {
-            *p = rot.mul_vec(*p);
+            *p = rot.mul_vec(*p - ROTATION_PIVOT) + ROTATION_PIVOT;
             let (u, v, d) = project_normalized(*p);
             let (fx, fy) = frame.apply(u, v);
             s.xy.push([fx * scale_px, fy * scale_px]);
@@ -147,13 +147,16 @@ fn render_inner(
         let mut landmark_depth = [0.0; 5];
         for (k, a) in head.landmarks.iter().enumerate() {
             let p = anchor_position(&mesh.tris, &s.pos, a);
+            // A point on a surface that faces away from the camera is hidden too.
+            let nrm = anchor_position(&mesh.tris, &s.nrm, a);
+            let faces_camera = nrm.dot(Vec3::new(0.0, 0.0, CAMERA_DISTANCE) - p) > 0.0;
             let (u, v, d) = project_normalized(p);
             let (fx, fy) = frame.apply(u, v);
             let (sx, sy) = (fx * scale_px, fy * scale_px);
             landmarks[k] = Landmark {
                 x: fx * size as f32,
                 y: fy * size as f32,
-                visible: visible(&s.gb, sx, sy, d),
+                visible: faces_camera && visible(&s.gb, sx, sy, d),
             };
             landmark_depth[k] = d;
         }
