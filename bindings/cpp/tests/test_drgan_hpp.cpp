@@ -1,0 +1,391 @@
+// Tests of bindings/cpp/drgan.hpp against the real library: every member of the wrapper,
+// the error paths (each as a drgan::Error with its status and the native message), move
+// semantics, and many threads on one Model. Driven by tests/bindings_cpp.rs, which builds
+// it with g++ and clang++ (-std=c++17 -Wall -Wextra -Werror -pedantic; one build under
+// AddressSanitizer) together with double_include.cpp.
+//
+// usage: test_drgan_hpp BUNDLE_DIR OTHER_BUNDLE_DIR DATA_DIR SCRATCH_DIR
+//   BUNDLE_DIR  a bundle with a pose head (the tiny fixture)
+//   OTHER_BUNDLE_DIR  a bundle of another configuration (for MODEL_MISMATCH)
+//   DATA_DIR    examples/data (astronaut.png, obama.jpg)
+#include "drgan.hpp"
+#include "drgan.hpp" // twice on purpose: the include guard must hold
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+int second_translation_unit(const char *bundle); // double_include.cpp
+
+static_assert(!std::is_copy_constructible<drgan::Model>::value, "Model is move-only");
+static_assert(!std::is_copy_assignable<drgan::Model>::value, "Model is move-only");
+static_assert(std::is_nothrow_move_constructible<drgan::Model>::value, "Model moves");
+static_assert(std::is_nothrow_move_assignable<drgan::Model>::value, "Model moves");
+static_assert(!std::is_copy_constructible<drgan::Image>::value, "Image is move-only");
+static_assert(std::is_nothrow_move_constructible<drgan::Image>::value, "Image moves");
+static_assert(std::is_base_of<std::runtime_error, drgan::Error>::value, "Error is an exception");
+static_assert(drgan::bytes_per_pixel(drgan::PixelFormat::Bgra8) == 4, "constexpr");
+
+namespace {
+
+std::atomic<int> checks{0};
+std::atomic<int> failures{0};
+
+void check(bool ok, const std::string &what, int line) {
+    ++checks;
+    if (ok) {
+        std::printf("ok   %s\n", what.c_str());
+    } else {
+        ++failures;
+        std::printf("FAIL line %d: %s\n", line, what.c_str());
+    }
+}
+#define CHECK(cond) check((cond), #cond, __LINE__)
+
+// Runs `body`, which must throw drgan::Error with `want` and a message containing `word`.
+template <class F>
+void expect_error(const std::string &what, drgan::Status want, const std::string &word, F body,
+                  int line) {
+    ++checks;
+    try {
+        body();
+        ++failures;
+        std::printf("FAIL line %d: %s: no exception, want %s\n", line, what.c_str(),
+                    drgan::status_name(want));
+    } catch (const drgan::Error &e) {
+        const std::string full = e.what();
+        if (e.status() != want) {
+            ++failures;
+            std::printf("FAIL line %d: %s: got %s, want %s\n", line, what.c_str(), e.what(),
+                        drgan::status_name(want));
+        } else if (e.message().find(word) == std::string::npos || e.message().empty()) {
+            ++failures;
+            std::printf("FAIL line %d: %s: message \"%s\" lacks \"%s\"\n", line, what.c_str(),
+                        e.message().c_str(), word.c_str());
+        } else if (full.find(drgan::status_name(want)) != 0) {
+            ++failures;
+            std::printf("FAIL line %d: %s: what() \"%s\" does not start with the status\n", line,
+                        what.c_str(), full.c_str());
+        } else {
+            std::printf("ok   %s -> %s\n", what.c_str(), full.c_str());
+        }
+    } catch (const std::exception &e) {
+        ++failures;
+        std::printf("FAIL line %d: %s: wrong exception type: %s\n", line, what.c_str(), e.what());
+    }
+}
+#define EXPECT_ERROR(what, status, word, ...)                                                   \
+    expect_error((what), drgan::Status::status, (word), [&]() { __VA_ARGS__; }, __LINE__)
+
+std::vector<uint8_t> read_file(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in),
+                                std::istreambuf_iterator<char>());
+}
+
+bool all_finite(const std::vector<float> &v) {
+    for (float x : v) {
+        if (!std::isfinite(x)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Landmarks of examples/data (landmarks.json), x1, y1, ..., x5, y5.
+const float astronaut_points[10] = {205.1f, 100.5f, 245.5f, 102.5f, 224.7f,
+                                    127.4f, 205.6f, 140.9f, 243.3f, 142.6f};
+const std::vector<float> obama_points = {443.0f, 211.8f, 544.7f, 209.3f, 497.7f,
+                                         277.8f, 443.6f, 323.1f, 548.9f, 317.9f};
+
+void run(const std::string &bundle, const std::string &other, const std::string &data,
+         const std::string &scratch) {
+    // Version and ABI.
+    CHECK(drgan::version() == DRGAN_VERSION);
+    CHECK(drgan::abi_version() == DRGAN_ABI_VERSION);
+    CHECK(drgan::abi_compatible());
+    CHECK(std::string(drgan::status_name(drgan::Status::Io)) == "DRGAN_STATUS_IO");
+    CHECK(std::string(drgan::status_name(drgan::Status::Ok)) == "DRGAN_STATUS_OK");
+    CHECK(std::string(drgan::status_name(static_cast<drgan::Status>(999))) ==
+          "DRGAN_STATUS_UNKNOWN");
+
+    // Options.
+    const drgan::Options defaults = drgan::Options::defaults();
+    CHECK(defaults.backend == drgan::Backend::Auto);
+    CHECK(defaults.max_image_pixels == (uint64_t{1} << 28));
+    CHECK(defaults.max_model_bytes == (uint64_t{1} << 30));
+    drgan::Options cpu = defaults;
+    cpu.backend = drgan::Backend::Cpu;
+
+    // Opening, and its errors.
+    drgan::Model model = drgan::Model::open(bundle, cpu);
+    CHECK(static_cast<bool>(model));
+    CHECK(model.get() != nullptr);
+    // Default options (Backend::Auto) probe for a GPU; GPU drivers may leak at exit, so
+    // the AddressSanitizer build leaves this out (tests/bindings_cpp.rs sets the variable
+    // for the other build).
+    if (std::getenv("DRGAN_TEST_DEFAULT_OPTIONS") != nullptr) {
+        CHECK(drgan::Model::open(bundle).info().config == "tiny");
+        CHECK(!drgan::Model::open_memory(read_file(bundle + "/encoder.onnx"),
+                                         read_file(bundle + "/decoder.onnx"))
+                   .info()
+                   .has_pose_head);
+    }
+    EXPECT_ERROR("open a missing directory", Io, "", drgan::Model::open(scratch + "/nope", cpu));
+    EXPECT_ERROR("open a file as a bundle", Io, "",
+                 drgan::Model::open(data + "/astronaut.png", cpu));
+    {
+        drgan::Options bad = cpu;
+        bad.backend = static_cast<drgan::Backend>(7);
+        EXPECT_ERROR("unknown backend", InvalidArgument, "", drgan::Model::open(bundle, bad));
+        drgan::Options small = cpu;
+        small.max_model_bytes = 16;
+        EXPECT_ERROR("model over max_model_bytes", LimitExceeded, "",
+                     drgan::Model::open(bundle, small));
+    }
+    const std::vector<uint8_t> encoder = read_file(bundle + "/encoder.onnx");
+    const std::vector<uint8_t> decoder = read_file(bundle + "/decoder.onnx");
+    const std::vector<uint8_t> pose = read_file(bundle + "/pose.onnx");
+    const std::vector<uint8_t> other_decoder = read_file(other + "/decoder.onnx");
+    CHECK(!encoder.empty() && !decoder.empty() && !pose.empty() && !other_decoder.empty());
+    {
+        drgan::Model memory = drgan::Model::open_memory(encoder, decoder, pose, cpu);
+        CHECK(memory.info().has_pose_head);
+        drgan::Model no_pose = drgan::Model::open_memory(encoder, decoder, {}, cpu);
+        CHECK(!no_pose.info().has_pose_head);
+        const std::vector<uint8_t> junk = {1, 2, 3, 4, 5, 6, 7, 8};
+        EXPECT_ERROR("open_memory on junk", InvalidModel, "",
+                     drgan::Model::open_memory(junk, decoder, {}, cpu));
+        EXPECT_ERROR("encoder and decoder of different configs", ModelMismatch, "",
+                     drgan::Model::open_memory(encoder, other_decoder, {}, cpu));
+        EXPECT_ERROR("empty encoder", InvalidModel, "",
+                     drgan::Model::open_memory(drgan::Span<uint8_t>(), decoder, {}, cpu));
+
+        // estimate_yaw without a pose head.
+        drgan::RgbImage grey;
+        grey.width = grey.height = 32;
+        grey.pixels.assign(32 * 32 * 3, 128);
+        EXPECT_ERROR("estimate_yaw without a pose head", Unsupported, "",
+                     no_pose.estimate_yaw(grey));
+    }
+
+    // Info and pose bins.
+    const drgan::ModelInfo info = model.info();
+    CHECK(info.format_version == 1);
+    CHECK(info.input_size == 32);
+    CHECK(model.input_size() == 32);
+    CHECK(info.feature_dim == 16);
+    CHECK(model.feature_dim() == 16);
+    CHECK(info.noise_dim == 8);
+    CHECK(info.pose_count == 13);
+    CHECK(info.image_bytes == 32u * 32u * 3u);
+    CHECK(info.min_yaw == -90.0f && info.max_yaw == 90.0f);
+    CHECK(info.has_pose_head);
+    CHECK(info.encoder_backend == drgan::Backend::Cpu);
+    CHECK(info.decoder_backend == drgan::Backend::Cpu);
+    CHECK(info.config == "tiny");
+    CHECK(info.trained_on.find("random") != std::string::npos);
+    CHECK(info.landmarks[0] > 0.0f && info.landmarks[0] < 32.0f);
+    const std::vector<float> yaws = model.pose_yaws();
+    CHECK(yaws.size() == 13);
+    CHECK(yaws.front() == -90.0f && yaws.back() == 90.0f);
+
+    // Images: load, decode, save, and their errors.
+    drgan::Image astronaut = drgan::Image::load(data + "/astronaut.png");
+    CHECK(static_cast<bool>(astronaut));
+    CHECK(astronaut.width() == 512 && astronaut.height() == 512);
+    CHECK(astronaut.format() == drgan::PixelFormat::Rgb8);
+    CHECK(astronaut.stride_bytes() == 512 * 3);
+    CHECK(astronaut.data() != nullptr && astronaut.get() != nullptr);
+    drgan::Image obama = drgan::Image::decode(read_file(data + "/obama.jpg"));
+    CHECK(obama.width() == 910 && obama.height() == 1137);
+    EXPECT_ERROR("load a missing file", Io, "", drgan::Image::load(scratch + "/missing.png"));
+    EXPECT_ERROR("decode junk", ImageDecode, "",
+                 drgan::Image::decode(std::vector<uint8_t>{0x89, 'P', 'N', 'G', 0, 0}));
+    EXPECT_ERROR("decode nothing", ImageDecode, "",
+                 drgan::Image::decode(std::vector<uint8_t>(1, 0)));
+    {
+        drgan::Image moved = std::move(astronaut);
+        CHECK(!astronaut); // NOLINT(bugprone-use-after-move): moved-from is documented empty
+        CHECK(astronaut.width() == 0 && astronaut.data() == nullptr);
+        CHECK(moved.width() == 512);
+        astronaut = std::move(moved);
+        CHECK(astronaut.width() == 512);
+    }
+    astronaut.save_png(scratch + "/astronaut-copy.png");
+    CHECK(drgan::Image::load(scratch + "/astronaut-copy.png").width() == 512);
+    EXPECT_ERROR("save into a missing directory", Io, "",
+                 astronaut.save_png(scratch + "/no/such/dir/x.png"));
+
+    // Alignment.
+    drgan::RgbImage crop = model.align(astronaut, astronaut_points);
+    CHECK(crop.width == 32 && crop.height == 32 && crop.pixels.size() == info.image_bytes);
+    drgan::RgbImage crop2 = model.align(obama, obama_points);
+    CHECK(crop2.pixels.size() == info.image_bytes);
+    crop.save_png(scratch + "/crop.png");
+    EXPECT_ERROR("align with 8 numbers", InvalidArgument, "",
+                 model.align(astronaut, drgan::Span<float>(astronaut_points, 8)));
+    EXPECT_ERROR("align with NaN", InvalidArgument, "",
+                 model.align(astronaut, {NAN, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    EXPECT_ERROR("align with all points equal", InvalidArgument, "",
+                 model.align(astronaut, {5, 5, 5, 5, 5, 5, 5, 5, 5, 5}));
+
+    // Image views over caller memory: strides and every format.
+    {
+        const uint32_t w = 40, h = 30;
+        std::vector<uint8_t> bgra(static_cast<std::size_t>(h) * (w * 4 + 12), 90);
+        drgan::ImageView view(bgra.data(), w, h, w * 4 + 12, drgan::PixelFormat::Bgra8);
+        CHECK(view.raw().stride_bytes == w * 4 + 12);
+        CHECK(model.embed(view).feature.size() == 16);
+        std::vector<uint8_t> gray(static_cast<std::size_t>(w) * h, 200);
+        CHECK(model.embed(drgan::ImageView(gray.data(), w, h, drgan::PixelFormat::Gray8))
+                  .feature.size() == 16);
+        std::vector<uint8_t> rgba(static_cast<std::size_t>(w) * h * 4, 30);
+        drgan::ImageView rgba_view(rgba.data(), w, h, drgan::PixelFormat::Rgba8);
+        CHECK(rgba_view.stride_bytes == w * 4);
+        rgba_view.save_png(scratch + "/rgba.png");
+        std::vector<uint8_t> bgr(static_cast<std::size_t>(w) * h * 3, 60);
+        CHECK(model.frontalize(drgan::ImageView(bgr.data(), w, h, drgan::PixelFormat::Bgr8), 3)
+                  .pixels.size() == info.image_bytes);
+        EXPECT_ERROR("stride shorter than a row", InvalidArgument, "",
+                     model.embed(drgan::ImageView(bgra.data(), w, h, w, drgan::PixelFormat::Bgra8)));
+        EXPECT_ERROR("unknown pixel format", InvalidArgument, "",
+                     model.embed(drgan::ImageView(gray.data(), w, h, w,
+                                                  static_cast<drgan::PixelFormat>(42))));
+        EXPECT_ERROR("zero width", InvalidArgument, "",
+                     model.embed(drgan::ImageView(gray.data(), 0, h, w, drgan::PixelFormat::Gray8)));
+        EXPECT_ERROR("null pixels", NullArgument, "",
+                     model.embed(drgan::ImageView(nullptr, w, h, drgan::PixelFormat::Gray8)));
+    }
+    {
+        drgan::Options tight = cpu;
+        tight.max_image_pixels = 100;
+        drgan::Model limited = drgan::Model::open(bundle, tight);
+        EXPECT_ERROR("image over max_image_pixels", LimitExceeded, "", limited.embed(crop));
+    }
+
+    // Embedding, batch, fusion, similarity.
+    const drgan::Embedding a = model.embed(crop);
+    const drgan::Embedding b = model.embed(crop2);
+    CHECK(a.feature.size() == 16 && all_finite(a.feature));
+    CHECK(a.confidence > 0.0f && a.confidence < 1.0f);
+    CHECK(model.embed(crop).feature == a.feature); // deterministic
+    const float self = drgan::similarity(a, a);
+    CHECK(std::fabs(self - 1.0f) < 1e-4f);
+    const float ab = drgan::similarity(a.feature, b.feature);
+    CHECK(ab >= -1.0f && ab <= 1.0f);
+    EXPECT_ERROR("similarity of different lengths", InvalidArgument, "",
+                 drgan::similarity(a.feature, drgan::Span<float>(b.feature.data(), 3)));
+    EXPECT_ERROR("similarity of empty features", InvalidArgument, "",
+                 drgan::similarity(drgan::Span<float>(), drgan::Span<float>()));
+    EXPECT_ERROR("similarity with infinity", InvalidArgument, "",
+                 drgan::similarity({INFINITY, 1.0f}, {1.0f, 1.0f}));
+
+    const std::vector<drgan::ImageView> faces = {crop, crop2};
+    const std::vector<drgan::Embedding> batch = model.embed_batch(faces);
+    CHECK(batch.size() == 2);
+    CHECK(std::fabs(drgan::similarity(batch[0], a) - 1.0f) < 1e-4f);
+    CHECK(std::fabs(batch[1].confidence - b.confidence) < 1e-4f);
+    const drgan::Embedding fused = model.embed_fused({crop, crop2});
+    CHECK(fused.feature.size() == 16 && all_finite(fused.feature));
+    CHECK(std::fabs(fused.confidence - (a.confidence + b.confidence) / 2.0f) < 1e-4f);
+    {
+        // Σωᵢfᵢ / Σωᵢ by hand.
+        std::vector<float> expect(16);
+        for (std::size_t i = 0; i < 16; ++i) {
+            expect[i] = (a.confidence * a.feature[i] + b.confidence * b.feature[i]) /
+                        (a.confidence + b.confidence);
+        }
+        CHECK(std::fabs(drgan::similarity(expect, fused.feature) - 1.0f) < 1e-4f);
+    }
+    EXPECT_ERROR("embed_batch of no faces", InvalidArgument, "",
+                 model.embed_batch(drgan::Span<drgan::ImageView>(faces.data(), 0)));
+    EXPECT_ERROR("embed_fused with a bad face", InvalidArgument, "",
+                 model.embed_fused({crop, drgan::ImageView(crop.pixels.data(), 32, 32, 2,
+                                                           drgan::PixelFormat::Rgb8)}));
+
+    // Synthesis.
+    const drgan::RgbImage front = model.frontalize(crop, 7);
+    CHECK(front.width == 32 && front.pixels.size() == info.image_bytes);
+    CHECK(model.frontalize(crop, 7).pixels == front.pixels);      // same seed, same pixels
+    CHECK(model.rotate(crop, 0.0f, 7).pixels == front.pixels);    // frontal is yaw 0
+    const drgan::RgbImage side = model.rotate(crop, 37.5f, 7);    // between two bins
+    CHECK(side.pixels.size() == info.image_bytes);
+    front.save_png(scratch + "/front.png");
+    CHECK(drgan::Image::load(scratch + "/front.png").width() == 32);
+    EXPECT_ERROR("rotate beyond the range", OutOfRange, "", model.rotate(crop, 120.0f));
+    EXPECT_ERROR("rotate to NaN", OutOfRange, "", model.rotate(crop, NAN));
+    const drgan::RgbImage drawn = model.synthesize(fused.feature, -45.0f, 1);
+    CHECK(drawn.pixels.size() == info.image_bytes);
+    CHECK(model.synthesize(a.feature, 0.0f, 9).pixels == model.synthesize(a.feature, 0.0f, 9).pixels);
+    EXPECT_ERROR("synthesize from a short feature", InvalidArgument, "",
+                 model.synthesize(drgan::Span<float>(a.feature.data(), 4), 0.0f));
+    EXPECT_ERROR("synthesize beyond the range", OutOfRange, "",
+                 model.synthesize(a.feature, -91.0f));
+
+    // Pose estimate.
+    const float yaw = model.estimate_yaw(crop);
+    CHECK(yaw >= -90.0f && yaw <= 90.0f);
+
+    // A moved-from Model throws instead of crashing.
+    {
+        drgan::Model moved = std::move(model);
+        CHECK(!model); // NOLINT(bugprone-use-after-move)
+        EXPECT_ERROR("call on a moved-from Model", NullArgument, "", model.embed(crop));
+        CHECK(moved.embed(crop).feature == a.feature);
+        model = std::move(moved);
+    }
+
+    // Many threads on one Model (const calls are thread-safe).
+    {
+        std::vector<std::thread> threads;
+        std::atomic<int> mismatches{0};
+        for (int t = 0; t < 4; ++t) {
+            threads.emplace_back([&]() {
+                for (int i = 0; i < 5; ++i) {
+                    if (model.embed(crop).feature != a.feature) {
+                        ++mismatches;
+                    }
+                    try {
+                        model.rotate(crop, 500.0f);
+                        ++mismatches;
+                    } catch (const drgan::Error &e) {
+                        if (e.status() != drgan::Status::OutOfRange) {
+                            ++mismatches;
+                        }
+                    }
+                }
+            });
+        }
+        for (std::thread &t : threads) {
+            t.join();
+        }
+        CHECK(mismatches == 0);
+    }
+
+    CHECK(second_translation_unit(bundle.c_str()) == 16);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    if (argc != 5) {
+        std::fprintf(stderr, "usage: %s BUNDLE OTHER_BUNDLE DATA_DIR SCRATCH_DIR\n", argv[0]);
+        return 2;
+    }
+    try {
+        run(argv[1], argv[2], argv[3], argv[4]);
+    } catch (const std::exception &e) {
+        std::printf("FAIL uncaught exception: %s\n", e.what());
+        ++failures;
+    }
+    std::printf("%d checks, %d failures\n", checks.load(), failures.load());
+    return failures == 0 ? 0 : 1;
+}
