@@ -1,0 +1,463 @@
+// Tests of the C# binding against the real native library, compiled with mcs and run with
+// mono by tests/bindings_csharp.rs: every call, the error paths (status and native
+// message), UTF-8 paths, disposal (no double free, finalizers, use after Dispose), and
+// RSS measured around 10,000 image decode/dispose cycles and (by default 300; opening a
+// model costs 60-150 ms) model open/close cycles.
+//
+// usage: mono DrganTests.exe BUNDLE_DIR OTHER_BUNDLE_DIR DATA_DIR SCRATCH_DIR
+//                            [MODEL_CYCLES (300)] [IMAGE_CYCLES (10000)]
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Drgan;
+
+internal static class DrganTests
+{
+    private static int checks;
+    private static int failures;
+
+    private static void Check(bool ok, string what)
+    {
+        Interlocked.Increment(ref checks);
+        if (ok)
+        {
+            Console.WriteLine("ok   " + what);
+        }
+        else
+        {
+            Interlocked.Increment(ref failures);
+            Console.WriteLine("FAIL " + what + "\n" + new StackTrace(1, true));
+        }
+    }
+
+    private static void ExpectStatus(string what, Status want, Action body)
+    {
+        Interlocked.Increment(ref checks);
+        try
+        {
+            body();
+            Interlocked.Increment(ref failures);
+            Console.WriteLine("FAIL " + what + ": no exception, want " + want);
+        }
+        catch (DrganException e)
+        {
+            string name = Library.StatusName(want);
+            if (e.Status != want)
+            {
+                Interlocked.Increment(ref failures);
+                Console.WriteLine("FAIL " + what + ": got " + e.Status + " (" + e.Message + "), want " + want);
+            }
+            else if (string.IsNullOrEmpty(e.NativeMessage) || !e.Message.StartsWith(name + ": ") ||
+                     !e.Message.EndsWith(e.NativeMessage))
+            {
+                Interlocked.Increment(ref failures);
+                Console.WriteLine("FAIL " + what + ": message \"" + e.Message + "\" / \"" + e.NativeMessage + "\"");
+            }
+            else
+            {
+                Console.WriteLine("ok   " + what + " -> " + e.Message);
+            }
+        }
+        catch (Exception e)
+        {
+            Interlocked.Increment(ref failures);
+            Console.WriteLine("FAIL " + what + ": wrong exception " + e);
+        }
+    }
+
+    private static void Expect<T>(string what, Action body) where T : Exception
+    {
+        Interlocked.Increment(ref checks);
+        try
+        {
+            body();
+            Interlocked.Increment(ref failures);
+            Console.WriteLine("FAIL " + what + ": no exception, want " + typeof(T).Name);
+        }
+        catch (T e)
+        {
+            Console.WriteLine("ok   " + what + " -> " + typeof(T).Name + ": " + e.Message);
+        }
+        catch (Exception e)
+        {
+            Interlocked.Increment(ref failures);
+            Console.WriteLine("FAIL " + what + ": want " + typeof(T).Name + ", got " + e);
+        }
+    }
+
+    // examples/data/landmarks.json
+    private static readonly float[] AstronautPoints =
+        { 205.1f, 100.5f, 245.5f, 102.5f, 224.7f, 127.4f, 205.6f, 140.9f, 243.3f, 142.6f };
+    private static readonly float[] ObamaPoints =
+        { 443.0f, 211.8f, 544.7f, 209.3f, 497.7f, 277.8f, 443.6f, 323.1f, 548.9f, 317.9f };
+
+    private static Options Cpu()
+    {
+        Options o = Options.Default();
+        o.Backend = Backend.Cpu;
+        return o;
+    }
+
+    private static long RssKiB()
+    {
+        foreach (string line in File.ReadAllLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:"))
+            {
+                return long.Parse(line.Substring(6).Trim().Split(' ')[0]);
+            }
+        }
+        throw new InvalidOperationException("no VmRSS in /proc/self/status");
+    }
+
+    private static void Collect()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+    }
+
+    private static void CopyDir(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string f in Directory.GetFiles(from))
+        {
+            File.Copy(f, Path.Combine(to, Path.GetFileName(f)), true);
+        }
+    }
+
+    private static int Main(string[] args)
+    {
+        if (args.Length < 4)
+        {
+            Console.Error.WriteLine("usage: DrganTests.exe BUNDLE OTHER DATA SCRATCH [MODEL_CYCLES] [IMAGE_CYCLES]");
+            return 2;
+        }
+        int modelCycles = args.Length > 4 ? int.Parse(args[4]) : 300;
+        int imageCycles = args.Length > 5 ? int.Parse(args[5]) : 10000;
+        try
+        {
+            Run(args[0], args[1], args[2], args[3], modelCycles, imageCycles);
+        }
+        catch (Exception e)
+        {
+            Interlocked.Increment(ref failures);
+            Console.WriteLine("FAIL uncaught " + e);
+        }
+        Console.WriteLine(checks + " checks, " + failures + " failures");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void Run(string bundle, string other, string data, string scratch,
+                            int modelCycles, int imageCycles)
+    {
+        // Library.
+        Check(Library.Version == Library.BindingVersion, "Version " + Library.Version);
+        Check(Library.AbiVersion == Library.BindingAbiVersion, "AbiVersion");
+        Check(Library.IsAbiCompatible, "IsAbiCompatible");
+        Check(Library.StatusName(Status.Ok) == "DRGAN_STATUS_OK", "StatusName(Ok)");
+        foreach (Status s in Enum.GetValues(typeof(Status)))
+        {
+            string expected = "DRGAN_STATUS_" + string.Concat(s.ToString().Select(
+                (c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
+            Check(Library.StatusName(s) == expected, "StatusName(" + s + ") == " + expected);
+        }
+        Check(Library.StatusName((Status)999) == "DRGAN_STATUS_UNKNOWN", "StatusName(999)");
+
+        // Options.
+        Options defaults = Options.Default();
+        Check(defaults.Backend == Backend.Auto, "default backend Auto");
+        Check(defaults.MaxImagePixels == 1UL << 28, "default MaxImagePixels");
+        Check(defaults.MaxModelBytes == 1UL << 30, "default MaxModelBytes");
+
+        // Opening and its errors.
+        Model model = Model.Open(bundle, Cpu());
+        using (Model plain = Model.Open(bundle))
+        {
+            Check(plain.Info.FeatureDim == 16, "Open with default options");
+        }
+        ExpectStatus("Open a missing directory", Status.Io, () => Model.Open(Path.Combine(scratch, "nope")));
+        ExpectStatus("Open a file", Status.Io, () => Model.Open(Path.Combine(data, "astronaut.png"), Cpu()));
+        {
+            Options bad = Cpu();
+            bad.Backend = (Backend)7;
+            ExpectStatus("unknown backend", Status.InvalidArgument, () => Model.Open(bundle, bad));
+            Options small = Cpu();
+            small.MaxModelBytes = 16;
+            ExpectStatus("model over MaxModelBytes", Status.LimitExceeded, () => Model.Open(bundle, small));
+            Options zero = Cpu();
+            zero.MaxImagePixels = 0;
+            ExpectStatus("MaxImagePixels 0", Status.InvalidArgument, () => Model.Open(bundle, zero));
+        }
+        Expect<ArgumentNullException>("Open(null)", () => Model.Open(null));
+        string unicode = Path.Combine(scratch, "bündle-顔");
+        CopyDir(bundle, unicode);
+        using (Model m = Model.Open(unicode, Cpu()))
+        {
+            Check(m.Info.Config == "tiny", "Open a non-ASCII (UTF-8) path");
+        }
+        ExpectStatus("Open a missing non-ASCII path", Status.Io, () => Model.Open(unicode + "-ø"));
+
+        byte[] encoder = File.ReadAllBytes(Path.Combine(bundle, "encoder.onnx"));
+        byte[] decoder = File.ReadAllBytes(Path.Combine(bundle, "decoder.onnx"));
+        byte[] pose = File.ReadAllBytes(Path.Combine(bundle, "pose.onnx"));
+        byte[] otherDecoder = File.ReadAllBytes(Path.Combine(other, "decoder.onnx"));
+        Model noPose;
+        using (Model memory = Model.OpenMemory(encoder, decoder, pose, Cpu()))
+        {
+            Check(memory.Info.HasPoseHead, "OpenMemory with a pose head");
+        }
+        noPose = Model.OpenMemory(encoder, decoder);
+        Check(!noPose.Info.HasPoseHead, "OpenMemory without a pose head");
+        ExpectStatus("OpenMemory on junk", Status.InvalidModel,
+            () => Model.OpenMemory(new byte[] { 1, 2, 3, 4 }, decoder));
+        ExpectStatus("OpenMemory on an empty encoder", Status.InvalidModel,
+            () => Model.OpenMemory(new byte[0], decoder));
+        ExpectStatus("OpenMemory with mismatched parts", Status.ModelMismatch,
+            () => Model.OpenMemory(encoder, otherDecoder, null, Cpu()));
+        Expect<ArgumentNullException>("OpenMemory(null, ...)", () => Model.OpenMemory(null, decoder));
+
+        // Info and pose bins.
+        ModelInfo info = model.Info;
+        Check(info.FormatVersion == 1, "FormatVersion");
+        Check(info.InputSize == 32, "InputSize");
+        Check(info.FeatureDim == 16, "FeatureDim");
+        Check(info.NoiseDim == 8, "NoiseDim");
+        Check(info.PoseCount == 13, "PoseCount");
+        Check(info.ImageBytes == 32 * 32 * 3, "ImageBytes");
+        Check(info.MinYaw == -90f && info.MaxYaw == 90f, "yaw range");
+        Check(info.Landmarks.Length == 10 && info.Landmarks[0] > 0 && info.Landmarks[0] < 32, "Landmarks");
+        Check(info.HasPoseHead, "HasPoseHead");
+        Check(info.EncoderBackend == Backend.Cpu && info.DecoderBackend == Backend.Cpu, "backends");
+        Check(info.Config == "tiny", "Config " + info.Config);
+        Check(info.TrainedOn.Contains("random"), "TrainedOn " + info.TrainedOn);
+        float[] yaws = model.PoseYaws();
+        Check(yaws.Length == 13 && yaws[0] == -90f && yaws[12] == 90f, "PoseYaws");
+
+        // Images.
+        Image astronaut = Image.Load(Path.Combine(data, "astronaut.png"));
+        Check(astronaut.Width == 512 && astronaut.Height == 512, "Load size");
+        Check(astronaut.Format == PixelFormat.Rgb8 && astronaut.StrideBytes == 512 * 3, "Load format");
+        byte[] astronautPixels = astronaut.ToArray();
+        Check(astronautPixels.Length == 512 * 512 * 3, "ToArray length");
+        Image obama = Image.Decode(File.ReadAllBytes(Path.Combine(data, "obama.jpg")));
+        Check(obama.Width == 910 && obama.Height == 1137, "Decode size");
+        ExpectStatus("Load a missing file", Status.Io, () => Image.Load(Path.Combine(scratch, "missing.png")));
+        ExpectStatus("Decode junk", Status.ImageDecode, () => Image.Decode(new byte[] { 0x89, 0x50, 0x4e, 0x47 }));
+        ExpectStatus("Decode nothing", Status.ImageDecode, () => Image.Decode(new byte[0]));
+        Expect<ArgumentNullException>("Decode(null)", () => Image.Decode(null));
+        string copy = Path.Combine(scratch, "копия.png");
+        astronaut.SavePng(copy);
+        using (Image back = Image.Load(copy))
+        {
+            Check(back.Width == 512 && back.ToArray().SequenceEqual(astronautPixels), "SavePng round trip, UTF-8 name");
+        }
+        ExpectStatus("SavePng into a missing directory", Status.Io,
+            () => astronaut.SavePng(Path.Combine(scratch, "no/such/dir.png")));
+
+        // Alignment.
+        RgbImage crop = model.Align(astronaut, AstronautPoints);
+        Check(crop.Width == 32 && crop.Height == 32 && crop.Pixels.Length == info.ImageBytes, "Align");
+        RgbImage crop2 = model.Align(obama, ObamaPoints);
+        Check(model.Align(new ImageView(astronautPixels, 512, 512, PixelFormat.Rgb8), AstronautPoints)
+            .Pixels.SequenceEqual(crop.Pixels), "Align from a managed array == from an Image");
+        ExpectStatus("Align with 8 numbers", Status.InvalidArgument,
+            () => model.Align(astronaut, AstronautPoints.Take(8).ToArray()));
+        ExpectStatus("Align with no numbers", Status.InvalidArgument, () => model.Align(astronaut, new float[0]));
+        ExpectStatus("Align with NaN", Status.InvalidArgument,
+            () => model.Align(astronaut, new[] { float.NaN, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f }));
+        crop.SavePng(Path.Combine(scratch, "crop.png"));
+
+        // Views: formats, strides, padding, offsets; managed and native checks.
+        {
+            int w = 40, h = 30, stride = w * 4 + 12;
+            var bgra = Enumerable.Repeat((byte)90, h * stride + 5).ToArray();
+            Check(model.Embed(new ImageView(bgra, 5, w, h, stride, PixelFormat.Bgra8)).Feature.Length == 16, "BGRA8, padded rows, offset");
+            Check(model.Embed(new ImageView(new byte[w * h], w, h, PixelFormat.Gray8)).Feature.Length == 16, "GRAY8");
+            Check(model.Embed(new ImageView(new byte[w * h * 4], w, h, PixelFormat.Rgba8)).Feature.Length == 16, "RGBA8");
+            Check(model.Frontalize(new ImageView(new byte[w * h * 3], w, h, PixelFormat.Bgr8)).Pixels.Length == info.ImageBytes, "BGR8");
+            Expect<ArgumentException>("array too short for the view", () => new ImageView(new byte[10], w, h, PixelFormat.Rgb8));
+            Expect<ArgumentException>("offset past the rows", () => new ImageView(bgra, 20, w, h, stride, PixelFormat.Bgra8));
+            Expect<ArgumentOutOfRangeException>("negative width", () => new ImageView(bgra, -1, h, PixelFormat.Rgb8));
+            Expect<ArgumentNullException>("null array", () => new ImageView(null, w, h, PixelFormat.Rgb8));
+            ExpectStatus("stride shorter than a row", Status.InvalidArgument,
+                () => model.Embed(new ImageView(bgra, 0, w, h, w, PixelFormat.Bgra8)));
+            ExpectStatus("unknown pixel format", Status.InvalidArgument,
+                () => model.Embed(new ImageView(bgra, 0, w, h, w, (PixelFormat)42)));
+            ExpectStatus("zero width", Status.InvalidArgument,
+                () => model.Embed(new ImageView(bgra, 0, h, PixelFormat.Gray8)));
+            ExpectStatus("default(ImageView) has no pixels", Status.NullArgument,
+                () => model.Embed(default(ImageView)));
+            Library.SavePng(Path.Combine(scratch, "rgba.png"), new ImageView(new byte[w * h * 4], w, h, PixelFormat.Rgba8));
+            Check(File.Exists(Path.Combine(scratch, "rgba.png")), "Library.SavePng of a view");
+            Options tight = Cpu();
+            tight.MaxImagePixels = 100;
+            using (Model limited = Model.Open(bundle, tight))
+            {
+                ExpectStatus("image over MaxImagePixels", Status.LimitExceeded, () => limited.Embed(crop));
+            }
+        }
+
+        // Embedding, batch, fusion, similarity.
+        Embedding a = model.Embed(crop);
+        Embedding b = model.Embed(crop2);
+        Check(a.Feature.Length == 16 && a.Feature.All(x => !float.IsNaN(x) && !float.IsInfinity(x)), "Embed feature");
+        Check(a.Confidence > 0f && a.Confidence < 1f, "Embed confidence " + a.Confidence);
+        Check(model.Embed(crop).Feature.SequenceEqual(a.Feature), "Embed is deterministic");
+        Check(Math.Abs(Library.Similarity(a, a) - 1f) < 1e-4f, "Similarity(a, a) == 1");
+        float ab = Library.Similarity(a.Feature, b.Feature);
+        Check(ab >= -1f && ab <= 1f, "Similarity(a, b) = " + ab);
+        ExpectStatus("Similarity of different lengths", Status.InvalidArgument,
+            () => Library.Similarity(a.Feature, b.Feature.Take(3).ToArray()));
+        ExpectStatus("Similarity of empty features", Status.InvalidArgument,
+            () => Library.Similarity(new float[0], new float[0]));
+        ExpectStatus("Similarity with infinity", Status.InvalidArgument,
+            () => Library.Similarity(new[] { float.PositiveInfinity, 1f }, new[] { 1f, 1f }));
+        Expect<ArgumentNullException>("Similarity(null, ...)", () => Library.Similarity((float[])null, a.Feature));
+
+        Embedding[] batch = model.EmbedBatch(crop, crop2);
+        Check(batch.Length == 2 && Math.Abs(Library.Similarity(batch[0], a) - 1f) < 1e-4f, "EmbedBatch[0] == Embed");
+        Check(Math.Abs(batch[1].Confidence - b.Confidence) < 1e-4f, "EmbedBatch[1] confidence");
+        Embedding fused = model.EmbedFused(crop, crop2);
+        Check(Math.Abs(fused.Confidence - (a.Confidence + b.Confidence) / 2f) < 1e-4f, "EmbedFused confidence is the mean");
+        var byHand = new float[16];
+        for (int i = 0; i < 16; i++)
+        {
+            byHand[i] = (a.Confidence * a.Feature[i] + b.Confidence * b.Feature[i]) / (a.Confidence + b.Confidence);
+        }
+        Check(Math.Abs(Library.Similarity(byHand, fused.Feature) - 1f) < 1e-4f, "EmbedFused == Σωf/Σω");
+        ExpectStatus("EmbedBatch of no faces", Status.InvalidArgument, () => model.EmbedBatch());
+        ExpectStatus("EmbedFused of no faces", Status.InvalidArgument, () => model.EmbedFused(new ImageView[0]));
+        ExpectStatus("EmbedBatch with a bad face", Status.InvalidArgument,
+            () => model.EmbedBatch(crop, new ImageView(crop.Pixels, 0, 32, 32, 2, PixelFormat.Rgb8)));
+
+        // Synthesis.
+        RgbImage front = model.Frontalize(crop, 7);
+        Check(front.Width == 32 && front.Pixels.Length == info.ImageBytes, "Frontalize");
+        Check(model.Frontalize(crop, 7).Pixels.SequenceEqual(front.Pixels), "Frontalize: same seed, same pixels");
+        Check(model.Rotate(crop, 0f, 7).Pixels.SequenceEqual(front.Pixels), "Rotate(0) == Frontalize");
+        Check(model.Rotate(crop, 37.5f, 7).Pixels.Length == info.ImageBytes, "Rotate between bins");
+        front.SavePng(Path.Combine(scratch, "front.png"));
+        using (Image back = Image.Load(Path.Combine(scratch, "front.png")))
+        {
+            Check(back.ToArray().SequenceEqual(front.Pixels), "Frontalize output round-trips through PNG");
+        }
+        ExpectStatus("Rotate beyond the range", Status.OutOfRange, () => model.Rotate(crop, 120f));
+        ExpectStatus("Rotate to NaN", Status.OutOfRange, () => model.Rotate(crop, float.NaN));
+        Check(model.Synthesize(fused.Feature, -45f, 1).Pixels.Length == info.ImageBytes, "Synthesize");
+        Check(model.Synthesize(a.Feature, 0f, 9).Pixels.SequenceEqual(model.Synthesize(a.Feature, 0f, 9).Pixels), "Synthesize is reproducible");
+        ExpectStatus("Synthesize from a short feature", Status.InvalidArgument, () => model.Synthesize(new float[4], 0f));
+        ExpectStatus("Synthesize from no feature", Status.InvalidArgument, () => model.Synthesize(new float[0], 0f));
+        ExpectStatus("Synthesize beyond the range", Status.OutOfRange, () => model.Synthesize(a.Feature, -91f));
+
+        // Pose.
+        float yaw = model.EstimateYaw(crop);
+        Check(yaw >= -90f && yaw <= 90f, "EstimateYaw " + yaw);
+        ExpectStatus("EstimateYaw without a pose head", Status.Unsupported, () => noPose.EstimateYaw(crop));
+
+        // Threads on one model.
+        {
+            int mismatches = 0;
+            var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    if (!model.Embed(crop).Feature.SequenceEqual(a.Feature)) Interlocked.Increment(ref mismatches);
+                    try
+                    {
+                        model.Rotate(crop, 500f);
+                        Interlocked.Increment(ref mismatches);
+                    }
+                    catch (DrganException e)
+                    {
+                        // The message is this thread's, whatever the others are doing.
+                        if (e.Status != Status.OutOfRange || !e.NativeMessage.Contains("500")) Interlocked.Increment(ref mismatches);
+                    }
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Check(mismatches == 0, "4 threads on one model, per-thread error messages");
+        }
+
+        // Disposal.
+        Image soon = Image.Load(Path.Combine(data, "astronaut.png"));
+        ImageView soonView = soon.View;
+        soon.Dispose();
+        soon.Dispose();
+        Check(soon.IsDisposed, "Image.Dispose twice");
+        Expect<ObjectDisposedException>("a disposed Image's view", () => model.Embed(soonView));
+        Expect<ObjectDisposedException>("Image.View after Dispose", () => { ImageView v = soon.View; });
+        Expect<ObjectDisposedException>("Image.ToArray after Dispose", () => soon.ToArray());
+        noPose.Dispose();
+        noPose.Dispose();
+        Check(noPose.IsDisposed, "Model.Dispose twice");
+        Expect<ObjectDisposedException>("Embed after Dispose", () => noPose.Embed(crop));
+        Expect<ObjectDisposedException>("PoseYaws after Dispose", () => noPose.PoseYaws());
+        Check(noPose.Info.FeatureDim == 16, "Info stays readable after Dispose");
+        astronaut.Dispose();
+        obama.Dispose();
+        // Finalizers free what is never disposed.
+        for (int i = 0; i < 50; i++)
+        {
+            Model.OpenMemory(encoder, decoder, null, Cpu());
+            Image.Load(Path.Combine(data, "astronaut.png"));
+        }
+        Collect();
+        Check(true, "50 models and images left to the finalizers");
+
+        // Open/close cycles: RSS must not grow with the number of cycles. A leaked tiny
+        // model costs about 1.6 MiB and a leaked 128x128 image 48 KiB, so a leak of either
+        // in every cycle would show as hundreds of MiB; allow allocator noise only.
+        byte[] smallPng;
+        {
+            string png = Path.Combine(scratch, "small.png");
+            var noise = new byte[128 * 128 * 3];
+            new Random(1).NextBytes(noise);
+            Library.SavePng(png, new ImageView(noise, 128, 128, PixelFormat.Rgb8));
+            smallPng = File.ReadAllBytes(png);
+        }
+        Cycles("image decode/dispose", imageCycles, () =>
+        {
+            using (Image i = Image.Decode(smallPng))
+            {
+                if (i.Width != 128) throw new Exception("bad image");
+            }
+        });
+        Cycles("model open/close", modelCycles, () =>
+        {
+            using (Model m = Model.Open(bundle, Cpu()))
+            {
+                if (m.Info.FeatureDim != 16) throw new Exception("bad model");
+            }
+        });
+
+        model.Dispose();
+    }
+
+    private static void Cycles(string what, int cycles, Action body)
+    {
+        for (int i = 0; i < Math.Min(cycles, 50); i++)
+        {
+            body(); // warm up allocator pools
+        }
+        Collect();
+        long before = RssKiB();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < cycles; i++)
+        {
+            body();
+        }
+        Collect();
+        long after = RssKiB();
+        long growth = after - before;
+        Console.WriteLine(what + ": " + cycles + " cycles in " + clock.Elapsed.TotalSeconds.ToString("F1") +
+                          " s; RSS " + before + " KiB -> " + after + " KiB (" + growth + " KiB)");
+        Check(growth < 16 * 1024, what + ": " + cycles + " cycles grow RSS by " + growth + " KiB (< 16 MiB)");
+    }
+}
+
