@@ -34,7 +34,8 @@ pub struct Options {
     /// Largest image, in pixels (width × height), accepted as input or decoded from a
     /// file. Default 2^28 (16384 × 16384).
     pub max_image_pixels: u64,
-    /// Largest model file, in bytes. Default 1 GiB.
+    /// Largest model file, in bytes; also the most that a part's initializers, and any
+    /// constant tensor its graph builds at load, may declare. Default 1 GiB.
     pub max_model_bytes: u64,
 }
 

@@ -44,16 +44,18 @@ pub(crate) fn estimate(head: &Net, input: Tensor, yaws: &[f32]) -> Result<f32> {
             yaws.len()
         )));
     }
+    // Every logit, not just the largest: `f32::max` skips NaN, and one NaN logit would
+    // make the mean yaw NaN (found by tests/hostile.rs).
+    if logits.data.iter().any(|l| !l.is_finite()) {
+        return Err(Error::inference(
+            "pose head produced NaN or infinite logits",
+        ));
+    }
     let max = logits
         .data
         .iter()
         .cloned()
         .fold(f32::NEG_INFINITY, f32::max);
-    if !max.is_finite() {
-        return Err(Error::inference(
-            "pose head produced NaN or infinite logits",
-        ));
-    }
     let weights: Vec<f32> = logits.data.iter().map(|l| (l - max).exp()).collect();
     let total: f32 = weights.iter().sum();
     Ok(weights.iter().zip(yaws).map(|(w, y)| w * y).sum::<f32>() / total)

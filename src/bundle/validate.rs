@@ -4,7 +4,9 @@
 //! hostile bytes (prost decoding is total).
 
 use prost::Message;
-use tract_onnx::pb::{tensor_shape_proto::dimension, type_proto, ModelProto, ValueInfoProto};
+use tract_onnx::pb::{
+    tensor_shape_proto::dimension, type_proto, ModelProto, TensorProto, ValueInfoProto,
+};
 
 use super::metadata::Metadata;
 use crate::error::{Error, Result};
@@ -112,7 +114,113 @@ fn decode(bytes: &[u8], part: &str, max_bytes: u64) -> Result<ModelProto> {
     if proto.graph.is_none() {
         return Err(Error::model(format!("the {part} ONNX file has no graph")));
     }
+    check_initializer_sizes(&proto, part, max_bytes)?;
+    check_constant_shapes(&proto, part, max_bytes)?;
     Ok(proto)
+}
+
+/// The elements a tensor of `dims` holds; None for a negative dim or an overflow.
+fn element_count(dims: &[i64]) -> Option<u64> {
+    dims.iter().try_fold(1u64, |n, &d| {
+        u64::try_from(d).ok().and_then(|d| n.checked_mul(d))
+    })
+}
+
+/// Bytes one element of ONNX data type `data_type` takes (8 for unknown types, the
+/// widest numeric one, so that the bound stays an upper bound).
+fn element_bytes(data_type: i32) -> u64 {
+    match data_type {
+        2 | 3 | 9 => 1,       // uint8, int8, bool
+        4 | 5 | 10 | 16 => 2, // uint16, int16, float16, bfloat16
+        1 | 6 | 12 => 4,      // float, int32, uint32
+        _ => 8,
+    }
+}
+
+/// Refuses a part whose initializers declare (by their dims, whatever data they carry)
+/// more than `max_bytes` in all: what the engine would hold in memory once loaded.
+fn check_initializer_sizes(proto: &ModelProto, part: &str, max_bytes: u64) -> Result<()> {
+    let graph = proto.graph.as_ref().expect("checked in decode");
+    let mut total = 0u64;
+    for t in &graph.initializer {
+        let bytes = element_count(&t.dims)
+            .and_then(|n| n.checked_mul(element_bytes(t.data_type)))
+            .ok_or_else(|| {
+                Error::model(format!(
+                    "the {part}'s initializer `{}` has dims {:?}: negative or overflowing",
+                    t.name, t.dims
+                ))
+            })?;
+        total = total.saturating_add(bytes);
+    }
+    if total > max_bytes {
+        return Err(Error::LimitExceeded(format!(
+            "the {part}'s initializers declare {total} bytes, over the limit of {max_bytes} \
+             bytes (Options::max_model_bytes)"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses `ConstantOfShape` and `Expand` nodes whose target shape is a constant of more
+/// than `max_bytes / 4` elements: the engine materialises them while optimising the
+/// graph, before any input is seen, and a hostile file can ask for terabytes.
+fn check_constant_shapes(proto: &ModelProto, part: &str, max_bytes: u64) -> Result<()> {
+    let graph = proto.graph.as_ref().expect("checked in decode");
+    let max_elements = max_bytes / 4;
+    for node in &graph.node {
+        let shape_input = match node.op_type.as_str() {
+            "ConstantOfShape" => node.input.first(),
+            "Expand" => node.input.get(1),
+            _ => None,
+        };
+        let Some(name) = shape_input else { continue };
+        let Some(values) = constant_i64(graph, name) else {
+            continue; // Computed from the inputs: bounded by the input sizes.
+        };
+        let n = element_count(&values).filter(|&n| n <= max_elements);
+        if n.is_none() {
+            return Err(Error::LimitExceeded(format!(
+                "the {part}'s {} node `{}` builds a tensor of shape {values:?}, over the \
+                 limit of {max_elements} elements (Options::max_model_bytes / 4)",
+                node.op_type, node.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The int64 values of the initializer or `Constant` node output called `name`.
+fn constant_i64(graph: &tract_onnx::pb::GraphProto, name: &str) -> Option<Vec<i64>> {
+    let tensor = graph
+        .initializer
+        .iter()
+        .find(|t| t.name == name)
+        .or_else(|| {
+            graph
+                .node
+                .iter()
+                .filter(|n| n.op_type == "Constant" && n.output.iter().any(|o| o == name))
+                .flat_map(|n| &n.attribute)
+                .find(|a| a.name == "value")
+                .and_then(|a| a.t.as_ref())
+        })?;
+    i64_values(tensor)
+}
+
+fn i64_values(t: &TensorProto) -> Option<Vec<i64>> {
+    if t.data_type != 7 {
+        return None; // Not int64: the engine refuses it as a shape.
+    }
+    if !t.int64_data.is_empty() {
+        return Some(t.int64_data.clone());
+    }
+    Some(
+        t.raw_data
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes(c.try_into().expect("chunks of 8")))
+            .collect(),
+    )
 }
 
 #[derive(Clone, Copy)]
@@ -200,4 +308,101 @@ fn fmt_shape(shape: &[Option<i64>]) -> String {
         .map(|d| d.map_or("?".into(), |v| v.to_string()))
         .collect();
     format!("[{}]", parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tract_onnx::pb::{attribute_proto, AttributeProto, GraphProto, NodeProto};
+
+    fn tensor(name: &str, dims: Vec<i64>, data_type: i32) -> TensorProto {
+        TensorProto {
+            name: name.into(),
+            dims,
+            data_type,
+            ..Default::default()
+        }
+    }
+
+    fn model(initializer: Vec<TensorProto>, node: Vec<NodeProto>) -> ModelProto {
+        ModelProto {
+            graph: Some(GraphProto {
+                initializer,
+                node,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn element_counts_refuse_negative_and_overflowing_dims() {
+        assert_eq!(element_count(&[]), Some(1));
+        assert_eq!(element_count(&[2, 3, 4]), Some(24));
+        assert_eq!(element_count(&[0, 1 << 40]), Some(0));
+        assert_eq!(element_count(&[-1, 4]), None);
+        assert_eq!(element_count(&[1 << 40, 1 << 40]), None);
+    }
+
+    #[test]
+    fn initializers_are_summed_against_the_limit() {
+        let m = model(
+            vec![tensor("a", vec![256], 1), tensor("b", vec![256], 1)],
+            vec![],
+        );
+        assert!(check_initializer_sizes(&m, "encoder", 2048).is_ok());
+        let r = check_initializer_sizes(&m, "encoder", 2047);
+        assert!(matches!(r, Err(Error::LimitExceeded(_))), "{r:?}");
+        let m = model(vec![tensor("a", vec![1 << 40, 1 << 40], 1)], vec![]);
+        let r = check_initializer_sizes(&m, "encoder", u64::MAX);
+        assert!(matches!(r, Err(Error::InvalidModel(_))), "{r:?}");
+        // int8 data counts one byte an element, unknown types eight.
+        let m = model(vec![tensor("q", vec![1000], 3)], vec![]);
+        assert!(check_initializer_sizes(&m, "encoder", 1000).is_ok());
+        let m = model(vec![tensor("s", vec![1000], 8)], vec![]);
+        assert!(check_initializer_sizes(&m, "encoder", 7999).is_err());
+    }
+
+    #[test]
+    fn constant_shapes_are_bounded() {
+        let node = |op: &str, inputs: &[&str]| NodeProto {
+            op_type: op.into(),
+            name: "n".into(),
+            input: inputs.iter().map(|s| s.to_string()).collect(),
+            output: vec!["y".into()],
+            ..Default::default()
+        };
+        let mut shape = tensor("shape", vec![3], 7);
+        shape.int64_data = vec![1000, 1000, 1000];
+        let m = model(
+            vec![shape.clone()],
+            vec![node("ConstantOfShape", &["shape"])],
+        );
+        assert!(check_constant_shapes(&m, "decoder", 4_000_000_000).is_ok());
+        let r = check_constant_shapes(&m, "decoder", 3_999_999_999);
+        assert!(matches!(r, Err(Error::LimitExceeded(_))), "{r:?}");
+        let m = model(vec![shape.clone()], vec![node("Expand", &["x", "shape"])]);
+        assert!(check_constant_shapes(&m, "decoder", 1 << 20).is_err());
+        // Shapes as raw little-endian bytes, and as a Constant node.
+        let mut raw = tensor("shape", vec![2], 7);
+        raw.raw_data = [-1i64, 5].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let m = model(vec![raw], vec![node("ConstantOfShape", &["shape"])]);
+        assert!(check_constant_shapes(&m, "decoder", u64::MAX).is_err());
+        let constant = NodeProto {
+            op_type: "Constant".into(),
+            output: vec!["shape".into()],
+            attribute: vec![AttributeProto {
+                name: "value".into(),
+                r#type: attribute_proto::AttributeType::Tensor as i32,
+                t: Some(shape),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let m = model(vec![], vec![constant, node("ConstantOfShape", &["shape"])]);
+        assert!(check_constant_shapes(&m, "decoder", 1 << 20).is_err());
+        // A shape computed at run time is not judged here.
+        let m = model(vec![], vec![node("ConstantOfShape", &["dynamic"])]);
+        assert!(check_constant_shapes(&m, "decoder", 1).is_ok());
+    }
 }
