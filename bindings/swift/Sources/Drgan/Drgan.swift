@@ -1,0 +1,437 @@
+// Drgan: a thin Swift layer over the drgan C API (module CDrgan).
+//
+// - `Model` is a final class that owns a DrganModel and frees it in deinit. It is
+//   immutable after it is opened: share it between threads and tasks freely.
+// - Failures throw `DrganError`, carrying the status and the library's message.
+// - Outputs are `[Float]` and `Data`; images are `PixelImage`, plain bytes with a width,
+//   height, stride and pixel format (no CoreGraphics needed; build one from a
+//   CVPixelBuffer's base address or a CGImage's data provider if you have them).
+//
+// Not compiled in this repository's CI (no Swift toolchain there): CI checks the CDrgan
+// module map with clang -fmodules and calls the library through it.
+import CDrgan
+import Foundation
+
+/// The result of a C call; every value but `.ok` is thrown as a `DrganError`.
+public enum Status: Int32, Sendable {
+    case ok = 0
+    case nullArgument = 1
+    case invalidArgument = 2
+    case bufferTooSmall = 3
+    case io = 4
+    case invalidModel = 5
+    case modelMismatch = 6
+    case imageDecode = 7
+    case outOfRange = 8
+    case unsupported = 9
+    case backendUnavailable = 10
+    case inference = 11
+    case limitExceeded = 12
+    case panic = 13
+}
+
+/// A failed drgan call: the status (`rawStatus` for a number this binding does not know)
+/// and the library's message.
+public struct DrganError: Error, CustomStringConvertible, Sendable {
+    public let rawStatus: Int32
+    public let message: String
+
+    public var status: Status? { Status(rawValue: rawStatus) }
+
+    /// The header's name of the status, e.g. "DRGAN_STATUS_IO".
+    public var statusName: String { String(cString: drgan_status_name(rawStatus)) }
+
+    public var description: String { "\(statusName): \(message)" }
+}
+
+/// Throws for any status but OK, with this thread's last-error message.
+@inline(__always)
+func check(_ status: Int32) throws {
+    if status != 0 {
+        throw DrganError(rawStatus: status, message: String(cString: drgan_last_error()))
+    }
+}
+
+/// Layout of one pixel.
+public enum PixelFormat: Int32, Sendable {
+    case rgb8 = 0
+    case rgba8 = 1
+    case bgr8 = 2
+    case bgra8 = 3
+    case gray8 = 4
+
+    public var bytesPerPixel: Int {
+        switch self {
+        case .rgb8, .bgr8: return 3
+        case .rgba8, .bgra8: return 4
+        case .gray8: return 1
+        }
+    }
+}
+
+/// Where inference runs.
+public enum Backend: Int32, Sendable {
+    case auto = 0
+    case cpu = 1
+    case gpu = 2
+}
+
+/// The version of the loaded library, e.g. "0.1.0".
+public var version: String { String(cString: drgan_version()) }
+
+/// The ABI version of the loaded library.
+public var abiVersion: UInt32 { drgan_abi_version() }
+
+/// The ABI version this binding was written for (the header's DRGAN_ABI_VERSION).
+public let bindingAbiVersion: UInt32 = 1
+
+/// Options for opening a model; `Options()` holds the library's defaults.
+public struct Options: Sendable {
+    public var backend: Backend
+    /// Largest input or decoded image, in pixels.
+    public var maxImagePixels: UInt64
+    /// Largest model file, in bytes.
+    public var maxModelBytes: UInt64
+
+    public init() {
+        let raw = Options.nativeDefaults()
+        backend = Backend(rawValue: raw.backend) ?? .auto
+        maxImagePixels = raw.max_image_pixels
+        maxModelBytes = raw.max_model_bytes
+    }
+
+    static func nativeDefaults() -> DrganOptions {
+        var raw = DrganOptions()
+        raw.struct_size = MemoryLayout<DrganOptions>.size
+        // Cannot fail with struct_size set.
+        _ = drgan_options_default(&raw)
+        return raw
+    }
+
+    var native: DrganOptions {
+        var raw = Options.nativeDefaults()
+        raw.backend = backend.rawValue
+        raw.max_image_pixels = maxImagePixels
+        raw.max_model_bytes = maxModelBytes
+        return raw
+    }
+}
+
+/// Pixels: `height` rows of `strideBytes` bytes, each starting with `width` pixels of
+/// `format`. Owns its bytes (a `Data`).
+public struct PixelImage: Sendable {
+    public var data: Data
+    public var width: Int
+    public var height: Int
+    public var strideBytes: Int
+    public var format: PixelFormat
+
+    /// Rows `strideBytes` apart (default: tightly packed).
+    public init(data: Data, width: Int, height: Int, format: PixelFormat, strideBytes: Int? = nil) {
+        self.data = data
+        self.width = width
+        self.height = height
+        self.format = format
+        self.strideBytes = strideBytes ?? width * format.bytesPerPixel
+    }
+
+    /// Reads and decodes a PNG or JPEG file (into tightly packed RGB8).
+    public static func load(path: String) throws -> PixelImage {
+        var raw: UnsafeMutablePointer<DrganImage>?
+        try check(drgan_image_load(path, &raw))
+        return copyAndFree(raw!)
+    }
+
+    /// Decodes a PNG or JPEG in memory.
+    public static func decode(_ bytes: Data) throws -> PixelImage {
+        var raw: UnsafeMutablePointer<DrganImage>?
+        try bytes.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+            var one: UInt8 = 0
+            let base = buf.bindMemory(to: UInt8.self).baseAddress
+            try withUnsafePointer(to: &one) { dummy in
+                try check(drgan_image_decode(base ?? dummy, buf.count, &raw))
+            }
+        }
+        return copyAndFree(raw!)
+    }
+
+    private static func copyAndFree(_ raw: UnsafeMutablePointer<DrganImage>) -> PixelImage {
+        defer { drgan_image_free(raw) }
+        let img = raw.pointee
+        let count = Int(img.height) * img.stride_bytes
+        return PixelImage(
+            data: Data(bytes: img.data, count: count), width: Int(img.width),
+            height: Int(img.height), format: PixelFormat(rawValue: img.format) ?? .rgb8,
+            strideBytes: img.stride_bytes)
+    }
+
+    /// Writes the image to `path` as an 8-bit PNG.
+    public func savePNG(path: String) throws {
+        try withNative { image in try check(drgan_image_save_png(path, image)) }
+    }
+
+    /// Calls `body` with a DrganImage over these bytes, valid only during the call.
+    func withNative<R>(_ body: (UnsafePointer<DrganImage>) throws -> R) throws -> R {
+        let needed = height > 0 && width > 0
+            ? (height - 1) * strideBytes + width * format.bytesPerPixel : 0
+        guard width >= 0, height >= 0, strideBytes >= 0, data.count >= needed else {
+            throw DrganError(
+                rawStatus: Status.invalidArgument.rawValue,
+                message: "a \(width)x\(height) \(format) image with stride \(strideBytes) needs \(needed) bytes, the data has \(data.count)")
+        }
+        return try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+            var image = DrganImage(
+                data: buf.bindMemory(to: UInt8.self).baseAddress, width: UInt32(width),
+                height: UInt32(height), stride_bytes: strideBytes, format: format.rawValue)
+            return try withUnsafePointer(to: &image) { try body($0) }
+        }
+    }
+}
+
+/// Calls `body` with DrganImages over all `images`, valid only during the call.
+func withNativeImages<R>(
+    _ images: ArraySlice<PixelImage>, _ done: [DrganImage] = [],
+    _ body: ([DrganImage]) throws -> R
+) throws -> R {
+    guard let first = images.first else { return try body(done) }
+    return try first.withNative { image in
+        try withNativeImages(images.dropFirst(), done + [image.pointee], body)
+    }
+}
+
+/// An identity feature and the encoder's confidence in it, in (0, 1).
+public struct Embedding: Sendable {
+    public var feature: [Float]
+    public var confidence: Float
+}
+
+/// What a model is.
+public struct ModelInfo: Sendable {
+    public var formatVersion: UInt32
+    public var inputSize: Int
+    public var featureDim: Int
+    public var noiseDim: Int
+    public var poseCount: Int
+    public var imageBytes: Int
+    public var minYaw: Float
+    public var maxYaw: Float
+    /// The canonical five points x1, y1, ..., x5, y5 in input pixels.
+    public var landmarks: [Float]
+    public var hasPoseHead: Bool
+    public var encoderBackend: Backend
+    public var decoderBackend: Backend
+    public var config: String
+    public var trainedOn: String
+}
+
+/// The cosine similarity of two features, in [-1, 1].
+public func similarity(_ a: [Float], _ b: [Float]) throws -> Float {
+    var out: Float = 0
+    try a.withUnsafeBufferPointer { pa in
+        try b.withUnsafeBufferPointer { pb in
+            var zero: Float = 0
+            try withUnsafePointer(to: &zero) { dummy in
+                try check(drgan_similarity(
+                    pa.baseAddress ?? dummy, pa.count, pb.baseAddress ?? dummy, pb.count, &out))
+            }
+        }
+    }
+    return out
+}
+
+/// A loaded DR-GAN bundle, freed when the last reference goes. Thread-safe.
+public final class Model: @unchecked Sendable {
+    private let handle: OpaquePointer
+    public let info: ModelInfo
+
+    /// Opens the bundle in directory `path` (encoder.onnx, decoder.onnx, optional
+    /// pose.onnx).
+    public convenience init(bundle path: String, options: Options? = nil) throws {
+        var raw: OpaquePointer?
+        if let options = options {
+            var native = options.native
+            try check(drgan_model_open(path, &native, &raw))
+        } else {
+            try check(drgan_model_open(path, nil, &raw))
+        }
+        try self.init(handle: raw!)
+    }
+
+    /// Opens a bundle from ONNX files in memory; `pose` may be nil (no pose head).
+    public convenience init(encoder: Data, decoder: Data, pose: Data? = nil,
+                            options: Options? = nil) throws {
+        var raw: OpaquePointer?
+        var native = (options ?? Options()).native
+        try encoder.withUnsafeBytes { (e: UnsafeRawBufferPointer) in
+            try decoder.withUnsafeBytes { (d: UnsafeRawBufferPointer) in
+                try (pose ?? Data()).withUnsafeBytes { (p: UnsafeRawBufferPointer) in
+                    var one: UInt8 = 0
+                    try withUnsafePointer(to: &one) { dummy in
+                        let ep = e.bindMemory(to: UInt8.self).baseAddress ?? dummy
+                        let dp = d.bindMemory(to: UInt8.self).baseAddress ?? dummy
+                        let pp = pose == nil ? nil : (p.bindMemory(to: UInt8.self).baseAddress ?? dummy)
+                        try check(drgan_model_open_memory(
+                            ep, e.count, dp, d.count, pp, p.count, &native, &raw))
+                    }
+                }
+            }
+        }
+        try self.init(handle: raw!)
+    }
+
+    private init(handle: OpaquePointer) throws {
+        var raw = DrganModelInfo()
+        raw.struct_size = MemoryLayout<DrganModelInfo>.size
+        let status = drgan_model_info(handle, &raw)
+        if status != 0 {
+            let message = String(cString: drgan_last_error())
+            drgan_model_free(handle)
+            throw DrganError(rawStatus: status, message: message)
+        }
+        self.handle = handle
+        let landmarks = withUnsafeBytes(of: raw.landmarks) { Array($0.bindMemory(to: Float.self)) }
+        let text = { (bytes: UnsafeRawBufferPointer) -> String in
+            let chars = bytes.bindMemory(to: UInt8.self)
+            let end = chars.firstIndex(of: 0) ?? chars.count
+            return String(decoding: chars[0..<end], as: UTF8.self)
+        }
+        info = ModelInfo(
+            formatVersion: raw.format_version, inputSize: Int(raw.input_size),
+            featureDim: raw.feature_dim, noiseDim: raw.noise_dim, poseCount: raw.pose_count,
+            imageBytes: raw.image_bytes, minYaw: raw.min_yaw, maxYaw: raw.max_yaw,
+            landmarks: landmarks, hasPoseHead: raw.has_pose_head != 0,
+            encoderBackend: Backend(rawValue: raw.encoder_backend) ?? .cpu,
+            decoderBackend: Backend(rawValue: raw.decoder_backend) ?? .cpu,
+            config: withUnsafeBytes(of: raw.config, text),
+            trainedOn: withUnsafeBytes(of: raw.trained_on, text))
+    }
+
+    deinit {
+        drgan_model_free(handle)
+    }
+
+    /// The pose bins: yaws in degrees, ascending.
+    public func poseYaws() throws -> [Float] {
+        let count = max(info.poseCount, 1)
+        var yaws = [Float](repeating: 0, count: count)
+        var needed = 0
+        try check(drgan_model_pose_yaws(handle, &yaws, count, &needed))
+        return Array(yaws.prefix(needed))
+    }
+
+    /// The identity feature of one aligned face and the encoder's confidence.
+    public func embed(_ face: PixelImage) throws -> Embedding {
+        let dim = info.featureDim
+        var feature = [Float](repeating: 0, count: dim)
+        var confidence: Float = 0
+        try face.withNative { image in
+            try check(drgan_embed(handle, image, &feature, dim, nil, &confidence))
+        }
+        return Embedding(feature: feature, confidence: confidence)
+    }
+
+    /// The features of several aligned faces in one batched run, in order.
+    public func embedBatch(_ faces: [PixelImage]) throws -> [Embedding] {
+        let dim = info.featureDim
+        var features = [Float](repeating: 0, count: max(faces.count * dim, 1))
+        var confidences = [Float](repeating: 0, count: max(faces.count, 1))
+        try withNativeImages(faces[...]) { images in
+            var one = DrganImage()
+            try withUnsafePointer(to: &one) { dummy in
+                try images.withUnsafeBufferPointer { buf in
+                    try check(drgan_embed_batch(
+                        handle, buf.baseAddress ?? dummy, faces.count, &features,
+                        faces.count * dim, nil, &confidences))
+                }
+            }
+        }
+        return (0..<faces.count).map { i in
+            Embedding(feature: Array(features[(i * dim)..<((i + 1) * dim)]),
+                      confidence: confidences[i])
+        }
+    }
+
+    /// One feature for several images of one person (Σωᵢfᵢ / Σωᵢ); the confidence is
+    /// their mean.
+    public func embedFused(_ faces: [PixelImage]) throws -> Embedding {
+        let dim = info.featureDim
+        var feature = [Float](repeating: 0, count: dim)
+        var confidence: Float = 0
+        try withNativeImages(faces[...]) { images in
+            var one = DrganImage()
+            try withUnsafePointer(to: &one) { dummy in
+                try images.withUnsafeBufferPointer { buf in
+                    try check(drgan_embed_fused(
+                        handle, buf.baseAddress ?? dummy, faces.count, &feature, dim, nil,
+                        &confidence))
+                }
+            }
+        }
+        return Embedding(feature: feature, confidence: confidence)
+    }
+
+    /// The face turned to yaw 0; the same seed gives the same pixels.
+    public func frontalize(_ face: PixelImage, seed: UInt64 = 0) throws -> PixelImage {
+        try output { out in
+            try face.withNative { image in
+                try check(drgan_frontalize(handle, image, seed, out.baseAddress, out.count, nil))
+            }
+        }
+    }
+
+    /// The face turned to `yaw` degrees (within info.minYaw...info.maxYaw).
+    public func rotate(_ face: PixelImage, yaw: Float, seed: UInt64 = 0) throws -> PixelImage {
+        try output { out in
+            try face.withNative { image in
+                try check(drgan_rotate(handle, image, yaw, seed, out.baseAddress, out.count, nil))
+            }
+        }
+    }
+
+    /// A face drawn from an identity feature (featureDim floats) at `yaw` degrees.
+    public func synthesize(_ feature: [Float], yaw: Float, seed: UInt64 = 0) throws -> PixelImage {
+        try output { out in
+            try feature.withUnsafeBufferPointer { f in
+                var zero: Float = 0
+                try withUnsafePointer(to: &zero) { dummy in
+                    try check(drgan_synthesize(
+                        handle, f.baseAddress ?? dummy, f.count, yaw, seed, out.baseAddress,
+                        out.count, nil))
+                }
+            }
+        }
+    }
+
+    /// The yaw of a face in degrees; needs a pose head (info.hasPoseHead).
+    public func estimateYaw(_ face: PixelImage) throws -> Float {
+        var yaw: Float = 0
+        try face.withNative { image in try check(drgan_estimate_yaw(handle, image, &yaw)) }
+        return yaw
+    }
+
+    /// Warps `image` so that its five landmarks (x1, y1, ..., x5, y5 in image pixels:
+    /// eyes, nose tip, mouth corners, image-left first) land on the model's canonical
+    /// points: the aligned crop every other call expects.
+    public func align(_ image: PixelImage, landmarks: [Float]) throws -> PixelImage {
+        try output { out in
+            try image.withNative { img in
+                try landmarks.withUnsafeBufferPointer { l in
+                    var zero: Float = 0
+                    try withUnsafePointer(to: &zero) { dummy in
+                        try check(drgan_align(
+                            handle, img, l.baseAddress ?? dummy, l.count, out.baseAddress,
+                            out.count, nil))
+                    }
+                }
+            }
+        }
+    }
+
+    /// A square RGB8 image of the model's size, filled by `fill`.
+    private func output(_ fill: (UnsafeMutableBufferPointer<UInt8>) throws -> Void) throws -> PixelImage {
+        var bytes = [UInt8](repeating: 0, count: info.imageBytes)
+        try bytes.withUnsafeMutableBufferPointer { try fill($0) }
+        return PixelImage(data: Data(bytes), width: info.inputSize, height: info.inputSize,
+                          format: .rgb8)
+    }
+}
