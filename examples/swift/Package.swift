@@ -1,0 +1,17 @@
+// swift-tools-version:5.7
+// The embed_two example in Swift, on the Drgan package in bindings/swift.
+//   PKG_CONFIG_PATH=PREFIX/lib/pkgconfig swift run EmbedTwo BUNDLE_DIR ../data frontal.png
+// (PREFIX from scripts/install.sh). Not compiled in this repository's CI (no Swift there).
+import PackageDescription
+
+let package = Package(
+    name: "EmbedTwo",
+    platforms: [.macOS(.v11)],
+    dependencies: [.package(path: "../../bindings/swift")],
+    targets: [
+        .executableTarget(
+            name: "EmbedTwo",
+            dependencies: [.product(name: "Drgan", package: "swift")],
+            path: "Sources/EmbedTwo"),
+    ]
+)
