@@ -28,7 +28,7 @@ pub enum DrganBackend {
 /// ```c
 /// DrganOptions options;
 /// options.struct_size = sizeof options;
-/// if (drgan_options_default(&options) != DRGAN_STATUS_OK) { /* ... */ }
+/// if (drgan_options_default(&options) != DRGAN_STATUS_OK) return 1;
 /// options.backend = DRGAN_BACKEND_CPU;
 /// ```
 ///
@@ -137,6 +137,10 @@ pub(crate) unsafe fn write_prefix<T>(dst: *mut T, value: &T, struct_size: usize)
 ///
 /// Errors: `DRGAN_STATUS_NULL_ARGUMENT` when `options` is NULL;
 /// `DRGAN_STATUS_INVALID_ARGUMENT` when `struct_size` is smaller than a `size_t`.
+///
+/// # Safety
+/// `options` must be NULL or valid for reading a `size_t` and writing `struct_size`
+/// bytes.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn drgan_options_default(options: *mut DrganOptions) -> DrganStatus {

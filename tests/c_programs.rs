@@ -1,0 +1,190 @@
+//! Layer 3 of the tests: `tests/c/test_drgan.c` (C99) and `tests/c/test_drgan.cpp`
+//! (C++17), using only `include/drgan.h`, compiled with `-Wall -Wextra -Werror` under
+//! AddressSanitizer, linked once against the cdylib and once against the staticlib that
+//! `cargo test` builds, and run on fixture bundles. Each program prints every check.
+//!
+//! Compilers: `$CC` (default `cc`) and `$CXX` (default `c++`); when `clang` is on the
+//! PATH the C program is also built with it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use drgan::bundle::{BundleFiles, Config};
+use drgan::ffi::{DrganImage, DrganModelInfo, DrganOptions};
+
+/// target/<profile>: this test binary lives in target/<profile>/deps.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let deps = exe.parent().unwrap();
+    assert_eq!(
+        deps.file_name().unwrap(),
+        "deps",
+        "unexpected test binary location {exe:?}"
+    );
+    deps.parent().unwrap().to_path_buf()
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Link {
+    Shared,
+    Static,
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    bundle: PathBuf,
+    other: PathBuf,
+    scratch: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("tiny");
+    let other = dir.path().join("other");
+    let scratch = dir.path().join("scratch");
+    let tiny = Config::scaled("tiny", 32, 0.125, 16, 8).unwrap();
+    BundleFiles::random(&tiny, 1)
+        .unwrap()
+        .write_dir(&bundle)
+        .unwrap();
+    let o = Config::scaled("other", 48, 0.125, 24, 4).unwrap();
+    BundleFiles::random(&o, 2)
+        .unwrap()
+        .write_dir(&other)
+        .unwrap();
+    std::fs::create_dir_all(&scratch).unwrap();
+    Fixture {
+        _dir: dir,
+        bundle,
+        other,
+        scratch,
+    }
+}
+
+/// Compiles `source` with `compiler` against the library, runs it, asserts success.
+fn build_and_run(compiler: &str, std: &str, source: &str, link: Link, f: &Fixture) {
+    let lib_dir = profile_dir();
+    let (so, a) = (lib_dir.join("libdrgan.so"), lib_dir.join("libdrgan.a"));
+    let lib = match link {
+        Link::Shared => &so,
+        Link::Static => &a,
+    };
+    assert!(
+        lib.exists(),
+        "{lib:?} is missing: `cargo test` builds it with the lib target (crate-type cdylib and staticlib)"
+    );
+    let exe = f.scratch.join(format!(
+        "{}-{}-{link:?}",
+        Path::new(source).file_stem().unwrap().to_str().unwrap(),
+        Path::new(compiler).file_name().unwrap().to_str().unwrap()
+    ));
+    let mut cc = Command::new(compiler);
+    cc.arg(format!("-std={std}"))
+        .args(["-Wall", "-Wextra", "-Werror", "-pedantic", "-g", "-O1"])
+        .args(["-fsanitize=address", "-fno-omit-frame-pointer"])
+        .arg("-I")
+        .arg(root().join("include"))
+        .arg(root().join("tests/c").join(source))
+        .arg("-o")
+        .arg(&exe);
+    match link {
+        Link::Shared => {
+            cc.arg("-L").arg(&lib_dir).arg("-ldrgan");
+            cc.arg(format!("-Wl,-rpath,{}", lib_dir.display()));
+        }
+        Link::Static => {
+            cc.arg(&a);
+        }
+    }
+    cc.args(["-lpthread", "-ldl", "-lm"]);
+    let out = cc
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {compiler}: {e}"));
+    assert!(
+        out.status.success(),
+        "{compiler} failed on {source} ({link:?}):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let no_drivers = f.scratch.join("no-vulkan-drivers.json");
+    let run = Command::new(&exe)
+        .arg(&f.bundle)
+        .arg(&f.other)
+        .arg(&f.scratch)
+        .arg(std::mem::size_of::<DrganImage>().to_string())
+        .arg(std::mem::size_of::<DrganOptions>().to_string())
+        .arg(std::mem::size_of::<DrganModelInfo>().to_string())
+        .env(
+            "ASAN_OPTIONS",
+            "detect_leaks=1:abort_on_error=0:halt_on_error=1",
+        )
+        // No Vulkan drivers: `DRGAN_BACKEND_AUTO` then settles on the CPU without loading
+        // a GPU driver, whose own allocations (Mesa's leak one while wgpu enumerates
+        // adapters) LeakSanitizer would charge to these programs. The GPU path has its
+        // own tests (tests/gpu.rs); these are about the C boundary.
+        .env("VK_DRIVER_FILES", &no_drivers)
+        .env("VK_ICD_FILENAMES", &no_drivers)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    println!("=== {source} with {compiler}, {link:?} library ===\n{stdout}{stderr}");
+    assert!(
+        run.status.success(),
+        "{source} ({compiler}, {link:?}) failed with {}:\n{stdout}\n{stderr}",
+        run.status
+    );
+    assert!(stdout.contains(" 0 failures"), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+}
+
+fn cc() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".into())
+}
+
+fn cxx() -> String {
+    std::env::var("CXX").unwrap_or_else(|_| "c++".into())
+}
+
+fn have(compiler: &str) -> bool {
+    Command::new(compiler).arg("--version").output().is_ok()
+}
+
+#[test]
+fn c_program_against_the_shared_library() {
+    build_and_run(&cc(), "c99", "test_drgan.c", Link::Shared, &fixture());
+}
+
+#[test]
+fn c_program_against_the_static_library() {
+    build_and_run(&cc(), "c99", "test_drgan.c", Link::Static, &fixture());
+}
+
+#[test]
+fn cpp_program_against_the_shared_library() {
+    build_and_run(&cxx(), "c++17", "test_drgan.cpp", Link::Shared, &fixture());
+}
+
+#[test]
+fn cpp_program_against_the_static_library() {
+    build_and_run(&cxx(), "c++17", "test_drgan.cpp", Link::Static, &fixture());
+}
+
+#[test]
+fn c_program_with_clang_when_installed() {
+    if !have("clang") {
+        println!("clang not installed; skipped");
+        return;
+    }
+    let f = fixture();
+    build_and_run("clang", "c99", "test_drgan.c", Link::Shared, &f);
+    if have("clang++") {
+        build_and_run("clang++", "c++17", "test_drgan.cpp", Link::Static, &f);
+    }
+}

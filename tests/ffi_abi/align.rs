@@ -1,0 +1,109 @@
+//! Five-point alignment into a caller buffer.
+
+use std::ptr;
+
+use drgan::ffi::*;
+
+use crate::support::*;
+
+fn align(image: &DrganImage, points: &[f32], out_len: usize) -> (DrganStatus, Vec<u8>, usize) {
+    let (mut out, mut n) = (vec![0u8; out_len], 0usize);
+    let s = unsafe {
+        drgan_align(
+            model(),
+            image,
+            points.as_ptr(),
+            points.len(),
+            out.as_mut_ptr(),
+            out_len,
+            &mut n,
+        )
+    };
+    (s, out, n)
+}
+
+/// The model's canonical points, scaled by 2 (for a picture twice the input size).
+fn points() -> Vec<f32> {
+    rust_model()
+        .info()
+        .landmarks
+        .concat()
+        .iter()
+        .map(|v| v * 2.0)
+        .collect()
+}
+
+#[test]
+fn align_matches_the_rust_api() {
+    let pic = Pic::rgb(64, 64, 16);
+    let (s, crop, n) = align(&pic.image, &points(), IMAGE_BYTES);
+    assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+    assert_eq!(n, IMAGE_BYTES);
+    let p = points();
+    let lm = [0, 1, 2, 3, 4].map(|i| [p[2 * i], p[2 * i + 1]]);
+    assert_eq!(crop, rust_model().align(&pic.view(), &lm).unwrap().data);
+    assert!(crop.iter().any(|&b| b != 0));
+}
+
+#[test]
+fn align_rejects_bad_arguments() {
+    let pic = Pic::rgb(64, 64, 17);
+    let p = points();
+
+    let (s, out, n) = align(&pic.image, &p, IMAGE_BYTES - 3);
+    fails(
+        s,
+        DrganStatus::BufferTooSmall,
+        "drgan_align",
+        &["3072 elements needed"],
+    );
+    assert_eq!(n, IMAGE_BYTES);
+    assert!(out.iter().all(|&b| b == 0));
+
+    let (s, _, n) = align(&pic.image, &p[..8], IMAGE_BYTES);
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_align",
+        &["landmarks_len is 8"],
+    );
+    assert_eq!(n, 0);
+    let mut nan = p.clone();
+    nan[3] = f32::NAN;
+    let (s, ..) = align(&pic.image, &nan, IMAGE_BYTES);
+    fails(s, DrganStatus::InvalidArgument, "drgan_align", &["NaN"]);
+    let (s, ..) = align(&pic.image, &[5.0; 10], IMAGE_BYTES);
+    fails(s, DrganStatus::InvalidArgument, "drgan_align", &[]);
+
+    for (what, image, status, word) in bad_images(&pic) {
+        let (s, ..) = align(&image, &p, IMAGE_BYTES);
+        assert_eq!(s, status, "{what}");
+        fails(s, status, "drgan_align", &[word]);
+    }
+
+    let mut out = vec![0u8; IMAGE_BYTES];
+    let (o, len, nul) = (out.as_mut_ptr(), IMAGE_BYTES, ptr::null_mut());
+    let s = unsafe { drgan_align(ptr::null(), &pic.image, p.as_ptr(), 10, o, len, nul) };
+    fails(s, DrganStatus::NullArgument, "drgan_align", &["`model`"]);
+    let s = unsafe { drgan_align(model(), ptr::null(), p.as_ptr(), 10, o, len, nul) };
+    fails(s, DrganStatus::NullArgument, "drgan_align", &["`image`"]);
+    let s = unsafe { drgan_align(model(), &pic.image, ptr::null(), 10, o, len, nul) };
+    fails(
+        s,
+        DrganStatus::NullArgument,
+        "drgan_align",
+        &["`landmarks`"],
+    );
+    let s = unsafe {
+        drgan_align(
+            model(),
+            &pic.image,
+            p.as_ptr(),
+            10,
+            ptr::null_mut(),
+            len,
+            nul,
+        )
+    };
+    fails(s, DrganStatus::NullArgument, "drgan_align", &["`out_rgb`"]);
+}

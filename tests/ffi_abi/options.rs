@@ -1,0 +1,207 @@
+//! `DrganOptions`: defaults, `struct_size` for older and newer callers, validation.
+
+use std::mem::{offset_of, size_of};
+use std::ptr;
+
+use drgan::ffi::*;
+
+use crate::support::*;
+
+fn defaults() -> DrganOptions {
+    let mut o = DrganOptions {
+        struct_size: size_of::<DrganOptions>(),
+        backend: -1,
+        reserved: 9,
+        max_image_pixels: 0,
+        max_model_bytes: 0,
+    };
+    assert_eq!(unsafe { drgan_options_default(&mut o) }, DrganStatus::Ok);
+    o
+}
+
+#[test]
+fn default_options_are_the_rust_defaults() {
+    let o = defaults();
+    let r = drgan::Options::default();
+    assert_eq!(o.struct_size, size_of::<DrganOptions>());
+    assert_eq!(o.backend, DrganBackend::Auto as i32);
+    assert_eq!(o.reserved, 0);
+    assert_eq!(o.max_image_pixels, r.max_image_pixels);
+    assert_eq!(o.max_model_bytes, r.max_model_bytes);
+}
+
+#[test]
+fn default_writes_only_struct_size_bytes() {
+    // A caller whose header knew only `struct_size`, `backend` and `reserved`.
+    let old = offset_of!(DrganOptions, max_image_pixels);
+    let mut o = DrganOptions {
+        struct_size: old,
+        backend: 7,
+        reserved: 7,
+        max_image_pixels: 7,
+        max_model_bytes: 7,
+    };
+    assert_eq!(unsafe { drgan_options_default(&mut o) }, DrganStatus::Ok);
+    assert_eq!((o.struct_size, o.backend, o.reserved), (old, 0, 0));
+    assert_eq!((o.max_image_pixels, o.max_model_bytes), (7, 7));
+}
+
+#[test]
+fn default_rejects_null_and_unset_struct_size() {
+    let s = unsafe { drgan_options_default(ptr::null_mut()) };
+    fails(
+        s,
+        DrganStatus::NullArgument,
+        "drgan_options_default",
+        &["options"],
+    );
+    let mut o = defaults();
+    o.struct_size = 0;
+    let s = unsafe { drgan_options_default(&mut o) };
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_options_default",
+        &["struct_size"],
+    );
+    assert_eq!(o.backend, 0, "nothing written on failure");
+}
+
+fn open_with(o: &DrganOptions) -> (DrganStatus, Handle) {
+    let dir = cstr(tiny_dir());
+    let mut m = ptr::null_mut();
+    let s = unsafe { drgan_model_open(dir.as_ptr(), o, &mut m) };
+    (s, Handle(m))
+}
+
+#[test]
+fn options_are_validated() {
+    let cases: [(&str, DrganOptions, &str); 5] = [
+        (
+            "unknown backend",
+            DrganOptions {
+                backend: 3,
+                ..defaults()
+            },
+            "backend",
+        ),
+        (
+            "negative backend",
+            DrganOptions {
+                backend: -1,
+                ..defaults()
+            },
+            "backend",
+        ),
+        (
+            "reserved set",
+            DrganOptions {
+                reserved: 1,
+                ..defaults()
+            },
+            "reserved",
+        ),
+        (
+            "zero pixel limit",
+            DrganOptions {
+                max_image_pixels: 0,
+                ..defaults()
+            },
+            "max_image_pixels",
+        ),
+        (
+            "struct_size unset",
+            DrganOptions {
+                struct_size: 0,
+                ..defaults()
+            },
+            "struct_size",
+        ),
+    ];
+    for (what, o, word) in cases {
+        let (s, m) = open_with(&o);
+        assert!(m.0.is_null(), "{what}: out_model written on failure");
+        fails(s, DrganStatus::InvalidArgument, "drgan_model_open", &[word]);
+    }
+}
+
+#[test]
+fn options_from_an_older_header_keep_later_defaults() {
+    let o = DrganOptions {
+        struct_size: offset_of!(DrganOptions, max_image_pixels),
+        backend: DrganBackend::Cpu as i32,
+        reserved: 0,
+        max_image_pixels: 0, // beyond struct_size: must not be read
+        max_model_bytes: 0,
+    };
+    let (s, m) = open_with(&o);
+    assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+    assert!(!m.0.is_null());
+}
+
+#[test]
+fn options_from_a_newer_header_are_accepted() {
+    #[repr(C)]
+    struct Newer {
+        base: DrganOptions,
+        future_field: u64,
+    }
+    let n = Newer {
+        base: DrganOptions {
+            struct_size: size_of::<Newer>(),
+            ..defaults()
+        },
+        future_field: 99,
+    };
+    let (s, _m) = open_with(&n.base);
+    assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+}
+
+#[test]
+fn limits_apply() {
+    let (s, m) = open_with(&DrganOptions {
+        max_model_bytes: 100,
+        ..defaults()
+    });
+    assert!(m.0.is_null());
+    fails(s, DrganStatus::LimitExceeded, "drgan_model_open", &["100"]);
+
+    let (s, m) = open_with(&DrganOptions {
+        max_image_pixels: 32 * 32,
+        ..defaults()
+    });
+    assert_eq!(s, DrganStatus::Ok);
+    let (ok, big) = (Pic::rgb(32, 32, 1), Pic::rgb(33, 32, 1));
+    let (mut f, mut c) = ([0f32; NF], 0f32);
+    let embed = |p: &Pic, f: &mut [f32; NF], c: &mut f32| unsafe {
+        drgan_embed(m.ptr(), &p.image, f.as_mut_ptr(), NF, ptr::null_mut(), c)
+    };
+    assert_eq!(embed(&ok, &mut f, &mut c), DrganStatus::Ok);
+    let s = embed(&big, &mut f, &mut c);
+    fails(
+        s,
+        DrganStatus::LimitExceeded,
+        "drgan_embed",
+        &["33x32", "1024"],
+    );
+}
+
+#[test]
+fn the_gpu_backend_is_either_there_or_clearly_unavailable() {
+    let (s, m) = open_with(&DrganOptions {
+        backend: DrganBackend::Gpu as i32,
+        ..defaults()
+    });
+    match s {
+        DrganStatus::Ok => assert!(!m.0.is_null()),
+        _ => {
+            assert!(m.0.is_null());
+            fails(
+                s,
+                DrganStatus::BackendUnavailable,
+                "drgan_model_open",
+                &["GPU"],
+            );
+        }
+    }
+}
