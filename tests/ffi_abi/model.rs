@@ -64,7 +64,9 @@ fn open_a_directory_and_describe_the_model() {
     assert_eq!(i.landmarks.to_vec(), r.landmarks.concat());
     assert_eq!(i.has_pose_head, 1);
     assert_eq!(i.encoder_backend, DrganBackend::Cpu as i32);
-    assert_eq!(i.decoder_backend, DrganBackend::Cpu as i32);
+    // Default options (AUTO): the decoder may run on a hardware GPU where there is one.
+    assert_eq!(i.decoder_backend, r.decoder_backend as i32);
+    assert!([DrganBackend::Cpu as i32, DrganBackend::Gpu as i32].contains(&i.decoder_backend));
     assert_eq!(text(&i.config), "tiny");
     assert_eq!(text(&i.trained_on), r.trained_on);
 
