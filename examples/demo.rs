@@ -41,7 +41,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         info.pose_yaws,
         info.trained_on
     );
-    let mut faces: Vec<(String, PathBuf, Landmarks)> = match &args.image {
+    let mut faces: Vec<Face> = match &args.image {
         Some((path, points)) => vec![(path.display().to_string(), path.clone(), *points)],
         None => example_faces()?,
     };
@@ -95,8 +95,11 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// A named photo file and the five landmarks of its face.
+type Face = (String, PathBuf, Landmarks);
+
 /// The photos of examples/data with their landmarks.
-fn example_faces() -> Result<Vec<(String, PathBuf, Landmarks)>, Box<dyn std::error::Error>> {
+fn example_faces() -> Result<Vec<Face>, Box<dyn std::error::Error>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
     let text = std::fs::read_to_string(dir.join("landmarks.json"))?;
     let json: serde_json::Value = serde_json::from_str(&text)?;

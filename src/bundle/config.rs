@@ -122,7 +122,7 @@ impl Config {
 
     /// Checks that the config describes a buildable network.
     pub fn validate(&self) -> Result<()> {
-        if self.input_size < 16 || self.input_size % 16 != 0 || self.input_size > 1024 {
+        if self.input_size < 16 || !self.input_size.is_multiple_of(16) || self.input_size > 1024 {
             return Err(Error::invalid(format!(
                 "input size {} must be a multiple of 16 in 16..=1024",
                 self.input_size
