@@ -188,3 +188,58 @@ fn c_program_with_clang_when_installed() {
         build_and_run("clang++", "c++17", "test_drgan.cpp", Link::Static, &f);
     }
 }
+
+/// The README's "Quick start in C", compiled with the same strict flags, linked against
+/// the static library and run on a fixture bundle, so the README never drifts from the
+/// header.
+#[test]
+fn readme_quick_start_compiles_and_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("```c\n#include <stdio.h>")
+        .expect("README has a C quick start");
+    let body = &readme[start + 5..];
+    let source = &body[..body.find("```").unwrap()];
+    let f = fixture();
+    // The quick start opens models/my-bundle and face.jpg relative to its working dir.
+    let work = f.scratch.join("quickstart");
+    BundleFiles::random(&Config::named("tiny").unwrap(), 1)
+        .unwrap()
+        .write_dir(&work.join("models/my-bundle"))
+        .unwrap();
+    std::fs::copy(
+        root().join("examples/data/astronaut.png"),
+        work.join("face.jpg"),
+    )
+    .unwrap();
+    let src = work.join("quickstart.c");
+    std::fs::write(&src, source).unwrap();
+    let exe = work.join("quickstart");
+    let out = Command::new(cc())
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg("-I")
+        .arg(root().join("include"))
+        .arg(&src)
+        .arg(profile_dir().join("libdrgan.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the README quick start does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = Command::new(&exe)
+        .current_dir(&work)
+        .env("VK_DRIVER_FILES", work.join("none.json"))
+        .env("VK_ICD_FILENAMES", work.join("none.json"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success() && stdout.contains("confidence"),
+        "quick start failed: {stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
