@@ -42,6 +42,13 @@ pub mod io {
     pub use crate::image::{decode_image, load_image, save_png};
 }
 
+/// Test and benchmark hooks for the GPU path; not part of the API.
+#[cfg(feature = "gpu")]
+#[doc(hidden)]
+pub mod __gpu {
+    pub use crate::backend::gpu::hooks::*;
+}
+
 /// The crate version, as in Cargo.toml.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

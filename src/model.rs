@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use crate::backend::{Net, Tensor};
+use crate::backend::{Decoder, Net, Tensor};
 use crate::bundle::{self, Metadata};
 use crate::error::{Error, Result};
 use crate::image::{Image, RgbImage};
-use crate::options::{Backend, Options};
+use crate::options::Options;
 use crate::{align, embed, noise, pose};
 
 /// Five facial points, in pixels of the image they belong to: the eye on the image's
@@ -68,7 +68,7 @@ pub struct Model {
     info: ModelInfo,
     options: Options,
     encoder: Net,
-    decoder: Net,
+    decoder: Decoder,
     pose_head: Option<Net>,
 }
 
@@ -92,29 +92,24 @@ impl Model {
         options: &Options,
     ) -> Result<Model> {
         let parts = bundle::parse_bundle(encoder, decoder, pose, options.max_model_bytes)?;
-        if options.backend == Backend::Gpu {
-            return Err(Error::BackendUnavailable(
-                "this build of drgan has no GPU backend; use Backend::Cpu or Backend::Auto".into(),
-            ));
-        }
         let meta = &parts.metadata;
         let n = meta.input_size as usize;
         let encoder = Net::load(&parts.encoder, &[&[3, n, n]], "encoder")?;
-        let decoder = Net::load(
+        let decoder = Decoder::load(
             &parts.decoder,
             &[
                 &[meta.feature_dim],
                 &[meta.pose_yaws.len()],
                 &[meta.noise_dim],
             ],
-            "decoder",
+            options.backend,
         )?;
         let pose_head = match &parts.pose {
             Some(p) => Some(Net::load(p, &[&[3, n, n]], "pose head")?),
             None => None,
         };
         Ok(Model {
-            info: info_from(meta, pose_head.is_some()),
+            info: info_from(meta, pose_head.is_some(), decoder.backend()),
             options: options.clone(),
             encoder,
             decoder,
@@ -250,7 +245,7 @@ impl std::fmt::Debug for Model {
     }
 }
 
-fn info_from(meta: &Metadata, has_pose_head: bool) -> ModelInfo {
+fn info_from(meta: &Metadata, has_pose_head: bool, decoder: ExecutionBackend) -> ModelInfo {
     ModelInfo {
         format_version: meta.format_version,
         input_size: meta.input_size,
@@ -262,6 +257,6 @@ fn info_from(meta: &Metadata, has_pose_head: bool) -> ModelInfo {
         config: meta.config.clone(),
         trained_on: meta.trained_on.clone(),
         encoder_backend: ExecutionBackend::Cpu,
-        decoder_backend: ExecutionBackend::Cpu,
+        decoder_backend: decoder,
     }
 }

@@ -3,8 +3,12 @@
 //! runs without locks: each call gets its own state.
 
 mod cpu;
+mod decoder;
+#[cfg(feature = "gpu")]
+pub(crate) mod gpu;
 
 pub(crate) use cpu::Net;
+pub(crate) use decoder::Decoder;
 
 /// A dense f32 tensor in row-major order: the currency between the API and executors.
 #[derive(Clone, Debug, PartialEq)]
