@@ -116,12 +116,12 @@ fn main() {
                 if k >= calls {
                     break;
                 }
-                if k % 2 == 0 {
+                if k.is_multiple_of(2) {
                     model.embed(&face(k)).unwrap();
                 } else {
                     model.frontalize(&face(k), k as u64).unwrap();
                 }
-                if (k + 1) % tenth == 0 {
+                if (k + 1).is_multiple_of(tenth) {
                     samples.lock().unwrap().push((k + 1, rss().0));
                 }
             });

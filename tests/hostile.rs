@@ -397,7 +397,7 @@ fn nan_or_inf_weights_give_errors_or_finite_results() {
                         Ok(y) => assert!(y.is_finite(), "{what}: yaw {y}"),
                         Err(e) => assert!(matches!(e, Error::Inference(_)), "{what}: {e:?}"),
                     }
-                    if let Err(e) = m.synthesize(&vec![1e30; 16], 0.0, 1) {
+                    if let Err(e) = m.synthesize(&[1e30; 16], 0.0, 1) {
                         assert!(matches!(e, Error::Inference(_)), "{what}: {e:?}");
                     }
                 }
