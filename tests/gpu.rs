@@ -169,3 +169,27 @@ fn synthesize_on_gpu_matches_cpu_from_eight_threads() {
         }
     });
 }
+
+/// A batch whose activations exceed the device's buffer limits is an error for that call,
+/// not a crash, and the same decoder keeps working afterwards.
+#[test]
+fn an_oversized_batch_is_an_error_and_later_calls_work() {
+    setup();
+    let config = Config::named("tiny").unwrap();
+    let files = BundleFiles::random(&config, 3).unwrap();
+    let d = dims(&config);
+    let Some(gpu) = on_gpu(DecoderRunner::load(&files.decoder, d, Backend::Gpu)) else {
+        return;
+    };
+    // More workgroups than one dispatch may have (65,535), and 2 GiB of activations.
+    let n = 70_000;
+    let f = vec![0.1f32; n * d[0]];
+    let p = vec![0f32; n * d[1]];
+    let z = vec![0.2f32; n * d[2]];
+    match gpu.run(n, &f, &p, &z) {
+        Err(Error::LimitExceeded(_) | Error::Inference(_)) => {}
+        other => panic!("expected a clean error, got {:?}", other.map(|(s, _)| s)),
+    }
+    let (shape, _) = gpu.run(1, &f[..d[0]], &p[..d[1]], &z[..d[2]]).unwrap();
+    assert_eq!(shape[0], 1);
+}

@@ -256,17 +256,22 @@ impl ChainPlan {
         let storage = wgpu::BufferUsages::STORAGE
             | wgpu::BufferUsages::COPY_SRC
             | wgpu::BufferUsages::COPY_DST;
-        let ping = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("drgan activations a"),
-            contents: bytemuck::cast_slice(&nchw_to_nhwc4(x, largest * 4)),
-            usage: storage,
-        });
-        let pong = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("drgan activations b"),
-            size: bytes,
-            usage: storage,
-            mapped_at_creation: false,
-        });
+        let activations = |label| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: bytes,
+                usage: storage,
+                mapped_at_creation: false,
+            })
+        };
+        let (ping, pong) = (
+            activations("drgan activations a"),
+            activations("drgan activations b"),
+        );
+        let input = nchw_to_nhwc4(x);
+        self.gpu
+            .queue
+            .write_buffer(&ping, 0, bytemuck::cast_slice(&input));
         let uniforms = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("drgan params"),
             contents: &params,
@@ -370,11 +375,11 @@ fn entry(binding: u32, buffer: &wgpu::Buffer, size: u64) -> wgpu::BindGroupEntry
     }
 }
 
-/// NCHW f32 to NHWC with channels packed in vec4s (zero padded), `len` floats long.
-pub(crate) fn nchw_to_nhwc4(x: &Tensor, len: usize) -> Vec<f32> {
+/// NCHW f32 to NHWC with channels packed in vec4s (zero padded).
+pub(crate) fn nchw_to_nhwc4(x: &Tensor) -> Vec<f32> {
     let [n, c, h, w] = [x.shape[0], x.shape[1], x.shape[2], x.shape[3]];
     let c4 = c.div_ceil(4) * 4;
-    let mut out = vec![0f32; len.max(n * h * w * c4)];
+    let mut out = vec![0f32; n * h * w * c4];
     for b in 0..n {
         for ch in 0..c {
             let plane = &x.data[(b * c + ch) * h * w..][..h * w];
