@@ -80,7 +80,8 @@ pub(crate) fn preference(kind: wgpu::DeviceType, allow_software: bool) -> Option
     }
 }
 
-fn create(allow_software: bool) -> Result<Arc<Gpu>, String> {
+/// A new device (not the shared one: tests use this to lose a device of their own).
+pub(crate) fn create(allow_software: bool) -> Result<Arc<Gpu>, String> {
     let make = || {
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
         desc.backends = BACKENDS;

@@ -8,8 +8,6 @@ use std::collections::HashMap;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use wgpu::util::DeviceExt;
-
 use super::device::Gpu;
 use super::layer::{phases, ConvTLayer};
 use super::shaders::{FastKernel, FastParams, WG};
@@ -118,15 +116,11 @@ impl ChainPlan {
                     p
                 }
             };
-            let upload = |data: &[f32], what| {
-                device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: Some(what),
-                    contents: bytemuck::cast_slice(data),
-                    usage: wgpu::BufferUsages::STORAGE,
-                })
-            };
-            let weight = upload(&kernel.pack_weights(layer), "drgan convt weight");
-            let bias = upload(&kernel.pack_bias(layer), "drgan convt bias");
+            let storage = wgpu::BufferUsages::STORAGE;
+            let weight = kernel.pack_weights(layer);
+            let weight = upload(&gpu, "drgan weight", bytemuck::cast_slice(&weight), storage);
+            let bias = kernel.pack_bias(layer);
+            let bias = upload(&gpu, "drgan bias", bytemuck::cast_slice(&bias), storage);
             layers.push(GpuLayer {
                 layer: ConvTLayer {
                     weight: Vec::new(),
@@ -272,11 +266,12 @@ impl ChainPlan {
         self.gpu
             .queue
             .write_buffer(&ping, 0, bytemuck::cast_slice(&input));
-        let uniforms = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("drgan params"),
-            contents: &params,
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
+        let uniforms = upload(
+            &self.gpu,
+            "drgan params",
+            &params,
+            wgpu::BufferUsages::UNIFORM,
+        );
         let readback = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("drgan readback"),
             size: (out_len * 4) as u64,
@@ -355,6 +350,19 @@ impl ChainPlan {
             Error::inference(format!("GPU: {e}"))
         }
     }
+}
+
+/// A buffer holding `data` (through the queue: unlike `create_buffer_init`, this does not
+/// panic when the device is lost).
+fn upload(gpu: &Gpu, label: &str, data: &[u8], usage: wgpu::BufferUsages) -> wgpu::Buffer {
+    let buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (data.len() as u64).next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT),
+        usage: usage | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    gpu.queue.write_buffer(&buffer, 0, data);
+    buffer
 }
 
 fn whole(binding: u32, buffer: &wgpu::Buffer) -> wgpu::BindGroupEntry<'_> {

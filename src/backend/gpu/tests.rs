@@ -201,6 +201,30 @@ fn a_chain_with_explicit_batch_norm_matches_tract() {
     }
 }
 
+/// A device lost under a plan: every later run is an error, never a panic.
+#[test]
+fn a_lost_device_fails_each_call_cleanly() {
+    if gpu().is_none() {
+        return;
+    }
+    let own = device::create(true).expect("a second device");
+    let (layer, x) = random_case(4);
+    let plan = ChainPlan::new(own.clone(), std::slice::from_ref(&layer)).unwrap();
+    assert!(plan.run(&x).is_ok());
+    own.device.destroy();
+    for _ in 0..2 {
+        let r = plan.run(&x);
+        eprintln!("after the loss: {r:?}");
+        assert!(
+            matches!(
+                r,
+                Err(crate::Error::BackendUnavailable(_) | crate::Error::Inference(_))
+            ),
+            "{r:?}"
+        );
+    }
+}
+
 #[test]
 fn unsupported_graphs_are_refused_with_a_reason() {
     let mut g = Graph::default();
