@@ -170,6 +170,31 @@ fn synthesize_on_gpu_matches_cpu_from_eight_threads() {
     });
 }
 
+/// `Auto` never runs on a software adapter, even when `Gpu` is allowed to.
+#[test]
+fn auto_never_uses_a_software_adapter() {
+    setup();
+    let Some((adapter, software)) = drgan::__gpu::explicit_adapter() else {
+        on_gpu::<()>(Err(Error::BackendUnavailable("no adapter".into())));
+        return;
+    };
+    eprintln!("adapter for Backend::Gpu: {adapter} (software: {software})");
+    if software {
+        let config = Config::named("tiny").unwrap();
+        let f = BundleFiles::random(&config, 2).unwrap();
+        let m = Model::from_bytes(&f.encoder, &f.decoder, None, &Options::default()).unwrap();
+        assert_eq!(m.info().decoder_backend, ExecutionBackend::Cpu);
+        let d = dims(&config);
+        let auto = DecoderRunner::load(&f.decoder, d, Backend::Auto).unwrap();
+        assert_eq!(auto.backend(), ExecutionBackend::Cpu);
+        assert!(
+            auto.fallback_reason().unwrap().contains("software"),
+            "{:?}",
+            auto.fallback_reason()
+        );
+    }
+}
+
 /// A batch whose activations exceed the device's buffer limits is an error for that call,
 /// not a crash, and the same decoder keeps working afterwards.
 #[test]

@@ -23,6 +23,8 @@ pub(crate) struct Gpu {
     /// Adapter name and backend, for messages.
     pub description: String,
     pub limits: wgpu::Limits,
+    /// Whether the adapter is a software one (`DeviceType::Cpu`).
+    pub software: bool,
     lost: Arc<AtomicBool>,
     /// Kept alive as long as the device.
     _instance: wgpu::Instance,
@@ -128,6 +130,7 @@ pub(crate) fn create(allow_software: bool) -> Result<Arc<Gpu>, String> {
             queue,
             description: format!("{} ({:?})", info.name, info.backend),
             limits,
+            software: info.device_type == wgpu::DeviceType::Cpu,
             lost,
             _instance: instance,
         }))

@@ -10,6 +10,14 @@ use crate::options::Backend;
 
 pub use super::device::allow_software_adapter;
 
+/// The adapter `Backend::Gpu` would use: its description and whether it is a software
+/// one; `None` when there is none.
+pub fn explicit_adapter() -> Option<(String, bool)> {
+    super::device::gpu(true)
+        .ok()
+        .map(|g| (g.description.clone(), g.software))
+}
+
 /// A decoder loaded on its own. `Send + Sync`.
 pub struct DecoderRunner {
     decoder: Decoder,

@@ -102,7 +102,8 @@ impl ChainPlan {
     pub fn new(gpu: Arc<Gpu>, chain: &[ConvTLayer]) -> std::result::Result<ChainPlan, String> {
         let device = &gpu.device;
         let layout = bind_group_layout(device, true);
-        let scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let oom = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let invalid = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let mut pipelines: HashMap<FastKernel, Arc<wgpu::ComputePipeline>> = HashMap::new();
         let mut layers = Vec::with_capacity(chain.len());
         for (i, layer) in chain.iter().enumerate() {
@@ -133,7 +134,8 @@ impl ChainPlan {
                 bias,
             });
         }
-        if let Some(e) = pollster::block_on(scope.pop()) {
+        let invalid = pollster::block_on(invalid.pop());
+        if let Some(e) = pollster::block_on(oom.pop()).or(invalid) {
             return Err(format!("uploading weights: {e}"));
         }
         Ok(ChainPlan {
