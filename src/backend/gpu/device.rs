@@ -103,7 +103,7 @@ pub(crate) fn create(allow_software: bool) -> Result<Arc<Gpu>, String> {
             .map(|(_, a)| a)
             .ok_or_else(|| {
                 if found.is_empty() {
-                    "no Vulkan, Metal or DX12 adapter found".to_string()
+                    "no GPU: no Vulkan, Metal or DX12 adapter found".to_string()
                 } else {
                     format!(
                         "no hardware GPU adapter (found only {}; set {ALLOW_SOFTWARE_ENV}=1 \
@@ -119,7 +119,7 @@ pub(crate) fn create(allow_software: bool) -> Result<Arc<Gpu>, String> {
             required_limits: limits.clone(),
             ..Default::default()
         }))
-        .map_err(|e| format!("could not open {}: {e}", info.name))?;
+        .map_err(|e| format!("could not open the GPU {}: {e}", info.name))?;
         let lost = Arc::new(AtomicBool::new(false));
         let flag = lost.clone();
         device.set_device_lost_callback(move |_, _| flag.store(true, Ordering::Release));
