@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::config::Config;
+use super::config::{Config, DECODER};
 use crate::error::{Error, Result};
 use crate::rng::SplitMix64;
 
@@ -65,8 +65,9 @@ impl Weights {
                 let fan_in = if name.contains(".fc.") {
                     shape[0]
                 } else if name.contains(".fconv") {
-                    // Each output of a transposed conv sums over about in×k²/stride² taps.
-                    (shape[0] * 9 / 2).max(1)
+                    // Each output of a transposed conv sums over in×k²/stride² taps.
+                    let stride = fconv_stride(&name);
+                    (shape[0] * 9 / (stride * stride)).max(1)
                 } else {
                     shape[1] * 9
                 };
@@ -84,4 +85,12 @@ impl Weights {
         }
         w
     }
+}
+
+/// The stride of the decoder layer a `decoder.fconvNN.*` parameter belongs to.
+fn fconv_stride(name: &str) -> usize {
+    DECODER
+        .iter()
+        .find(|(layer, _, _)| name.split('.').nth(1) == Some(*layer))
+        .map_or(1, |&(_, _, stride)| stride)
 }
