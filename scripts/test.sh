@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --lib --no-default-features -- -D warnings   # the build without the GPU path
 cargo test --workspace
