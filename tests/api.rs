@@ -102,7 +102,8 @@ fn pixel_formats_and_strides_see_the_same_face() {
         }
         (buf, stride)
     };
-    let cases: Vec<(PixelFormat, Box<dyn Fn([u8; 3]) -> Vec<u8>>, usize)> = vec![
+    type Encode = Box<dyn Fn([u8; 3]) -> Vec<u8>>;
+    let cases: Vec<(PixelFormat, Encode, usize)> = vec![
         (PixelFormat::Rgb8, Box::new(|p| p.to_vec()), 3),
         (PixelFormat::Bgr8, Box::new(|p| vec![p[2], p[1], p[0]]), 3),
         (
@@ -154,10 +155,7 @@ fn image_views_reject_bad_geometry() {
         Image::new(&buf, 65535, 65535, 65535 * 3, PixelFormat::Rgb8),
         Err(Error::BufferTooSmall { .. })
     ));
-    assert!(matches!(
-        Image::new(&buf, u32::MAX, u32::MAX, usize::MAX, PixelFormat::Rgba8),
-        Err(_)
-    ));
+    assert!(Image::new(&buf, u32::MAX, u32::MAX, usize::MAX, PixelFormat::Rgba8).is_err());
     // The last row may omit its padding.
     assert!(Image::new(&buf[..15 * 4 + 15], 5, 5, 15, PixelFormat::Rgb8).is_ok());
 }
