@@ -12,7 +12,9 @@ use std::process::Command;
 use drgan::bundle::{BundleFiles, Config};
 use drgan::ffi::{DrganImage, DrganModelInfo, DrganOptions};
 
-/// target/<profile>: this test binary lives in target/<profile>/deps.
+/// target/<profile>/deps: where this test binary lives and where `cargo test` leaves
+/// the library it built (libdrgan.so, libdrgan.a); only `cargo build` copies them up to
+/// target/<profile>, so looking there would find a missing or stale library.
 fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let deps = exe.parent().unwrap();
@@ -21,7 +23,7 @@ fn profile_dir() -> PathBuf {
         "deps",
         "unexpected test binary location {exe:?}"
     );
-    deps.parent().unwrap().to_path_buf()
+    deps.to_path_buf()
 }
 
 fn root() -> &'static Path {

@@ -16,10 +16,12 @@ use std::process::Command;
 use drgan::bundle::{BundleFiles, Config};
 use drgan::ffi::{DrganImage, DrganModelInfo, DrganOptions};
 
-/// target/<profile>, where the cdylib is: this test binary lives in target/<profile>/deps.
+/// target/<profile>/deps: where this test binary lives and where `cargo test` leaves
+/// the library it built (libdrgan.so); only `cargo build` copies it up to
+/// target/<profile>, so looking there would find a missing or stale library.
 fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
+    exe.parent().unwrap().to_path_buf()
 }
 
 fn root() -> &'static Path {

@@ -13,7 +13,9 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// target/<profile>: this test binary lives in target/<profile>/deps.
+/// target/<profile>/deps: where this test binary lives and where `cargo test` leaves
+/// the library it built (libdrgan.so, libdrgan.a); only `cargo build` copies them up to
+/// target/<profile>, so looking there would find a missing or stale library.
 pub fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("current_exe");
     let deps = exe.parent().expect("test binary has a directory");
@@ -22,10 +24,10 @@ pub fn profile_dir() -> PathBuf {
         Some("deps"),
         "unexpected test binary location {exe:?}; expected target/<profile>/deps"
     );
-    deps.parent().expect("target/<profile>").to_path_buf()
+    deps.to_path_buf()
 }
 
-/// target/<profile>/libdrgan.so, built by `cargo test` with the lib target (cdylib).
+/// target/<profile>/deps/libdrgan.so, built by `cargo test` with the lib target (cdylib).
 pub fn shared_lib() -> PathBuf {
     let so = profile_dir().join("libdrgan.so");
     assert!(
@@ -35,7 +37,7 @@ pub fn shared_lib() -> PathBuf {
     so
 }
 
-/// target/<profile>/libdrgan.a, built by `cargo test` with the lib target (staticlib).
+/// target/<profile>/deps/libdrgan.a, built by `cargo test` with the lib target (staticlib).
 pub fn static_lib() -> PathBuf {
     let a = profile_dir().join("libdrgan.a");
     assert!(
