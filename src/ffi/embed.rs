@@ -8,6 +8,7 @@ use super::panic::guard;
 use super::status::DrganStatus;
 use crate::error::{Error, Result};
 use crate::image::Image;
+use crate::model::Embedding;
 
 /// The faces of a batch call as views, each checked.
 ///
@@ -36,6 +37,32 @@ unsafe fn faces<'a>(
         .collect()
 }
 
+/// The out-parameters of a call that yields one embedding (`drgan_embed`,
+/// `drgan_embed_fused`): checks them before `embed` runs, then writes its result.
+///
+/// # Safety
+/// `out_feature` valid for writing `out_len` floats; `out_needed` NULL or valid for
+/// writing; `out_confidence` valid for writing.
+unsafe fn write_embedding(
+    m: &DrganModel,
+    out_feature: *mut f32,
+    out_len: usize,
+    out_needed: *mut usize,
+    out_confidence: *mut f32,
+    embed: impl FnOnce() -> Result<Embedding>,
+) -> Result<()> {
+    let n = m.model.info().feature_dim;
+    let out = unsafe { args::buffer(out_feature, out_len, n, out_needed, "out_feature")? };
+    let confidence = args::out(out_confidence, "out_confidence")?;
+    let e = embed()?;
+    out.copy_from_slice(&e.feature);
+    unsafe {
+        args::write(confidence, e.confidence);
+        args::write(out_needed, n);
+    }
+    Ok(())
+}
+
 /// The identity feature of one aligned face (any size; it is resized to the model's
 /// input) and the encoder's confidence in it, in (0, 1).
 ///
@@ -62,16 +89,11 @@ pub unsafe extern "C" fn drgan_embed(
     guard("drgan_embed", || {
         let m = unsafe { DrganModel::get(model)? };
         let face = unsafe { m.image(face, "face", "face->data")? };
-        let n = m.model.info().feature_dim;
-        let out = unsafe { args::buffer(out_feature, out_len, n, out_needed, "out_feature")? };
-        let confidence = args::out(out_confidence, "out_confidence")?;
-        let e = m.model.embed(&face)?;
-        out.copy_from_slice(&e.feature);
         unsafe {
-            args::write(confidence, e.confidence);
-            args::write(out_needed, n);
+            write_embedding(m, out_feature, out_len, out_needed, out_confidence, || {
+                m.model.embed(&face)
+            })
         }
-        Ok(())
     })
 }
 
@@ -159,16 +181,11 @@ pub unsafe extern "C" fn drgan_embed_fused(
     guard("drgan_embed_fused", || {
         let m = unsafe { DrganModel::get(model)? };
         let views = unsafe { self::faces(m, faces, count)? };
-        let n = m.model.info().feature_dim;
-        let out = unsafe { args::buffer(out_feature, out_len, n, out_needed, "out_feature")? };
-        let confidence = args::out(out_confidence, "out_confidence")?;
-        let e = m.model.embed_fused(&views)?;
-        out.copy_from_slice(&e.feature);
         unsafe {
-            args::write(confidence, e.confidence);
-            args::write(out_needed, n);
+            write_embedding(m, out_feature, out_len, out_needed, out_confidence, || {
+                m.model.embed_fused(&views)
+            })
         }
-        Ok(())
     })
 }
 
