@@ -1,0 +1,84 @@
+//! Command-line options of the `evaluate` example.
+
+use std::path::PathBuf;
+
+/// How to call the example.
+pub const USAGE: &str = "\
+usage: evaluate --model BUNDLE_DIR (--data LABELS_DIR | --cmu CMU_DIR)... [options]
+
+  --model DIR     the model bundle to evaluate (encoder.onnx, decoder.onnx)
+  --data DIR      a folder with labels.csv (path,identity,yaw_degrees[,variation]):
+                  rank-1 per yaw bin, fused rank-1, ROC AUC, frontalization quality
+  --cmu DIR       the CMU faces folder (labels.csv: path,identity,pose,yaw_sign,
+                  expression,eyes): the zero-shot run on real faces
+  --report DIR    also write the reports (report.md, rank1_by_yaw.png, cmu_report.md,
+                  cmu_crops.png) into DIR
+  --fuse N        images per fused group (default 4)
+  --seed S        noise seed of every frontalization (default 0)
+  --threads T     worker threads (default: the number of CPUs)
+";
+
+/// Parsed options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Args {
+    pub model: Option<PathBuf>,
+    pub data: Option<PathBuf>,
+    pub cmu: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+    pub fuse: usize,
+    pub seed: u64,
+    pub threads: usize,
+}
+
+/// What the command line asks for: a run, or the usage text.
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    Run(Args),
+    Help,
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut a = Args {
+        model: None,
+        data: None,
+        cmu: None,
+        report: None,
+        fuse: 4,
+        seed: 0,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let mut it = args.into_iter();
+    while let Some(flag) = it.next() {
+        if flag == "-h" || flag == "--help" {
+            return Ok(Command::Help);
+        }
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--model" => a.model = Some(value()?.into()),
+            "--data" => a.data = Some(value()?.into()),
+            "--cmu" => a.cmu = Some(value()?.into()),
+            "--report" => a.report = Some(value()?.into()),
+            "--fuse" => a.fuse = number(&flag, &value()?)?,
+            "--seed" => a.seed = number(&flag, &value()?)?,
+            "--threads" => a.threads = number(&flag, &value()?)?,
+            _ => return Err(format!("unknown argument {flag:?}\n\n{USAGE}")),
+        }
+    }
+    if a.data.is_none() && a.cmu.is_none() {
+        return Err(format!("give --data DIR, --cmu DIR or both\n\n{USAGE}"));
+    }
+    if a.model.is_none() {
+        return Err(format!("give --model BUNDLE_DIR\n\n{USAGE}"));
+    }
+    if a.fuse < 1 || a.threads < 1 {
+        return Err("--fuse and --threads must be at least 1".into());
+    }
+    Ok(Command::Run(a))
+}
+
+fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{flag}: {value:?} is not a valid number"))
+}
