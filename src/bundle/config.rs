@@ -17,10 +17,10 @@ pub const TEMPLATE_FRACTIONS: Landmarks = [
 ];
 
 /// One 3x3 convolution layer: name, output channels (before the width multiplier), stride.
-pub(crate) type Layer = (&'static str, usize, usize);
+pub type Layer = (&'static str, usize, usize);
 
 /// Encoder (and discriminator trunk) Conv11..Conv52; Conv53 (Nf + 1 channels) follows.
-pub(crate) const ENCODER: [Layer; 13] = [
+pub const ENCODER: [Layer; 13] = [
     ("conv11", 32, 1),
     ("conv12", 64, 1),
     ("conv21", 64, 2),
@@ -37,10 +37,10 @@ pub(crate) const ENCODER: [Layer; 13] = [
 ];
 
 /// Channels of the decoder's FC output, reshaped to (S/16)².
-pub(crate) const DECODER_FC_CHANNELS: usize = 320;
+pub const DECODER_FC_CHANNELS: usize = 320;
 
 /// Decoder FConv52..FConv12 (transposed); FConv11 (3 channels, tanh) follows.
-pub(crate) const DECODER: [Layer; 14] = [
+pub const DECODER: [Layer; 14] = [
     ("fconv52", 160, 1),
     ("fconv51", 256, 1),
     ("fconv43", 256, 2),
@@ -88,14 +88,16 @@ impl Config {
     }
 
     /// A configuration by name: `paper`; `small` (64x64, 1/4 width, Nf 128, Nz 32);
-    /// `tiny` (32x32, 1/8 width, Nf 16, Nz 8; for tests).
+    /// `default` (48x48, 1/4 width, Nf 128, Nz 16: the embedded default model, sized for
+    /// two CPU cores to train); `tiny` (32x32, 1/8 width, Nf 16, Nz 8; for tests).
     pub fn named(name: &str) -> Result<Config> {
         match name {
             "paper" => Ok(Config::paper()),
+            "default" => Config::scaled("default", 48, 0.25, 128, 16),
             "small" => Config::scaled("small", 64, 0.25, 128, 32),
             "tiny" => Config::scaled("tiny", 32, 0.125, 16, 8),
             _ => Err(Error::invalid(format!(
-                "unknown config {name:?}: use paper, small or tiny"
+                "unknown config {name:?}: use paper, small, default or tiny"
             ))),
         }
     }
@@ -143,12 +145,12 @@ impl Config {
     }
 
     /// Channels of a layer after the width multiplier (at least 1).
-    pub(crate) fn channels(&self, base: usize) -> usize {
+    pub fn channels(&self, base: usize) -> usize {
         ((base as f32 * self.width).round() as usize).max(1)
     }
 
     /// Side of the smallest feature map (input / 16).
-    pub(crate) fn base_size(&self) -> usize {
+    pub fn base_size(&self) -> usize {
         self.input_size as usize / 16
     }
 

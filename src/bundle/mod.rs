@@ -12,7 +12,9 @@ mod weights;
 
 use std::path::Path;
 
-pub use config::{multipie_yaws, Config, TEMPLATE_FRACTIONS};
+pub use config::{
+    multipie_yaws, Config, Layer, DECODER, DECODER_FC_CHANNELS, ENCODER, TEMPLATE_FRACTIONS,
+};
 pub use export::{decoder_onnx, encoder_onnx, metadata_for, pose_onnx};
 pub use metadata::{Metadata, FORMAT_VERSION};
 pub use onnx::OPSET;

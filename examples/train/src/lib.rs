@@ -1,7 +1,11 @@
-//! `drgan-train`: the training side of drgan. For now it holds the synthetic multi-pose
-//! face generator ([`synth`]) and the `drgan-train` command line ([`cli`]).
+//! `drgan-train`: the training side of drgan: the synthetic multi-pose face generator
+//! ([`synth`]), DR-GAN's networks in burn ([`nets`]), the trainer ([`train`]), export to a
+//! drgan bundle ([`export`]) and the `drgan-train` command line ([`cli`]).
 
 pub mod cli;
+pub mod export;
+pub mod nets;
 pub mod synth;
+pub mod train;
 
 pub use synth::CANONICAL_LANDMARKS5;

@@ -2,11 +2,15 @@
 
 pub mod args;
 pub mod synth_cmd;
+pub mod train_cmd;
 
 /// Runs the command line `args` (without the program name); returns the exit code.
 pub fn run(args: Vec<String>) -> i32 {
     let result = match args.first().map(String::as_str) {
         Some("synth") => args::SynthArgs::parse(&args[1..]).and_then(|a| synth_cmd::run(&a)),
+        Some("train") => train_cmd::train(&args[1..]),
+        Some("export") => train_cmd::export(&args[1..]),
+        Some("heldout") => train_cmd::heldout(&args[1..]),
         Some("-h") | Some("--help") | None => {
             println!("{}", USAGE);
             Ok(())
@@ -35,8 +39,42 @@ USAGE:
       Print images/s at 64 and 96 px and the identity distinctness figures
       (default N = 10000).
 
-OPTIONS:
+  drgan-train train --out RUN [--config paper|small|default|tiny] [--data synth|DIR]
+                    [--steps N] [--resume] [options below]
+      Train DR-GAN; RUN gets options.txt, log.csv, losses.png, samples_*.png and
+      checkpoint/. --resume continues RUN from its checkpoint (--steps N raises the total).
+  drgan-train export RUN --out DIR
+      Write RUN's checkpoint as a drgan bundle (encoder.onnx, decoder.onnx, pose.onnx).
+  drgan-train heldout RUN [--identities N]
+      Rank-1 per yaw of RUN's checkpoint on N held-out synthetic identities (default 50);
+      synthetic runs also log it to RUN/heldout.csv at every sample grid.
+
+SYNTH OPTIONS:
   --yaws LIST        comma-separated degrees or START:END:STEP (default -90:90:15)
   --variations V     pictures per (identity, yaw), variations 0..V (default 1)
   --size S           square output size in pixels (default 96)
-  --threads T        worker threads (default: all cores)";
+  --threads T        worker threads (default: all cores)
+
+TRAIN OPTIONS:
+  --config NAME      network config (default small); --size S, --width W, --nf N,
+                     --nz N override its input size, width multiplier, Nf and Nz
+  --data synth|DIR   synthetic faces rendered at start-up (default), or a folder with
+                     labels.csv (path,identity,yaw_degrees; greyscale accepted)
+  --identities N     synthetic training identities 0..N (default 1000)
+  --variations V     synthetic pictures per identity and yaw (default 4)
+  --steps N          generator updates (default 1000)
+  --warmup-steps W   the first W steps train only the encoder, with the identity loss,
+                     on 4x the groups (default 0)
+  --groups G         identity groups per batch (default 8)
+  --group n          pictures per group, fused by confidence (default 4; 1 = single-image)
+  --lr LR            Adam learning rate (default 2e-4; beta1 0.5)
+  --lr-schedule S    piecewise learning rate from given steps on: `STEP:LR,STEP:LR`
+  --rec-weight W     L1 to the picture at the target pose (default 10; 0 = paper losses only)
+  --id-weight W      softmax identity loss on the encoder's features (default 1; 0 = off)
+  --proto-weight W   prototype loss on the features: each picture's cosine to its own
+                     group's mean direction against the other groups' (default 0 = off)
+  --strong-d A       D accuracy above which G takes 2 steps per D step (default 0.9)
+  --seed S           batches and noise (default 1)
+  --sample-every K   steps between sample grids (default 250)
+  --checkpoint-every K  steps between checkpoints and loss plots (default 250)
+  --quiet            no progress bars";

@@ -6,12 +6,13 @@ use crate::synth::measure;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Header of `labels.csv`. Landmarks are in pixels (x right, y down, origin at the image's
+/// Header of `labels.csv`. `variation` indexes the lighting, background, expression and
+/// jitter draw (the same variation at yaw 0 is a probe's ground-truth frontal). Landmarks are in pixels (x right, y down, origin at the image's
 /// top-left corner): `le` eye on the image's left (at yaw 0), `re` the other eye, `n` nose
 /// tip, `ml` / `mr` mouth corners on the image's left / right; the `*v` columns are the
 /// visibility flags (1 visible, 0 hidden by the head).
 pub const LABELS_HEADER: &str =
-    "path,identity,yaw_degrees,pitch_degrees,lex,ley,rex,rey,nx,ny,mlx,mly,mrx,mry,lev,rev,nv,mlv,mrv";
+    "path,identity,yaw_degrees,variation,pitch_degrees,lex,ley,rex,rey,nx,ny,mlx,mly,mrx,mry,lev,rev,nv,mlv,mrv";
 
 pub fn run(a: &SynthArgs) -> Result<(), String> {
     if let Some(dir) = &a.out {
@@ -63,7 +64,7 @@ fn write_dataset(a: &SynthArgs, dir: &Path) -> Result<(), String> {
         let s = sample(id, yaw, v, a.size);
         let rel = picture_path(id, yaw, v);
         save_png(&dir.join(&rel), &s.rgb, a.size)?;
-        let mut row = format!("{rel},{id},{yaw},{:.2}", s.pitch_deg);
+        let mut row = format!("{rel},{id},{yaw},{v},{:.2}", s.pitch_deg);
         for l in &s.landmarks {
             write!(row, ",{:.2},{:.2}", l.x, l.y).expect("write to string");
         }

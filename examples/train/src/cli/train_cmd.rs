@@ -1,0 +1,223 @@
+//! `drgan-train train` and `drgan-train export`: argument parsing and dispatch.
+
+use crate::train::{DataSource, TrainOptions};
+use drgan::bundle::Config;
+use std::path::PathBuf;
+
+/// Parsed `train` command line.
+#[derive(Debug)]
+pub struct TrainArgs {
+    pub out: PathBuf,
+    pub resume: bool,
+    pub quiet: bool,
+    pub options: TrainOptions,
+}
+
+fn value<'a>(it: &mut impl Iterator<Item = &'a String>, k: &str) -> Result<String, String> {
+    it.next()
+        .cloned()
+        .ok_or_else(|| format!("{k} needs a value"))
+}
+
+fn num<T: std::str::FromStr>(k: &str, v: &str) -> Result<T, String> {
+    v.parse().map_err(|_| format!("{k}: not a number: `{v}`"))
+}
+
+impl TrainArgs {
+    pub fn parse(args: &[String]) -> Result<TrainArgs, String> {
+        // The config comes first: the other options refine it.
+        let mut config_name = "small".to_string();
+        let (mut size, mut width, mut nf, mut nz) = (None, None, None, None);
+        let mut out = None;
+        let mut resume = false;
+        let mut quiet = false;
+        let mut data = None;
+        let (mut identities, mut variations) = (None, None);
+        let mut rest: Vec<(String, String)> = Vec::new();
+        let mut it = args.iter();
+        while let Some(k) = it.next() {
+            match k.as_str() {
+                "--config" => config_name = value(&mut it, k)?,
+                "--size" => size = Some(num::<u32>(k, &value(&mut it, k)?)?),
+                "--width" => width = Some(num::<f32>(k, &value(&mut it, k)?)?),
+                "--nf" => nf = Some(num::<usize>(k, &value(&mut it, k)?)?),
+                "--nz" => nz = Some(num::<usize>(k, &value(&mut it, k)?)?),
+                "--out" => out = Some(PathBuf::from(value(&mut it, k)?)),
+                "--data" => data = Some(value(&mut it, k)?),
+                "--identities" => identities = Some(num::<usize>(k, &value(&mut it, k)?)?),
+                "--variations" => variations = Some(num::<usize>(k, &value(&mut it, k)?)?),
+                "--resume" => resume = true,
+                "--quiet" => quiet = true,
+                "--steps" | "--warmup-steps" | "--lr-schedule" | "--groups" | "--group"
+                | "--lr" | "--rec-weight" | "--id-weight" | "--proto-weight" | "--strong-d"
+                | "--seed" | "--sample-every" | "--checkpoint-every" | "--threads" => {
+                    rest.push((k.clone(), value(&mut it, k)?))
+                }
+                other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
+            }
+        }
+        let out = out.ok_or("train needs --out RUN_DIR")?;
+        let mut o = if resume {
+            TrainOptions::read(&out)?
+        } else {
+            let base = Config::named(&config_name).map_err(|e| e.to_string())?;
+            let custom = size.is_some() || width.is_some() || nf.is_some() || nz.is_some();
+            let name = if custom {
+                format!("{config_name}-custom")
+            } else {
+                config_name
+            };
+            let config = Config::scaled(
+                &name,
+                size.unwrap_or(base.input_size),
+                width.unwrap_or(base.width),
+                nf.unwrap_or(base.feature_dim),
+                nz.unwrap_or(base.noise_dim),
+            )
+            .map_err(|e| e.to_string())?;
+            let mut o = TrainOptions::new(config);
+            match data.as_deref() {
+                None | Some("synth") => {
+                    if let DataSource::Synth {
+                        identities: i,
+                        variations: v,
+                    } = &mut o.data
+                    {
+                        *i = identities.unwrap_or(*i);
+                        *v = variations.unwrap_or(*v);
+                    }
+                }
+                Some(dir) => o.data = DataSource::Folder(PathBuf::from(dir)),
+            }
+            o
+        };
+        for (k, v) in rest {
+            match k.as_str() {
+                "--steps" => o.steps = num(&k, &v)?,
+                "--warmup-steps" => o.warmup_steps = num(&k, &v)?,
+                "--groups" => o.groups = num(&k, &v)?,
+                "--group" => o.group = num(&k, &v)?,
+                "--lr" => o.lr = num(&k, &v)?,
+                "--lr-schedule" => o.lr_schedule = crate::train::options::parse_schedule(&v)?,
+                "--rec-weight" => o.rec_weight = num(&k, &v)?,
+                "--id-weight" => o.id_weight = num(&k, &v)?,
+                "--proto-weight" => o.proto_weight = num(&k, &v)?,
+                "--strong-d" => o.strong_d = num(&k, &v)?,
+                "--seed" => o.seed = num(&k, &v)?,
+                "--sample-every" => o.sample_every = num(&k, &v)?,
+                "--checkpoint-every" => o.checkpoint_every = num(&k, &v)?,
+                "--threads" => o.threads = num(&k, &v)?,
+                _ => unreachable!("listed above"),
+            }
+        }
+        if o.groups == 0 || o.group == 0 || o.sample_every == 0 || o.checkpoint_every == 0 {
+            return Err(
+                "--groups, --group, --sample-every and --checkpoint-every must be at least 1"
+                    .into(),
+            );
+        }
+        Ok(TrainArgs {
+            out,
+            resume,
+            quiet,
+            options: o,
+        })
+    }
+}
+
+/// `drgan-train train ...`.
+pub fn train(args: &[String]) -> Result<(), String> {
+    let a = TrainArgs::parse(args)?;
+    crate::train::run::train(&a.out, a.options, a.resume, a.quiet)
+}
+
+/// `drgan-train export RUN --out DIR`.
+pub fn export(args: &[String]) -> Result<(), String> {
+    let mut run = None;
+    let mut out = None;
+    let mut it = args.iter();
+    while let Some(k) = it.next() {
+        match k.as_str() {
+            "--out" => out = Some(PathBuf::from(value(&mut it, k)?)),
+            s if !s.starts_with('-') && run.is_none() => run = Some(PathBuf::from(s)),
+            other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
+        }
+    }
+    let run = run.ok_or("export needs the run folder")?;
+    let out = out.ok_or("export needs --out DIR")?;
+    crate::export::export_run(&run, &out)
+}
+
+/// `drgan-train heldout RUN [--identities N]`: rank-1 per yaw of the run's checkpoint on
+/// held-out synthetic identities (see `train::heldout`).
+pub fn heldout(args: &[String]) -> Result<(), String> {
+    let mut run = None;
+    let mut identities = 50usize;
+    let mut it = args.iter();
+    while let Some(k) = it.next() {
+        match k.as_str() {
+            "--identities" => identities = num(k, &value(&mut it, k)?)?,
+            s if !s.starts_with('-') && run.is_none() => run = Some(PathBuf::from(s)),
+            other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
+        }
+    }
+    let run = run.ok_or("heldout needs the run folder")?;
+    let o = TrainOptions::read(&run)?;
+    let classes = crate::train::checkpoint::classes(&run)?;
+    let device = burn::tensor::Device::flex();
+    let mut t = crate::train::Trainer::new(o.clone(), classes, device.clone());
+    let step = crate::train::checkpoint::load(&run, &mut t, false)?;
+    let c = &o.config;
+    let r = crate::train::heldout::rank1(
+        &t.g,
+        &c.pose_yaws,
+        c.input_size as usize,
+        identities,
+        o.threads,
+        &device,
+    )?;
+    println!("step {step}: rank-1 on {identities} held-out identities, per yaw");
+    for (y, v) in c.pose_yaws.iter().zip(&r) {
+        println!("{y:>6.0}  {:.3}", v);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_a_training_command() {
+        let a = TrainArgs::parse(&args(
+            "--config tiny --data synth --identities 7 --steps 12 --out runs/x --group 1",
+        ))
+        .unwrap();
+        assert_eq!(a.options.config.input_size, 32);
+        assert_eq!(a.options.steps, 12);
+        assert_eq!(a.options.group, 1);
+        assert_eq!(
+            a.options.data,
+            DataSource::Synth {
+                identities: 7,
+                variations: 4
+            }
+        );
+        let b = TrainArgs::parse(&args("--config tiny --size 48 --data /d --out r")).unwrap();
+        assert_eq!(b.options.config.name, "tiny-custom");
+        assert_eq!(b.options.data, DataSource::Folder("/d".into()));
+    }
+
+    #[test]
+    fn rejects_bad_training_commands() {
+        assert!(TrainArgs::parse(&args("--steps 3")).is_err());
+        assert!(TrainArgs::parse(&args("--config huge --out r")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --group 0")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --bogus")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --size 50")).is_err());
+    }
+}

@@ -1,0 +1,129 @@
+//! Export: trained burn networks to drgan's parameter names ([`drgan::bundle::Weights`])
+//! and a bundle folder written by `drgan::bundle` (batch norm folded into the convs).
+
+use crate::nets::{ConvBlock, Discriminator, Generator, Trunk, UpBlock};
+use crate::train::{checkpoint, TrainOptions, Trainer};
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
+use burn::nn::{BatchNorm, Linear};
+use burn::prelude::*;
+use drgan::bundle::{BundleFiles, Config, Weights, DECODER, ENCODER};
+use std::path::Path;
+
+fn host<const D: usize>(t: Tensor<D>) -> (Vec<usize>, Vec<f32>) {
+    let shape = t.dims().to_vec();
+    let data = t
+        .into_data()
+        .convert::<f32>()
+        .try_into_vec::<f32>()
+        .expect("f32 tensor");
+    (shape, data)
+}
+
+struct Out<'a>(&'a mut Weights);
+
+impl Out<'_> {
+    fn put<const D: usize>(&mut self, name: &str, t: Tensor<D>) -> Result<(), String> {
+        let (shape, data) = host(t);
+        self.0.insert(name, shape, data).map_err(|e| e.to_string())
+    }
+
+    fn bn(&mut self, name: &str, bn: &BatchNorm) -> Result<(), String> {
+        self.put(&format!("{name}.bn.scale"), bn.gamma.val())?;
+        self.put(&format!("{name}.bn.bias"), bn.beta.val())?;
+        self.put(&format!("{name}.bn.mean"), bn.running_mean.value())?;
+        self.put(&format!("{name}.bn.var"), bn.running_var.value())
+    }
+
+    fn conv(&mut self, name: &str, c: &Conv2d) -> Result<(), String> {
+        self.put(&format!("{name}.weight"), c.weight.val())?;
+        let b = c.bias.as_ref().ok_or("a conv without bias")?;
+        self.put(&format!("{name}.bias"), b.val())
+    }
+
+    fn fconv(&mut self, name: &str, c: &ConvTranspose2d) -> Result<(), String> {
+        self.put(&format!("{name}.weight"), c.weight.val())?;
+        let b = c.bias.as_ref().ok_or("a transposed conv without bias")?;
+        self.put(&format!("{name}.bias"), b.val())
+    }
+
+    fn linear(&mut self, name: &str, l: &Linear) -> Result<(), String> {
+        self.put(&format!("{name}.weight"), l.weight.val())?;
+        let b = l.bias.as_ref().ok_or("an FC without bias")?;
+        self.put(&format!("{name}.bias"), b.val())
+    }
+
+    fn trunk(&mut self, prefix: &str, t: &Trunk) -> Result<(), String> {
+        for ((name, _, _), ConvBlock { conv, bn }) in ENCODER.iter().zip(&t.blocks) {
+            self.conv(&format!("{prefix}.{name}"), conv)?;
+            self.bn(&format!("{prefix}.{name}"), bn)?;
+        }
+        self.conv(&format!("{prefix}.conv53"), &t.last)
+    }
+}
+
+/// The bundle parameters of a trained generator and discriminator. The pose head is the
+/// discriminator's trunk with the pose columns of its FC.
+pub fn weights(g: &Generator, d: &Discriminator, config: &Config) -> Result<Weights, String> {
+    let mut w = Weights::new();
+    let mut o = Out(&mut w);
+    o.trunk("encoder", &g.encoder)?;
+    o.trunk("pose", &d.trunk)?;
+    let fc_w = d.fc.weight.val();
+    let [rows, cols] = fc_w.dims();
+    let first = d.identities + 1;
+    o.put("pose.fc.weight", fc_w.slice([0..rows, first..cols]))?;
+    let fc_b = d.fc.bias.as_ref().ok_or("an FC without bias")?.val();
+    o.put("pose.fc.bias", fc_b.slice([first..cols]))?;
+    let dec = &g.decoder;
+    o.linear("decoder.fc", &dec.fc)?;
+    o.bn("decoder.fc", &dec.fc_bn)?;
+    let n = DECODER.len();
+    for ((name, _, _), UpBlock { fconv, bn }) in DECODER[..n - 1].iter().zip(&dec.blocks) {
+        o.fconv(&format!("decoder.{name}"), fconv)?;
+        o.bn(&format!("decoder.{name}"), bn)?;
+    }
+    o.fconv(&format!("decoder.{}", DECODER[n - 1].0), &dec.last)?;
+    // The bundle writer checks every name and shape against the config.
+    BundleFiles::build(config, &w, "", true).map_err(|e| e.to_string())?;
+    Ok(w)
+}
+
+/// A one-line description of the training data for `drgan.trained_on`.
+pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
+    let data = match &o.data {
+        crate::train::DataSource::Synth {
+            identities,
+            variations,
+        } => format!(
+            "synthetic faces (drgan-train synth): identities 0..{identities}, {} yaws, {variations} variations",
+            o.config.pose_yaws.len()
+        ),
+        crate::train::DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
+    };
+    format!(
+        "{data}; {steps} steps of {}x{} pictures (drgan-train)",
+        o.groups, o.group
+    )
+}
+
+/// `drgan-train export RUN --out DIR`: the run's checkpoint as a bundle with a pose head.
+pub fn export_run(run_dir: &Path, out: &Path) -> Result<(), String> {
+    let o = TrainOptions::read(run_dir)?;
+    if !checkpoint::exists(run_dir) {
+        return Err(format!("{} has no checkpoint", run_dir.display()));
+    }
+    let classes = checkpoint::classes(run_dir)?;
+    let mut t = Trainer::new(o.clone(), classes, Device::flex());
+    let steps = checkpoint::load(run_dir, &mut t, false)?;
+    let w = weights(&t.g, &t.d, &o.config)?;
+    let files = BundleFiles::build(&o.config, &w, &trained_on(&o, steps), true)
+        .map_err(|e| e.to_string())?;
+    files.write_dir(out).map_err(|e| e.to_string())?;
+    println!(
+        "exported {} (config {}, step {steps}) to {}",
+        run_dir.display(),
+        o.config.name,
+        out.display()
+    );
+    Ok(())
+}

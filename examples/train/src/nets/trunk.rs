@@ -1,0 +1,40 @@
+//! Conv11..Conv53 and global average pooling: the encoder, and the discriminator's trunk.
+
+use super::blocks::{conv3x3, ConvBlock};
+use burn::nn::conv::Conv2d;
+use burn::prelude::*;
+use drgan::bundle::{Config, ENCODER};
+
+/// Conv11..Conv52 (conv, batch norm, ELU), then Conv53 (Nf + 1 channels, linear), then
+/// the mean over the spatial axes: [N, 3, S, S] -> [N, Nf + 1].
+#[derive(Module, Debug)]
+pub struct Trunk {
+    pub blocks: Vec<ConvBlock>,
+    pub last: Conv2d,
+}
+
+impl Trunk {
+    pub fn new(config: &Config, device: &Device) -> Self {
+        let mut cin = 3;
+        let mut blocks = Vec::new();
+        for &(_, base, stride) in ENCODER.iter() {
+            let c = config.channels(base);
+            blocks.push(ConvBlock::new(cin, c, stride, device));
+            cin = c;
+        }
+        Self {
+            blocks,
+            last: conv3x3(cin, config.feature_dim + 1, 1, device),
+        }
+    }
+
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        let mut x = x;
+        for b in &self.blocks {
+            x = b.forward(x);
+        }
+        let x = self.last.forward(x);
+        let [n, c, h, w] = x.dims();
+        x.reshape([n, c, h * w]).mean_dim(2).reshape([n, c])
+    }
+}

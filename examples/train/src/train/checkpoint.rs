@@ -1,0 +1,98 @@
+//! Checkpoints: `RUN/checkpoint/` holds both networks, both Adam states and the step, in
+//! burn's burnpack format. Written to a temporary folder and renamed, so a run killed while
+//! saving keeps its previous checkpoint.
+
+use super::step::Trainer;
+use burn::module::Module;
+use burn::store::ModuleRecord;
+use std::path::Path;
+
+const DIR: &str = "checkpoint";
+
+/// Saves `t` after `step` completed steps.
+pub fn save(run: &Path, t: &Trainer, step: u64) -> Result<(), String> {
+    let tmp = run.join("checkpoint.tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| format!("creating {}: {e}", tmp.display()))?;
+    let err = |what: &str, e: &dyn std::fmt::Display| format!("saving the {what}: {e}");
+    t.g.clone()
+        .save_file(tmp.join("generator.bpk"))
+        .map_err(|e| err("generator", &e))?;
+    t.d.clone()
+        .save_file(tmp.join("discriminator.bpk"))
+        .map_err(|e| err("discriminator", &e))?;
+    t.opt_g
+        .save(tmp.join("optim_g.bpk"))
+        .map_err(|e| err("generator's optimizer", &e))?;
+    t.opt_d
+        .save(tmp.join("optim_d.bpk"))
+        .map_err(|e| err("discriminator's optimizer", &e))?;
+    std::fs::write(
+        tmp.join("state.txt"),
+        format!(
+            "step={step}\nd_acc_ema={}\nclasses={}\n",
+            t.d_acc_ema, t.d.identities
+        ),
+    )
+    .map_err(|e| err("state", &e))?;
+    let dir = run.join(DIR);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(&tmp, &dir).map_err(|e| format!("renaming the checkpoint: {e}"))
+}
+
+/// Whether `run` has a checkpoint.
+pub fn exists(run: &Path) -> bool {
+    run.join(DIR).join("state.txt").is_file()
+}
+
+/// The number of identity classes the checkpoint of `run` was trained with.
+pub fn classes(run: &Path) -> Result<usize, String> {
+    let state = std::fs::read_to_string(run.join(DIR).join("state.txt"))
+        .map_err(|e| format!("reading the checkpoint state: {e}"))?;
+    state
+        .lines()
+        .find_map(|l| l.strip_prefix("classes="))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| "checkpoint state: `classes` is missing".to_string())
+}
+
+/// Loads the networks of `run`'s checkpoint into `t`; returns the completed steps.
+/// `with_optimizers` also restores the Adam states (for `--resume`).
+pub fn load(run: &Path, t: &mut Trainer, with_optimizers: bool) -> Result<u64, String> {
+    let dir = run.join(DIR);
+    let record = |f: &str| {
+        ModuleRecord::load(dir.join(f))
+            .map_err(|e| format!("reading {}: {e}", dir.join(f).display()))
+    };
+    t.g = load_module(t.g.clone(), record("generator.bpk")?)?;
+    t.d = load_module(t.d.clone(), record("discriminator.bpk")?)?;
+    if with_optimizers {
+        t.opt_g = t
+            .opt_g
+            .clone()
+            .load(dir.join("optim_g.bpk"))
+            .map_err(|e| format!("reading optim_g.bpk: {e}"))?;
+        t.opt_d = t
+            .opt_d
+            .clone()
+            .load(dir.join("optim_d.bpk"))
+            .map_err(|e| format!("reading optim_d.bpk: {e}"))?;
+    }
+    let state = std::fs::read_to_string(dir.join("state.txt"))
+        .map_err(|e| format!("reading the checkpoint state: {e}"))?;
+    let get = |k: &str| {
+        state
+            .lines()
+            .find_map(|l| l.strip_prefix(k).and_then(|r| r.strip_prefix('=')))
+            .ok_or_else(|| format!("checkpoint state: `{k}` is missing"))
+    };
+    t.d_acc_ema = get("d_acc_ema")?.parse().unwrap_or(0.0);
+    get("step")?
+        .parse()
+        .map_err(|_| "checkpoint state: bad step".to_string())
+}
+
+fn load_module<M: Module>(m: M, r: ModuleRecord) -> Result<M, String> {
+    m.try_load_record(r)
+        .map_err(|e| format!("the checkpoint does not fit the network: {e}"))
+}

@@ -1,0 +1,215 @@
+//! Training pictures in memory: the synthetic generator's identities rendered at every
+//! yaw bin (on the fly, at start-up) or a `labels.csv` folder of real or exported faces.
+//! Read-only once built; [`Dataset::batch`] draws DR-GAN batches from it.
+
+use crate::synth::dataset::{parallel_map, sample};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Synthetic identities used for training are seeds `0..n`; evaluation uses seeds from
+/// here on, which training never sees.
+pub const HELD_OUT_FIRST_IDENTITY: u64 = 1_000_000_000;
+
+/// Square RGB8 pictures with an identity class, a yaw bin and a variation key.
+pub struct Dataset {
+    /// Picture side in pixels (the model's input size).
+    pub size: usize,
+    /// Yaw bins in degrees, ascending.
+    pub yaws: Vec<f32>,
+    /// Identity classes (Nd).
+    pub classes: usize,
+    /// A name per class (the identity seed or the folder's identity string).
+    pub class_names: Vec<String>,
+    pixels: Vec<u8>,
+    variation: Vec<u32>,
+    /// Picture indices by [class][bin].
+    by_class_bin: Vec<Vec<Vec<u32>>>,
+}
+
+impl Dataset {
+    /// Renders synthetic identities `0..identities` at every yaw of `yaws`, `variations`
+    /// pictures each, at `size` px, on `threads` threads.
+    pub fn synthetic(
+        identities: usize,
+        variations: usize,
+        yaws: &[f32],
+        size: usize,
+        threads: usize,
+        progress: impl Fn(usize) + Sync,
+    ) -> Result<Dataset, String> {
+        if identities == 0 || variations == 0 {
+            return Err("synthetic data needs at least one identity and one variation".into());
+        }
+        if identities as u64 >= HELD_OUT_FIRST_IDENTITY {
+            return Err(format!(
+                "at most {HELD_OUT_FIRST_IDENTITY} training identities"
+            ));
+        }
+        let per_id = yaws.len() * variations;
+        let pics = parallel_map(identities, threads, |id| {
+            let mut out = Vec::with_capacity(per_id * size * size * 3);
+            for &yaw in yaws {
+                for v in 0..variations {
+                    out.extend(sample(id as u64, yaw, v as u64, size as u32).rgb);
+                }
+            }
+            progress(per_id);
+            out
+        });
+        let mut d = Dataset::empty(size, yaws, identities);
+        d.class_names = (0..identities).map(|i| i.to_string()).collect();
+        d.pixels = pics.concat();
+        let mut k = 0u32;
+        for c in 0..identities {
+            for b in 0..yaws.len() {
+                for v in 0..variations {
+                    d.variation.push(v as u32);
+                    d.by_class_bin[c][b].push(k);
+                    k += 1;
+                }
+            }
+        }
+        Ok(d)
+    }
+
+    /// Reads `dir/labels.csv` (`path,identity,yaw_degrees[,variation,...]`): pictures are
+    /// resized to `size` (greyscale is replicated to RGB), yaws snap to the nearest bin.
+    pub fn folder(dir: &Path, yaws: &[f32], size: usize) -> Result<Dataset, String> {
+        let csv_path = dir.join("labels.csv");
+        let text = std::fs::read_to_string(&csv_path)
+            .map_err(|e| format!("reading {}: {e}", csv_path.display()))?;
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines
+            .next()
+            .ok_or_else(|| format!("{} is empty", csv_path.display()))?
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let col = |name: &str| header.iter().position(|h| *h == name);
+        let (Some(cp), Some(ci), Some(cy)) = (col("path"), col("identity"), col("yaw_degrees"))
+        else {
+            return Err(format!(
+                "{}: the header needs path,identity,yaw_degrees",
+                csv_path.display()
+            ));
+        };
+        let cv = col("variation");
+        let mut rows = Vec::new();
+        for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let f: Vec<&str> = line.split(',').map(str::trim).collect();
+            let get = |i: usize| {
+                f.get(i).copied().ok_or_else(|| {
+                    format!("{} line {}: too few columns", csv_path.display(), n + 2)
+                })
+            };
+            let yaw: f32 = get(cy)?
+                .parse()
+                .map_err(|_| format!("{} line {}: bad yaw_degrees", csv_path.display(), n + 2))?;
+            let variation = match cv {
+                Some(i) => get(i)?.parse::<u32>().unwrap_or(0),
+                None => n as u32,
+            };
+            rows.push((get(cp)?.to_string(), get(ci)?.to_string(), yaw, variation));
+        }
+        if rows.is_empty() {
+            return Err(format!("{} lists no pictures", csv_path.display()));
+        }
+        let mut names: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+        names.sort();
+        names.dedup();
+        let class_of: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let mut d = Dataset::empty(size, yaws, names.len());
+        for (k, (path, id, yaw, variation)) in rows.iter().enumerate() {
+            let img = image::open(dir.join(path))
+                .map_err(|e| format!("reading {}: {e}", dir.join(path).display()))?
+                .resize_exact(
+                    size as u32,
+                    size as u32,
+                    image::imageops::FilterType::Triangle,
+                )
+                .to_rgb8();
+            d.pixels.extend_from_slice(img.as_raw());
+            d.variation.push(*variation);
+            d.by_class_bin[class_of[id.as_str()]][nearest_bin(yaws, *yaw)].push(k as u32);
+        }
+        d.class_names = names;
+        Ok(d)
+    }
+
+    fn empty(size: usize, yaws: &[f32], classes: usize) -> Dataset {
+        Dataset {
+            size,
+            yaws: yaws.to_vec(),
+            classes,
+            class_names: Vec::new(),
+            pixels: Vec::new(),
+            variation: Vec::new(),
+            by_class_bin: vec![vec![Vec::new(); yaws.len()]; classes],
+        }
+    }
+
+    /// Number of pictures.
+    pub fn len(&self) -> usize {
+        self.variation.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.variation.is_empty()
+    }
+
+    /// RGB8 bytes of picture `k`.
+    pub fn picture(&self, k: u32) -> &[u8] {
+        let n = self.size * self.size * 3;
+        &self.pixels[k as usize * n..(k as usize + 1) * n]
+    }
+
+    /// Picture indices of `class` in yaw bin `bin`.
+    pub fn pictures(&self, class: usize, bin: usize) -> &[u32] {
+        &self.by_class_bin[class][bin]
+    }
+
+    /// The variation key of picture `k`.
+    pub fn variation(&self, k: u32) -> u32 {
+        self.variation[k as usize]
+    }
+}
+
+/// Index of the bin nearest to `yaw`.
+pub fn nearest_bin(yaws: &[f32], yaw: f32) -> usize {
+    let mut best = 0;
+    for (i, y) in yaws.iter().enumerate() {
+        if (y - yaw).abs() < (yaws[best] - yaw).abs() {
+            best = i;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaws_snap_to_the_nearest_bin() {
+        let yaws: Vec<f32> = (-6..=6).map(|i| i as f32 * 15.0).collect();
+        assert_eq!(nearest_bin(&yaws, -90.0), 0);
+        assert_eq!(nearest_bin(&yaws, 7.0), 6);
+        assert_eq!(nearest_bin(&yaws, 8.0), 7);
+        assert_eq!(nearest_bin(&yaws, 200.0), 12);
+    }
+
+    #[test]
+    fn synthetic_data_indexes_every_identity_bin_and_variation() {
+        let yaws = [-45.0, 0.0, 45.0];
+        let d = Dataset::synthetic(2, 2, &yaws, 16, 2, |_| {}).unwrap();
+        assert_eq!(d.len(), 12);
+        assert_eq!(d.pictures(1, 2).len(), 2);
+        assert_eq!(d.picture(11).len(), 16 * 16 * 3);
+        let again = sample(1, 45.0, 1, 16).rgb;
+        assert_eq!(d.picture(d.pictures(1, 2)[1]), &again[..]);
+    }
+}

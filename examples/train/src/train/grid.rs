@@ -1,0 +1,74 @@
+//! Sample grids: one row per probe picture, the input first, then the generator's
+//! synthesis at every yaw bin (left to right, -90 to 90).
+
+use super::batch::push_image;
+use crate::nets::Generator;
+use burn::prelude::*;
+use burn::tensor::TensorData;
+use std::path::Path;
+
+/// Synthesizes every probe (RGB8, `s`x`s`) at every one of `np` pose bins with `g`
+/// (in inference mode) and writes the grid as PNG, each cell scaled by `zoom`.
+pub fn write(
+    path: &Path,
+    g: &Generator,
+    probes: &[Vec<u8>],
+    s: usize,
+    np: usize,
+    nz: usize,
+    zoom: usize,
+    device: &Device,
+) -> Result<(), String> {
+    let g = g.valid();
+    let dev = device.clone();
+    let n = probes.len();
+    let mut x = Vec::new();
+    for p in probes {
+        push_image(&mut x, p, s, false, 0, 0);
+    }
+    let x = Tensor::<4>::from_data(TensorData::new(x, [n, 3, s, s]), &dev);
+    let f = g.encode(x).identity;
+    let nf = f.dims()[1];
+    // Every probe at every bin: rows of (probe, bin).
+    let f = f
+        .reshape([n, 1, nf])
+        .repeat_dim(1, np)
+        .reshape([n * np, nf]);
+    let bins: Vec<usize> = (0..n * np).map(|i| i % np).collect();
+    let pose = super::losses::one_hot(&bins, np, &dev);
+    let noise = Tensor::<2>::zeros([n * np, nz], &dev);
+    let out = g.decoder.forward(f, pose, noise);
+    let out: Vec<f32> = out
+        .into_data()
+        .convert::<f32>()
+        .try_into_vec()
+        .map_err(|e| format!("reading samples: {e:?}"))?;
+
+    let cell = s * zoom;
+    let gap = 2;
+    let (w, h) = ((np + 1) * (cell + gap) + gap, n * (cell + gap) + gap);
+    let mut img = image::RgbImage::from_pixel(w as u32, h as u32, image::Rgb([255, 255, 255]));
+    let mut put = |row: usize, col: usize, px: &dyn Fn(usize, usize, usize) -> u8| {
+        for y in 0..cell {
+            for x in 0..cell {
+                let (sx, sy) = (x / zoom, y / zoom);
+                let rgb = [px(0, sy, sx), px(1, sy, sx), px(2, sy, sx)];
+                let (ox, oy) = (gap + col * (cell + gap) + x, gap + row * (cell + gap) + y);
+                img.put_pixel(ox as u32, oy as u32, image::Rgb(rgb));
+            }
+        }
+    };
+    for (r, p) in probes.iter().enumerate() {
+        put(r, 0, &|c, y, x| p[(y * s + x) * 3 + c]);
+        for b in 0..np {
+            let base = (r * np + b) * 3 * s * s;
+            let v = |c: usize, y: usize, x: usize| {
+                let t = out[base + (c * s + y) * s + x];
+                ((t + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8
+            };
+            put(r, b + 1, &v);
+        }
+    }
+    img.save(path)
+        .map_err(|e| format!("writing {}: {e}", path.display()))
+}

@@ -1,0 +1,17 @@
+//! The DR-GAN trainer: data, batches, losses, the training step, checkpoints, logs,
+//! sample grids and the run loop.
+
+pub mod batch;
+pub mod checkpoint;
+pub mod data;
+pub mod grid;
+pub mod heldout;
+pub mod log;
+pub mod losses;
+pub mod options;
+pub mod run;
+pub mod step;
+
+pub use data::{Dataset, HELD_OUT_FIRST_IDENTITY};
+pub use options::{DataSource, TrainOptions};
+pub use step::{StepStats, Trainer};

@@ -1,0 +1,231 @@
+//! What a training run is: config, data, batch, loss weights, schedule. Written to
+//! `RUN/options.txt` at the start so that `--resume` and `export` rebuild the same run.
+
+use drgan::bundle::Config;
+use std::path::{Path, PathBuf};
+
+/// Where the training pictures come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataSource {
+    /// Synthetic identities `0..identities`, `variations` pictures per yaw, rendered at
+    /// start-up.
+    Synth {
+        identities: usize,
+        variations: usize,
+    },
+    /// A folder with `labels.csv`.
+    Folder(PathBuf),
+}
+
+/// Every setting of a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainOptions {
+    pub config: Config,
+    pub data: DataSource,
+    /// Total steps (one step = one generator update), warm-up included.
+    pub steps: u64,
+    /// The first `warmup_steps` steps train only the encoder with the identity loss.
+    pub warmup_steps: u64,
+    /// Identity groups per batch.
+    pub groups: usize,
+    /// Pictures per group (n; 1 trains single-image DR-GAN).
+    pub group: usize,
+    pub lr: f64,
+    /// Piecewise-constant learning rate: `(from_step, lr)` pairs, ascending; before the
+    /// first pair (or when empty) `lr` applies.
+    pub lr_schedule: Vec<(u64, f64)>,
+    /// Weight of the L1 loss to the picture at the target pose (0 = the paper's losses only).
+    pub rec_weight: f32,
+    /// Weight of the softmax identity loss on the encoder's features (0 = off).
+    pub id_weight: f32,
+    /// Weight of the prototype loss on the encoder's features (0 = off).
+    pub proto_weight: f32,
+    /// D's real-identity accuracy above which G takes two steps per D step.
+    pub strong_d: f32,
+    pub seed: u64,
+    /// Steps between sample grids / checkpoints.
+    pub sample_every: u64,
+    pub checkpoint_every: u64,
+    pub threads: usize,
+}
+
+impl TrainOptions {
+    /// The defaults for `config` on synthetic data.
+    pub fn new(config: Config) -> TrainOptions {
+        TrainOptions {
+            config,
+            data: DataSource::Synth {
+                identities: 1000,
+                variations: 4,
+            },
+            steps: 1000,
+            warmup_steps: 0,
+            groups: 8,
+            group: 4,
+            lr: 2e-4,
+            lr_schedule: Vec::new(),
+            rec_weight: 10.0,
+            id_weight: 1.0,
+            proto_weight: 0.0,
+            strong_d: 0.9,
+            seed: 1,
+            sample_every: 250,
+            checkpoint_every: 250,
+            threads: crate::synth::dataset::default_threads(),
+        }
+    }
+
+    /// `key=value` lines.
+    pub fn to_text(&self) -> String {
+        let c = &self.config;
+        let data = match &self.data {
+            DataSource::Synth {
+                identities,
+                variations,
+            } => format!("synth:{identities}:{variations}"),
+            DataSource::Folder(p) => format!("folder:{}", p.display()),
+        };
+        let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
+        format!(
+            "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
+             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nstrong_d={}\nseed={}\n\
+             sample_every={}\ncheckpoint_every={}\n",
+            c.name,
+            c.input_size,
+            c.width,
+            c.feature_dim,
+            c.noise_dim,
+            yaws.join(","),
+            self.steps,
+            self.warmup_steps,
+            self.groups,
+            self.group,
+            self.lr,
+            schedule_text(&self.lr_schedule),
+            self.rec_weight,
+            self.id_weight,
+            self.proto_weight,
+            self.strong_d,
+            self.seed,
+            self.sample_every,
+            self.checkpoint_every
+        )
+    }
+
+    /// Parses [`TrainOptions::to_text`].
+    pub fn from_text(text: &str) -> Result<TrainOptions, String> {
+        let get = |k: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(k).and_then(|r| r.strip_prefix('=')))
+                .ok_or_else(|| format!("options: `{k}` is missing"))
+        };
+        fn num<T: std::str::FromStr>(k: &str, v: &str) -> Result<T, String> {
+            v.parse().map_err(|_| format!("options: bad {k} `{v}`"))
+        }
+        let mut config = Config::scaled(
+            get("config")?,
+            num("size", get("size")?)?,
+            num("width", get("width")?)?,
+            num("nf", get("nf")?)?,
+            num("nz", get("nz")?)?,
+        )
+        .map_err(|e| e.to_string())?;
+        config.pose_yaws = get("yaws")?
+            .split(',')
+            .map(|y| num("yaws", y))
+            .collect::<Result<_, _>>()?;
+        let data = get("data")?;
+        let data = if let Some(rest) = data.strip_prefix("synth:") {
+            let (i, v) = rest.split_once(':').ok_or("options: bad data")?;
+            DataSource::Synth {
+                identities: num("data", i)?,
+                variations: num("data", v)?,
+            }
+        } else if let Some(p) = data.strip_prefix("folder:") {
+            DataSource::Folder(PathBuf::from(p))
+        } else {
+            return Err(format!("options: bad data `{data}`"));
+        };
+        Ok(TrainOptions {
+            config,
+            data,
+            steps: num("steps", get("steps")?)?,
+            warmup_steps: num("warmup_steps", get("warmup_steps")?)?,
+            groups: num("groups", get("groups")?)?,
+            group: num("group", get("group")?)?,
+            lr: num("lr", get("lr")?)?,
+            lr_schedule: get("lr_schedule").map_or(Ok(Vec::new()), parse_schedule)?,
+            rec_weight: num("rec_weight", get("rec_weight")?)?,
+            id_weight: num("id_weight", get("id_weight")?)?,
+            // Absent in runs written before the prototype loss existed.
+            proto_weight: get("proto_weight").map_or(Ok(0.0), |v| num("proto_weight", v))?,
+            strong_d: num("strong_d", get("strong_d")?)?,
+            seed: num("seed", get("seed")?)?,
+            sample_every: num("sample_every", get("sample_every")?)?,
+            checkpoint_every: num("checkpoint_every", get("checkpoint_every")?)?,
+            threads: crate::synth::dataset::default_threads(),
+        })
+    }
+
+    /// The learning rate at `step`.
+    pub fn lr_at(&self, step: u64) -> f64 {
+        self.lr_schedule
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= step)
+            .map_or(self.lr, |&(_, lr)| lr)
+    }
+
+    pub fn read(run: &Path) -> Result<TrainOptions, String> {
+        let p = run.join("options.txt");
+        let text =
+            std::fs::read_to_string(&p).map_err(|e| format!("reading {}: {e}", p.display()))?;
+        Self::from_text(&text)
+    }
+}
+
+/// `from:lr,from:lr` (empty for none).
+pub fn schedule_text(s: &[(u64, f64)]) -> String {
+    let parts: Vec<String> = s.iter().map(|(f, lr)| format!("{f}:{lr}")).collect();
+    parts.join(",")
+}
+
+/// Parses [`schedule_text`]; steps must ascend.
+pub fn parse_schedule(text: &str) -> Result<Vec<(u64, f64)>, String> {
+    let bad = || format!("bad learning-rate schedule `{text}` (want `step:lr,step:lr`)");
+    let mut out: Vec<(u64, f64)> = Vec::new();
+    for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+        let (f, lr) = part.split_once(':').ok_or_else(bad)?;
+        let f: u64 = f.trim().parse().map_err(|_| bad())?;
+        let lr: f64 = lr.trim().parse().map_err(|_| bad())?;
+        if !(lr > 0.0 && lr.is_finite()) || out.last().is_some_and(|&(p, _)| p >= f) {
+            return Err(bad());
+        }
+        out.push((f, lr));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_round_trip_through_text() {
+        let mut o = TrainOptions::new(Config::named("tiny").unwrap());
+        o.data = DataSource::Folder("/data/faces".into());
+        o.steps = 77;
+        o.warmup_steps = 9;
+        o.proto_weight = 0.5;
+        o.lr_schedule = vec![(5, 1e-4), (9, 2e-4)];
+        o.rec_weight = 0.0;
+        let back = TrainOptions::from_text(&o.to_text()).unwrap();
+        assert_eq!(back, o);
+        assert!(TrainOptions::from_text("config=tiny").is_err());
+        assert_eq!(back.lr_at(0), o.lr);
+        assert_eq!(back.lr_at(6), 1e-4);
+        assert_eq!(back.lr_at(100), 2e-4);
+        assert!(parse_schedule("5:1e-4,3:1e-3").is_err());
+        assert!(parse_schedule("5").is_err());
+    }
+}

@@ -1,0 +1,190 @@
+//! The training loop of `drgan-train train`: data, networks, progress bar, CSV log, loss
+//! plot, sample grids and checkpoints in `RUN/`.
+
+use super::batch::BatchSpec;
+use super::data::{Dataset, HELD_OUT_FIRST_IDENTITY};
+use super::options::{DataSource, TrainOptions};
+use super::step::Trainer;
+use super::{checkpoint, grid, heldout, log};
+use crate::synth::dataset::sample;
+use crate::synth::rng::{hash2, Rng};
+use burn::tensor::Device;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::Path;
+use std::time::Instant;
+
+/// The compute device, with autodiff: burn's first enabled backend, GPUs before CPUs
+/// (`BURN_DEVICE` can name one). Without the `wgpu` or `cuda` feature that is the Flex
+/// CPU backend.
+pub fn device() -> Device {
+    Device::default().autodiff()
+}
+
+/// Loads the training data of `o`, with a progress bar while synthetic faces render.
+pub fn load_data(o: &TrainOptions, quiet: bool) -> Result<Dataset, String> {
+    let c = &o.config;
+    let s = c.input_size as usize;
+    match &o.data {
+        DataSource::Synth {
+            identities,
+            variations,
+        } => {
+            let total = (identities * variations * c.pose_yaws.len()) as u64;
+            let pb = bar(total, quiet, "rendering {pos}/{len} faces {wide_bar} {eta}");
+            let d = Dataset::synthetic(*identities, *variations, &c.pose_yaws, s, o.threads, |k| {
+                pb.inc(k as u64)
+            });
+            pb.finish_and_clear();
+            d
+        }
+        DataSource::Folder(dir) => Dataset::folder(dir, &c.pose_yaws, s),
+    }
+}
+
+fn bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        pb.set_style(style);
+    }
+    pb
+}
+
+/// Probe pictures for sample grids: held-out synthetic identities (never trained on) at a
+/// few yaws, or the first pictures of a folder.
+fn probes(o: &TrainOptions, data: &Dataset) -> Vec<Vec<u8>> {
+    let s = o.config.input_size;
+    match o.data {
+        DataSource::Synth { .. } => [(0, -60.0), (1, -30.0), (2, 0.0), (3, 30.0), (4, 75.0)]
+            .iter()
+            .map(|&(i, yaw)| sample(HELD_OUT_FIRST_IDENTITY + i, yaw, 0, s).rgb)
+            .collect(),
+        DataSource::Folder(_) => (0..data.len().min(5) as u32)
+            .map(|k| data.picture(k).to_vec())
+            .collect(),
+    }
+}
+
+/// Trains `o` in `run` from scratch, or from its checkpoint when `resume`.
+pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(), String> {
+    std::fs::create_dir_all(run).map_err(|e| format!("creating {}: {e}", run.display()))?;
+    if !resume && checkpoint::exists(run) {
+        return Err(format!(
+            "{} already holds a run: pass --resume to continue it, or pick another --out",
+            run.display()
+        ));
+    }
+    std::fs::write(run.join("options.txt"), o.to_text())
+        .map_err(|e| format!("writing options.txt: {e}"))?;
+    let data = load_data(&o, quiet)?;
+    let mut t = Trainer::new(o.clone(), data.classes, device());
+    let start = if resume {
+        let step = checkpoint::load(run, &mut t, true)?;
+        // Steps after the checkpoint are trained again: drop their old log rows.
+        for f in ["log.csv", "heldout.csv"] {
+            truncate_log(&run.join(f), step)?;
+        }
+        step
+    } else {
+        0
+    };
+    let spec = BatchSpec {
+        groups: o.groups,
+        group: o.group,
+        max_shift: (o.config.input_size as usize * 7).div_ceil(96),
+        flip: true,
+    };
+    // The warm-up trains the encoder alone, on four times the pictures per step.
+    let warm_spec = BatchSpec {
+        groups: spec.groups * 4,
+        ..spec
+    };
+    let probes = probes(&o, &data);
+    let (s, np, nz) = (
+        o.config.input_size as usize,
+        o.config.pose_yaws.len(),
+        o.config.noise_dim,
+    );
+    let zoom = (96 / s).max(1);
+    let pb = bar(
+        o.steps,
+        quiet,
+        "{pos}/{len} {wide_bar} {elapsed_precise} eta {eta} {msg}",
+    );
+    pb.set_position(start);
+    let t0 = Instant::now();
+    let pictures = |step: u64| {
+        let g = if step < o.warmup_steps {
+            4 * o.groups
+        } else {
+            o.groups
+        };
+        (g * o.group) as f64
+    };
+    let mut seen = 0.0;
+    for step in start..o.steps {
+        let mut rng = Rng::new(hash2(o.seed ^ 0xDA7A, step));
+        let warm = step < o.warmup_steps;
+        let batch = data.batch(if warm { &warm_spec } else { &spec }, &mut rng);
+        let stats = if warm {
+            t.warmup_step(&batch, step)
+        } else {
+            t.step(&batch, step)
+        };
+        let secs = t0.elapsed().as_secs_f64();
+        seen += pictures(step);
+        let ips = seen / secs.max(1e-9);
+        log::append(run, step + 1, secs, ips, &stats)?;
+        pb.set_message(format!(
+            "D {:.3} G {:.3} rec {:.3} id {:.3} accD {:.2} {:.1} img/s",
+            stats.d_loss, stats.g_adv, stats.rec, stats.id_aux, t.d_acc_ema, ips
+        ));
+        pb.inc(1);
+        let done = step + 1;
+        if done % o.sample_every == 0 || done == o.steps {
+            let path = run.join(format!("samples_{done:07}.png"));
+            grid::write(&path, &t.g, &probes, s, np, nz, zoom, &t.device)?;
+            if matches!(o.data, DataSource::Synth { .. }) {
+                let r = heldout::rank1(&t.g, &o.config.pose_yaws, s, 50, o.threads, &t.device)?;
+                heldout::append(run, done, &o.config.pose_yaws, &r)?;
+            }
+        }
+        if done % o.checkpoint_every == 0 || done == o.steps {
+            checkpoint::save(run, &t, done)?;
+            log::plot(run)?;
+        }
+    }
+    pb.finish();
+    if !quiet {
+        println!(
+            "trained {} steps in {:.0} s; checkpoint, log.csv, losses.png and samples in {}",
+            o.steps - start,
+            t0.elapsed().as_secs_f64(),
+            run.display()
+        );
+    }
+    Ok(())
+}
+
+/// Keeps the header and the rows of steps up to `step` in the CSV log at `path`.
+fn truncate_log(path: &Path, step: u64) -> Result<(), String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(());
+    };
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| {
+            *i == 0
+                || l.split(',')
+                    .next()
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .is_some_and(|s| s <= step)
+        })
+        .map(|(_, l)| l)
+        .collect();
+    std::fs::write(path, kept.join("\n") + "\n")
+        .map_err(|e| format!("rewriting {}: {e}", path.display()))
+}

@@ -1,0 +1,179 @@
+//! One DR-GAN training step: a discriminator update (skipped every other step while D is
+//! strong) and a generator update. Owns the networks and their Adam states.
+
+use super::batch::Batch;
+use super::losses::{accuracy, cross_entropy, masked_l1, one_hot, prototype_loss, scalar};
+use super::options::TrainOptions;
+use crate::nets::{Discriminator, Generator};
+use crate::synth::rng::Rng;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+/// Losses and accuracies of one step (host values, for logs).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StepStats {
+    /// D: identity + pose on real pictures + "synthesized" on generated ones.
+    pub d_loss: f32,
+    /// G's adversarial terms: input identity + target pose on generated pictures.
+    pub g_adv: f32,
+    /// L1 to the picture at the target pose.
+    pub rec: f32,
+    /// Softmax identity loss on the encoder's features.
+    pub id_aux: f32,
+    /// Prototype (group-matching) loss on the encoder's features.
+    pub proto: f32,
+    /// D's identity accuracy on real pictures.
+    pub d_real_acc: f32,
+    /// Share of generated pictures D calls "synthesized".
+    pub d_fake_acc: f32,
+    /// Whether D was updated this step.
+    pub d_step: bool,
+}
+
+/// The networks being trained and their optimizers.
+pub struct Trainer {
+    pub g: Generator,
+    pub d: Discriminator,
+    pub opt_g: ModuleOptimizer,
+    pub opt_d: ModuleOptimizer,
+    pub device: Device,
+    pub options: TrainOptions,
+    /// Running mean of D's real-identity accuracy (the adaptive D:G ratio's signal).
+    pub d_acc_ema: f32,
+}
+
+fn adam() -> ModuleOptimizer {
+    AdamConfig::new().with_beta_1(0.5).init()
+}
+
+impl Trainer {
+    /// Fresh networks (N(0, 0.02) weights) for `classes` training identities.
+    pub fn new(options: TrainOptions, classes: usize, device: Device) -> Trainer {
+        let c = &options.config;
+        Trainer {
+            g: Generator::new(c, classes, &device),
+            d: Discriminator::new(c, classes, &device),
+            opt_g: adam(),
+            opt_d: adam(),
+            device,
+            options,
+            d_acc_ema: 0.0,
+        }
+    }
+
+    /// Encoder warm-up: trains only the encoder (and its identity classifier) on `batch`
+    /// with the softmax identity loss; the decoder and D are untouched. About six times
+    /// cheaper per picture than [`Trainer::step`], so a CPU run learns identity first.
+    pub fn warmup_step(&mut self, batch: &Batch, step: u64) -> StepStats {
+        let dev = self.device.clone();
+        let s = self.options.config.input_size as usize;
+        let n = batch.input_class.len();
+        let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), &dev);
+        let enc = self.g.encode(x);
+        let logits = self.g.id_head.forward(enc.identity.clone());
+        let mut stats = StepStats {
+            d_real_acc: accuracy(&logits, &batch.input_class),
+            ..StepStats::default()
+        };
+        let mut loss = cross_entropy(logits, one_hot(&batch.input_class, self.d.identities, &dev));
+        stats.id_aux = scalar(&loss);
+        if let Some(p) = self.proto(&enc.identity, batch) {
+            stats.proto = scalar(&p);
+            loss = loss + p.mul_scalar(self.options.proto_weight);
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &self.g);
+        let lr = self.options.lr_at(step);
+        self.g = self.opt_g.step(lr, self.g.clone(), grads);
+        stats
+    }
+
+    /// The prototype loss on the features of `batch`, when it is on and groups have 2+.
+    fn proto(&self, features: &Tensor<2>, batch: &Batch) -> Option<Tensor<1>> {
+        (self.options.proto_weight > 0.0 && batch.group > 1 && batch.groups > 1)
+            .then(|| prototype_loss(features.clone(), batch.group, 10.0, &self.device))
+    }
+
+    /// Trains on `batch`; `step` seeds the noise and picks the D:G schedule.
+    pub fn step(&mut self, batch: &Batch, step: u64) -> StepStats {
+        let dev = self.device.clone();
+        let c = &self.options.config;
+        let (s, np, nz, nd) = (
+            c.input_size as usize,
+            c.pose_yaws.len(),
+            c.noise_dim,
+            self.d.identities,
+        );
+        let n = batch.input_class.len();
+        let m = batch.target_bin.len();
+        let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), &dev);
+        let truth =
+            Tensor::<4>::from_data(TensorData::new(batch.truth.clone(), [m, 3, s, s]), &dev);
+        let mut rng = Rng::new(crate::synth::rng::hash2(self.options.seed, step));
+        let noise: Vec<f32> = (0..m * nz).map(|_| rng.range(-1.0, 1.0)).collect();
+        let noise = Tensor::<2>::from_data(TensorData::new(noise, [m, nz]), &dev);
+
+        // G forward once; D's update sees its output detached.
+        let enc = self.g.encode(x.clone());
+        let codes = if batch.group > 1 {
+            Tensor::cat(
+                vec![enc.identity.clone(), Generator::fuse(&enc, batch.group)],
+                0,
+            )
+        } else {
+            enc.identity.clone()
+        };
+        let fake = self
+            .g
+            .decoder
+            .forward(codes, one_hot(&batch.target_bin, np, &dev), noise);
+
+        let mut stats = StepStats::default();
+        let d_strong = self.d_acc_ema > self.options.strong_d;
+        stats.d_step = !(d_strong && step % 2 == 1);
+        if stats.d_step {
+            let real = self.d.forward(x);
+            let gen = self.d.forward(fake.clone().detach());
+            let fake_class = vec![nd; m];
+            let loss = cross_entropy(
+                real.identity.clone(),
+                one_hot(&batch.input_class, nd + 1, &dev),
+            ) + cross_entropy(real.pose, one_hot(&batch.input_bin, np, &dev))
+                + cross_entropy(gen.identity.clone(), one_hot(&fake_class, nd + 1, &dev));
+            stats.d_real_acc = accuracy(&real.identity, &batch.input_class);
+            stats.d_fake_acc = accuracy(&gen.identity, &fake_class);
+            stats.d_loss = scalar(&loss);
+            let grads = GradientsParams::from_grads(loss.backward(), &self.d);
+            self.d = self
+                .opt_d
+                .step(self.options.lr_at(step), self.d.clone(), grads);
+            self.d_acc_ema = 0.95 * self.d_acc_ema + 0.05 * stats.d_real_acc;
+        }
+
+        let gen = self.d.forward(fake.clone());
+        let adv = cross_entropy(gen.identity, one_hot(&batch.target_class, nd + 1, &dev))
+            + cross_entropy(gen.pose, one_hot(&batch.target_bin, np, &dev));
+        stats.g_adv = scalar(&adv);
+        let mut loss = adv;
+        if self.options.rec_weight > 0.0 {
+            let rec = masked_l1(fake, truth, &batch.truth_mask, &dev);
+            stats.rec = scalar(&rec);
+            loss = loss + rec.mul_scalar(self.options.rec_weight);
+        }
+        if let Some(p) = self.proto(&enc.identity, batch) {
+            stats.proto = scalar(&p);
+            loss = loss + p.mul_scalar(self.options.proto_weight);
+        }
+        if self.options.id_weight > 0.0 {
+            let logits = self.g.id_head.forward(enc.identity);
+            let aux = cross_entropy(logits, one_hot(&batch.input_class, nd, &dev));
+            stats.id_aux = scalar(&aux);
+            loss = loss + aux.mul_scalar(self.options.id_weight);
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &self.g);
+        self.g = self
+            .opt_g
+            .step(self.options.lr_at(step), self.g.clone(), grads);
+        stats
+    }
+}
