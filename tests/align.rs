@@ -8,6 +8,7 @@ use drgan::io::load_image;
 use drgan::Landmarks;
 use fixtures::*;
 
+/// The real photos of examples/data (not the synthetic faces) with their landmarks.
 fn photos() -> Vec<(String, Landmarks)> {
     let text = std::fs::read_to_string(examples_data().join("landmarks.json")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -15,6 +16,7 @@ fn photos() -> Vec<(String, Landmarks)> {
         .as_object()
         .unwrap()
         .iter()
+        .filter(|(_, v)| v.get("synthetic").is_none())
         .map(|(name, v)| {
             let p = v["five_points_xy"].as_array().unwrap();
             let pts: Landmarks = std::array::from_fn(|i| {
