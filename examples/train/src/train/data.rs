@@ -60,11 +60,11 @@ impl Dataset {
         d.class_names = (0..identities).map(|i| i.to_string()).collect();
         d.pixels = pics.concat();
         let mut k = 0u32;
-        for c in 0..identities {
-            for b in 0..yaws.len() {
+        for bins in d.by_class_bin.iter_mut() {
+            for bin in bins.iter_mut() {
                 for v in 0..variations {
                     d.variation.push(v as u32);
-                    d.by_class_bin[c][b].push(k);
+                    bin.push(k);
                     k += 1;
                 }
             }

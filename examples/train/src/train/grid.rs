@@ -7,18 +7,31 @@ use burn::prelude::*;
 use burn::tensor::TensorData;
 use std::path::Path;
 
-/// Synthesizes every probe (RGB8, `s`x`s`) at every one of `np` pose bins with `g`
-/// (in inference mode) and writes the grid as PNG, each cell scaled by `zoom`.
+/// The grid's geometry: picture side, pose bins (columns after the input), noise length,
+/// and the zoom of each cell.
+#[derive(Clone, Copy, Debug)]
+pub struct Cells {
+    pub size: usize,
+    pub poses: usize,
+    pub noise: usize,
+    pub zoom: usize,
+}
+
+/// Synthesizes every probe (RGB8, `size`x`size`) at every pose bin with `g` (in inference
+/// mode) and writes the grid as PNG.
 pub fn write(
     path: &Path,
     g: &Generator,
     probes: &[Vec<u8>],
-    s: usize,
-    np: usize,
-    nz: usize,
-    zoom: usize,
+    cells: Cells,
     device: &Device,
 ) -> Result<(), String> {
+    let Cells {
+        size: s,
+        poses: np,
+        noise: nz,
+        zoom,
+    } = cells;
     let g = g.valid();
     let dev = device.clone();
     let n = probes.len();

@@ -143,15 +143,21 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         ));
         pb.inc(1);
         let done = step + 1;
-        if done % o.sample_every == 0 || done == o.steps {
+        if done.is_multiple_of(o.sample_every) || done == o.steps {
             let path = run.join(format!("samples_{done:07}.png"));
-            grid::write(&path, &t.g, &probes, s, np, nz, zoom, &t.device)?;
+            let cells = grid::Cells {
+                size: s,
+                poses: np,
+                noise: nz,
+                zoom,
+            };
+            grid::write(&path, &t.g, &probes, cells, &t.device)?;
             if matches!(o.data, DataSource::Synth { .. }) {
                 let r = heldout::rank1(&t.g, &o.config.pose_yaws, s, 50, o.threads, &t.device)?;
                 heldout::append(run, done, &o.config.pose_yaws, &r)?;
             }
         }
-        if done % o.checkpoint_every == 0 || done == o.steps {
+        if done.is_multiple_of(o.checkpoint_every) || done == o.steps {
             checkpoint::save(run, &t, done)?;
             log::plot(run)?;
         }
