@@ -109,7 +109,9 @@ enum DrganStatus
    */
   DRGAN_STATUS_OUT_OF_RANGE = 8,
   /**
-   * The model cannot do this (estimating yaw with a bundle that has no pose head).
+   * The model or this build of the library cannot do this (estimating yaw with a
+   * bundle that has no pose head; opening the default model in a library built
+   * without it).
    */
   DRGAN_STATUS_UNSUPPORTED = 9,
   /**
@@ -205,9 +207,10 @@ typedef int32_t DrganBackend;
 #endif // __cplusplus
 
 /**
- * A loaded DR-GAN bundle (opaque). Created by `drgan_model_open` or
- * `drgan_model_open_memory`, released by `drgan_model_free`. Immutable: share one
- * handle between threads freely, but free it only when no call is using it.
+ * A loaded DR-GAN bundle (opaque). Created by `drgan_model_open`,
+ * `drgan_model_open_memory` or `drgan_model_open_default`, released by
+ * `drgan_model_free`. Immutable: share one handle between threads freely, but free it
+ * only when no call is using it.
  */
 typedef struct DrganModel DrganModel;
 
@@ -452,6 +455,31 @@ DrganStatus drgan_model_open_memory(const uint8_t *encoder,
                                     size_t pose_len,
                                     const struct DrganOptions *options,
                                     struct DrganModel **out_model);
+
+/**
+ * Opens the default model embedded in the library: the bundle in `models/default/` of
+ * the drgan sources (a DR-GAN of the `default` configuration: 48x48 input, Nf 128,
+ * yaw -90..90 in 15° steps, with a pose head; `models/default/MODEL.md` says how it was
+ * trained; `drgan_model_info` gives its `config` and `trained_on`). No file is read.
+ * `options` may be NULL for the defaults. On success `*out_model` is a new handle,
+ * released with `drgan_model_free`.
+ *
+ * Each call builds a new, independent handle (nothing is cached; building takes tens to
+ * hundreds of milliseconds): open it once and share it between threads. This function
+ * may be called from any thread.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (bad options);
+ * `DRGAN_STATUS_UNSUPPORTED` (the library was built without the embedded model, cargo
+ * feature `default-model`); `DRGAN_STATUS_LIMIT_EXCEEDED` (a part over
+ * `max_model_bytes`); `DRGAN_STATUS_BACKEND_UNAVAILABLE`.
+ *
+ * # Safety
+ * `options` NULL or a valid `DrganOptions` with its `struct_size` set; `out_model`
+ * valid for writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_model_open_default(const struct DrganOptions *options,
+                                     struct DrganModel **out_model);
 
 /**
  * Releases a model. NULL is a no-op. No call may be using the model, and it must not

@@ -38,7 +38,8 @@ pub enum Error {
     /// A value is outside what the model supports (a yaw beyond the bundle's range).
     #[error("out of range: {0}")]
     OutOfRange(String),
-    /// The model cannot do this (for example estimating yaw without a pose head).
+    /// The model or this build cannot do this (for example estimating yaw without a pose
+    /// head, or opening the default model in a build without the `default-model` feature).
     #[error("unsupported: {0}")]
     Unsupported(String),
     /// The requested compute backend is not available on this machine.

@@ -17,10 +17,14 @@
 //!
 //! A [`Model`] is immutable after loading and `Send + Sync`: share one handle between
 //! threads; inference takes no lock.
+//!
+//! With the cargo feature `default-model` (on by default) the library carries a trained
+//! default model, so no file is needed to start: `Model::default_model()`.
 
 pub mod align;
 mod backend;
 pub mod bundle;
+mod default_model;
 mod embed;
 mod error;
 pub mod ffi;

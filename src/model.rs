@@ -84,6 +84,37 @@ impl Model {
         )
     }
 
+    /// Opens the default model embedded in the library, with the default [`Options`]
+    /// (the same as `Model::default_model_with(&Options::default())`).
+    ///
+    /// The default model is the bundle in `models/default/` of the drgan sources: a
+    /// DR-GAN of the `default` configuration (48x48 input, the paper's network at a
+    /// quarter of its width, Nf 128, Nz 16, yaw -90..90 in 15° steps, with a pose head),
+    /// small enough to be trained on two CPU cores by `drgan-train` (examples/train).
+    /// `models/default/MODEL.md` says what it was trained on, how and how well it does;
+    /// [`Model::info`] gives its `config` and `trained_on`. It is compiled into the
+    /// library by the cargo feature `default-model` (on by default), which adds its
+    /// ONNX files (a few MB) to the binary; without the feature this function does not
+    /// exist (and `drgan_model_open_default` returns `Unsupported`).
+    ///
+    /// Each call builds a new, independent `Model` from the embedded bytes (nothing is
+    /// cached: parsing and optimizing the graphs takes tens to hundreds of milliseconds),
+    /// so open it once and share it: like every `Model` it is `Send + Sync` and may be
+    /// used from many threads at once. The function itself may be called from any thread.
+    #[cfg(feature = "default-model")]
+    pub fn default_model() -> Result<Model> {
+        Self::default_model_with(&Options::default())
+    }
+
+    /// Opens the default model embedded in the library (see [`Model::default_model`])
+    /// with `options` (backend, limits; `max_model_bytes` applies to the embedded files
+    /// as to any other). Each call builds a new `Model`.
+    #[cfg(feature = "default-model")]
+    pub fn default_model_with(options: &Options) -> Result<Model> {
+        use crate::default_model::{DECODER, ENCODER, POSE};
+        Self::from_bytes(ENCODER, DECODER, Some(POSE), options)
+    }
+
     /// Loads a bundle from in-memory ONNX files.
     pub fn from_bytes(
         encoder: &[u8],

@@ -8,6 +8,10 @@
 //! and the header alone under a stricter warning set (-Wshadow, -Wconversion, ...) with
 //! both compilers, included twice with drgan.h in both orders. A missing compiler fails
 //! the test with the package to install.
+//!
+//! The program also opens the default model embedded in the library and checks it
+//! against the same bundle on disk (models/default), or its `UNSUPPORTED` status in a
+//! build without the `default-model` feature (`DRGAN_TEST_DEFAULT_MODEL`).
 
 mod bindings_support;
 
@@ -53,6 +57,13 @@ fn run_program(exe: &Path, default_options: bool) {
         cmd.env("DRGAN_TEST_DEFAULT_OPTIONS", "1");
     }
     let out = run(cmd
+        .env(
+            "DRGAN_TEST_DEFAULT_MODEL",
+            bindings_support::default_model_env(),
+        )
+        // `cargo test` puts target/<profile> on LD_LIBRARY_PATH, which outranks the
+        // rpath: a libdrgan.so left there by an older `cargo build` would be loaded.
+        .env("LD_LIBRARY_PATH", bindings_support::profile_dir())
         .arg(&f.bundle)
         .arg(&f.other)
         .arg(data_dir())

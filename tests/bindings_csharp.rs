@@ -8,6 +8,10 @@
 //! cycles (`DRGAN_CSHARP_MODEL_CYCLES=10000` for the long run; a leaked model is 1.6 MiB,
 //! so a leak per cycle fails either way).
 //!
+//! The test program also opens the default model embedded in the library and checks it
+//! against the same bundle on disk (models/default), or its `UNSUPPORTED` status in a
+//! build without the `default-model` feature (`DRGAN_TEST_DEFAULT_MODEL`).
+//!
 //! Also checked: an iOS build (`UNITY_IOS`) imports from `"__Internal"` and an editor
 //! build does not; the Unity package and .csproj layout is complete. The Unity sample
 //! (`Samples~/`) needs UnityEngine and is not compiled here.
@@ -83,6 +87,10 @@ fn csharp_binding_under_mono_against_the_shared_library() {
         .arg(&f.scratch)
         .arg(&model_cycles)
         .arg(image_cycles)
+        .env(
+            "DRGAN_TEST_DEFAULT_MODEL",
+            bindings_support::default_model_env(),
+        )
         .env("LD_LIBRARY_PATH", so.parent().unwrap())
         .env("MONO_PATH", dir.path()));
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -115,6 +115,9 @@ fn build_and_run(compiler: &str, std: &str, source: &str, link: Link, f: &Fixtur
 
     let no_drivers = f.scratch.join("no-vulkan-drivers.json");
     let run = Command::new(&exe)
+        // `cargo test` puts target/<profile> on LD_LIBRARY_PATH, which outranks the
+        // rpath: a libdrgan.so left there by an older `cargo build` would be loaded.
+        .env("LD_LIBRARY_PATH", &lib_dir)
         .arg(&f.bundle)
         .arg(&f.other)
         .arg(&f.scratch)
@@ -132,6 +135,16 @@ fn build_and_run(compiler: &str, std: &str, source: &str, link: Link, f: &Fixtur
         .env("VK_DRIVER_FILES", &no_drivers)
         .env("VK_ICD_FILENAMES", &no_drivers)
         .env("RUST_BACKTRACE", "0")
+        // What drgan_model_open_default must do in this build: match the bundle on disk,
+        // or fail with UNSUPPORTED (cargo feature `default-model` off).
+        .env(
+            "DRGAN_TEST_DEFAULT_MODEL",
+            if cfg!(feature = "default-model") {
+                root().join("models/default")
+            } else {
+                PathBuf::from("none")
+            },
+        )
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);

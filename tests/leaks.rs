@@ -146,6 +146,9 @@ fn c_program_under_valgrind_has_no_errors_and_no_leaks() {
         ))
         .arg(&exe)
         .envs(NO_VULKAN_DRIVERS)
+        // `cargo test` puts target/<profile> on LD_LIBRARY_PATH, which outranks the
+        // rpath: a libdrgan.so left there by an older `cargo build` would be loaded.
+        .env("LD_LIBRARY_PATH", profile_dir())
         .args(f.args())
         .env("RUST_BACKTRACE", "0")
         .output()
@@ -174,6 +177,7 @@ fn c_program_under_address_and_undefined_behaviour_sanitizers() {
     let run = Command::new(&exe)
         .args(f.args())
         .envs(NO_VULKAN_DRIVERS)
+        .env("LD_LIBRARY_PATH", profile_dir())
         .env(
             "ASAN_OPTIONS",
             "detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1",

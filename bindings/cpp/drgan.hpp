@@ -377,6 +377,16 @@ class Model {
         const DrganOptions raw = options.raw();
         return open_memory_raw(encoder, decoder, pose, &raw);
     }
+    /// Opens the default model embedded in the library (models/default of the drgan
+    /// sources; no file is read) with the library's default options. Each call builds a
+    /// new model: open it once and share it. Throws Status::Unsupported when the library
+    /// was built without it (cargo feature `default-model`).
+    static Model open_default() { return open_default_raw(nullptr); }
+    /// Opens the embedded default model with `options`.
+    static Model open_default(const Options &options) {
+        const DrganOptions raw = options.raw();
+        return open_default_raw(&raw);
+    }
 
     /// A moved-from Model is empty: every call on it throws Status::NullArgument.
     Model(Model &&) noexcept = default;
@@ -548,6 +558,13 @@ class Model {
         require_abi();
         DrganModel *raw = nullptr;
         detail::check(drgan_model_open(dir.c_str(), options, &raw));
+        return Model(raw);
+    }
+
+    static Model open_default_raw(const DrganOptions *options) {
+        require_abi();
+        DrganModel *raw = nullptr;
+        detail::check(drgan_model_open_default(options, &raw));
         return Model(raw);
     }
 

@@ -70,9 +70,9 @@ pub use self::image::{
 };
 pub use self::last_error::drgan_last_error;
 pub use self::model::{
-    drgan_model_free, drgan_model_info, drgan_model_open, drgan_model_open_memory,
-    drgan_model_pose_yaws, DrganModel, DrganModelInfo, DRGAN_INFO_CONFIG_LEN,
-    DRGAN_INFO_TRAINED_ON_LEN,
+    drgan_model_free, drgan_model_info, drgan_model_open, drgan_model_open_default,
+    drgan_model_open_memory, drgan_model_pose_yaws, DrganModel, DrganModelInfo,
+    DRGAN_INFO_CONFIG_LEN, DRGAN_INFO_TRAINED_ON_LEN,
 };
 pub use self::options::{drgan_options_default, DrganBackend, DrganOptions};
 pub use self::pose::drgan_estimate_yaw;

@@ -1,5 +1,5 @@
-//! `DrganModel`, the opaque model handle: opening a bundle (directory or memory),
-//! freeing it, and what it is (`DrganModelInfo`, the pose bins).
+//! `DrganModel`, the opaque model handle: opening a bundle (directory, memory, or the
+//! default model embedded in the library), freeing it, and what it is (`DrganModelInfo`, the pose bins).
 //!
 //! A `DrganModel` is immutable after opening; any number of threads may use one at once.
 
@@ -20,9 +20,10 @@ pub const DRGAN_INFO_CONFIG_LEN: usize = 64;
 /// Capacity of `DrganModelInfo.trained_on`, NUL included.
 pub const DRGAN_INFO_TRAINED_ON_LEN: usize = 256;
 
-/// A loaded DR-GAN bundle (opaque). Created by `drgan_model_open` or
-/// `drgan_model_open_memory`, released by `drgan_model_free`. Immutable: share one
-/// handle between threads freely, but free it only when no call is using it.
+/// A loaded DR-GAN bundle (opaque). Created by `drgan_model_open`,
+/// `drgan_model_open_memory` or `drgan_model_open_default`, released by
+/// `drgan_model_free`. Immutable: share one handle between threads freely, but free it
+/// only when no call is using it.
 pub struct DrganModel {
     pub(crate) model: Model,
     /// The options it was opened with (the image limit is checked at the boundary,
@@ -221,6 +222,52 @@ pub unsafe extern "C" fn drgan_model_open_memory(
     })
 }
 
+/// Opens the default model embedded in the library: the bundle in `models/default/` of
+/// the drgan sources (a DR-GAN of the `default` configuration: 48x48 input, Nf 128,
+/// yaw -90..90 in 15° steps, with a pose head; `models/default/MODEL.md` says how it was
+/// trained; `drgan_model_info` gives its `config` and `trained_on`). No file is read.
+/// `options` may be NULL for the defaults. On success `*out_model` is a new handle,
+/// released with `drgan_model_free`.
+///
+/// Each call builds a new, independent handle (nothing is cached; building takes tens to
+/// hundreds of milliseconds): open it once and share it between threads. This function
+/// may be called from any thread.
+///
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (bad options);
+/// `DRGAN_STATUS_UNSUPPORTED` (the library was built without the embedded model, cargo
+/// feature `default-model`); `DRGAN_STATUS_LIMIT_EXCEEDED` (a part over
+/// `max_model_bytes`); `DRGAN_STATUS_BACKEND_UNAVAILABLE`.
+///
+/// # Safety
+/// `options` NULL or a valid `DrganOptions` with its `struct_size` set; `out_model`
+/// valid for writing.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn drgan_model_open_default(
+    options: *const DrganOptions,
+    out_model: *mut *mut DrganModel,
+) -> DrganStatus {
+    guard("drgan_model_open_default", || {
+        let options = unsafe { options::read(options)? };
+        let out = args::out(out_model, "out_model")?;
+        let model = open_default(&options)?;
+        unsafe { args::write(out, hand_out(model, options)) };
+        Ok(())
+    })
+}
+
+#[cfg(feature = "default-model")]
+fn open_default(options: &Options) -> Result<Model> {
+    Model::default_model_with(options)
+}
+
+#[cfg(not(feature = "default-model"))]
+fn open_default(_options: &Options) -> Result<Model> {
+    Err(crate::Error::Unsupported(
+        crate::default_model::MISSING.into(),
+    ))
+}
+
 /// Releases a model. NULL is a no-op. No call may be using the model, and it must not
 /// be used afterwards.
 ///
@@ -284,4 +331,36 @@ pub unsafe extern "C" fn drgan_model_pose_yaws(
         unsafe { args::write(out_needed, yaws.len()) };
         Ok(())
     })
+}
+
+#[cfg(all(test, not(feature = "default-model")))]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    /// A build without the `default-model` feature: `drgan_model_open_default` checks
+    /// its arguments, then says the model is not in this library.
+    #[test]
+    fn open_default_without_the_feature_is_unsupported() {
+        let mut m: *mut DrganModel = std::ptr::null_mut();
+        let status = unsafe { drgan_model_open_default(std::ptr::null(), &mut m) };
+        assert_eq!(status, DrganStatus::Unsupported);
+        assert!(m.is_null(), "out_model written on failure");
+        let msg = unsafe { CStr::from_ptr(super::super::drgan_last_error()) }
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            msg.starts_with("drgan_model_open_default: unsupported: "),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("built without the embedded default model"),
+            "{msg}"
+        );
+        assert!(msg.contains("default-model"), "{msg}");
+
+        let status = unsafe { drgan_model_open_default(std::ptr::null(), std::ptr::null_mut()) };
+        assert_eq!(status, DrganStatus::NullArgument);
+    }
 }

@@ -35,7 +35,9 @@ pub enum DrganStatus {
     ImageDecode = 7,
     /// A value is outside what the model supports (a yaw beyond the bundle's range).
     OutOfRange = 8,
-    /// The model cannot do this (estimating yaw with a bundle that has no pose head).
+    /// The model or this build of the library cannot do this (estimating yaw with a
+    /// bundle that has no pose head; opening the default model in a library built
+    /// without it).
     Unsupported = 9,
     /// The requested compute backend is not available on this machine or in this build.
     BackendUnavailable = 10,

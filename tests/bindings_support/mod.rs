@@ -93,6 +93,18 @@ pub fn fixture() -> Fixture {
     }
 }
 
+/// What the binding test programs expect of `drgan_model_open_default`, as the value of
+/// their `DRGAN_TEST_DEFAULT_MODEL` variable: the directory of the same bundle on disk
+/// (models/default) when this build embeds it (cargo feature `default-model`), else
+/// `none` (the call must fail with `DRGAN_STATUS_UNSUPPORTED`).
+pub fn default_model_env() -> PathBuf {
+    if cfg!(feature = "default-model") {
+        root().join("models/default")
+    } else {
+        PathBuf::from("none")
+    }
+}
+
 /// examples/data: the test photos and landmarks.json.
 pub fn data_dir() -> PathBuf {
     root().join("examples/data")

@@ -9,6 +9,7 @@
  *   OTHER_BUNDLE_DIR  a bundle of another configuration (for mismatch errors)
  *   SCRATCH_DIR       an existing directory to write files into
  *   SIZEOF_*          the struct sizes Rust sees, to check the layouts agree
+ * environment: DRGAN_TEST_DEFAULT_MODEL (see test_default_model)
  */
 #include "drgan.h"
 #include "drgan.h" /* twice: the include guard must hold */
@@ -495,6 +496,83 @@ static void test_synthesis(const char *scratch, const DrganModel *model,
     free(png);
 }
 
+/* The default model embedded in the library. DRGAN_TEST_DEFAULT_MODEL (set by
+ * tests/c_programs.rs) is the directory of the same bundle on disk when the library has
+ * it, or "none" when it was built without it (cargo feature default-model); unset, this
+ * part is skipped. */
+static void test_default_model(void) {
+    const char *dir = getenv("DRGAN_TEST_DEFAULT_MODEL");
+    DrganModel *embedded = NULL, *on_disk = NULL;
+    DrganOptions options;
+    DrganModelInfo a, b;
+    uint8_t *px = picture(64, 64, 3, 0, 11);
+    DrganImage face = describe(px, 64, 64, 64 * 3, DRGAN_PIXEL_FORMAT_RGB8);
+    float fa[512], fb[512], ca = 0, cb = 0;
+    size_t needed = 0;
+
+    if (dir == NULL) {
+        printf("skip default model (DRGAN_TEST_DEFAULT_MODEL unset)\n");
+        free(px);
+        return;
+    }
+    options.struct_size = sizeof options;
+    EXPECT("options_default", drgan_options_default(&options), DRGAN_STATUS_OK, "");
+    options.backend = DRGAN_BACKEND_CPU;
+    EXPECT("open_default(NULL out)", drgan_model_open_default(&options, NULL),
+           DRGAN_STATUS_NULL_ARGUMENT, "out_model");
+    if (strcmp(dir, "none") == 0) {
+        EXPECT("open_default in a build without it", drgan_model_open_default(NULL, &embedded),
+               DRGAN_STATUS_UNSUPPORTED, "built without the embedded default model");
+        CHECK(embedded == NULL);
+        free(px);
+        return;
+    }
+    options.max_model_bytes = 16;
+    EXPECT("open_default over max_model_bytes", drgan_model_open_default(&options, &embedded),
+           DRGAN_STATUS_LIMIT_EXCEEDED, "over the limit");
+    CHECK(embedded == NULL);
+    options.max_model_bytes = (uint64_t)1 << 30;
+    EXPECT("open_default", drgan_model_open_default(&options, &embedded), DRGAN_STATUS_OK, "");
+    EXPECT("open models/default", drgan_model_open(dir, &options, &on_disk), DRGAN_STATUS_OK,
+           "");
+    if (embedded == NULL || on_disk == NULL) {
+        drgan_model_free(embedded);
+        drgan_model_free(on_disk);
+        free(px);
+        return;
+    }
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.struct_size = b.struct_size = sizeof a;
+    EXPECT("default model_info", drgan_model_info(embedded, &a), DRGAN_STATUS_OK, "");
+    EXPECT("models/default model_info", drgan_model_info(on_disk, &b), DRGAN_STATUS_OK, "");
+    printf("     default model: config %s, %ux%u input, %zu features, %zu poses (%.0f..%.0f), "
+           "trained on \"%s\"\n",
+           a.config, a.input_size, a.input_size, a.feature_dim, a.pose_count, a.min_yaw,
+           a.max_yaw, a.trained_on);
+    /* The same bundle (field by field: padding bytes are not part of the ABI). */
+    CHECK(a.format_version == b.format_version && a.input_size == b.input_size);
+    CHECK(a.feature_dim == b.feature_dim && a.noise_dim == b.noise_dim);
+    CHECK(a.pose_count == b.pose_count && a.image_bytes == b.image_bytes);
+    CHECK(a.min_yaw == b.min_yaw && a.max_yaw == b.max_yaw);
+    CHECK(memcmp(a.landmarks, b.landmarks, sizeof a.landmarks) == 0);
+    CHECK(a.has_pose_head == b.has_pose_head);
+    CHECK(strcmp(a.config, b.config) == 0 && strcmp(a.trained_on, b.trained_on) == 0);
+    CHECK(a.input_size > 0 && a.has_pose_head == 1 && a.feature_dim <= 512);
+    if (a.feature_dim <= 512) {
+        EXPECT("embed with the default model",
+               drgan_embed(embedded, &face, fa, 512, &needed, &ca), DRGAN_STATUS_OK, "");
+        EXPECT("embed with models/default", drgan_embed(on_disk, &face, fb, 512, NULL, &cb),
+               DRGAN_STATUS_OK, "");
+        CHECK(needed == a.feature_dim);
+        CHECK(memcmp(fa, fb, a.feature_dim * sizeof(float)) == 0 && ca == cb);
+        CHECK(isfinite(fa[0]) && ca > 0 && ca < 1);
+    }
+    drgan_model_free(embedded);
+    drgan_model_free(on_disk);
+    free(px);
+}
+
 static void test_no_pose_head(const char *dir) {
     size_t enc_len = 0, dec_len = 0;
     uint8_t *enc = read_file(dir, "encoder.onnx", &enc_len);
@@ -537,6 +615,7 @@ int main(int argc, char **argv) {
     info.struct_size = sizeof info;
     EXPECT("model_info", drgan_model_info(model, &info), DRGAN_STATUS_OK, "");
     test_open_memory(argv[1], argv[2]);
+    test_default_model();
     test_images(argv[3], model);
     test_embedding(model, &info);
     test_synthesis(argv[3], model, &info);

@@ -371,3 +371,134 @@ fn open_a_directory_of_mismatched_parts() {
         &["decoder"],
     );
 }
+
+/// `drgan_model_open_default`, in a build with the embedded model: the same model as
+/// opening models/default from disk (info, pose bins, outputs), a new handle per call.
+#[cfg(feature = "default-model")]
+#[test]
+fn open_default_is_the_bundle_in_models_default() {
+    let mut options: DrganOptions = unsafe { std::mem::zeroed() };
+    options.struct_size = size_of::<DrganOptions>();
+    assert_eq!(
+        unsafe { drgan_options_default(&mut options) },
+        DrganStatus::Ok
+    );
+    options.backend = DrganBackend::Cpu as i32;
+    let open_default = |options: *const DrganOptions| {
+        let mut m = ptr::null_mut();
+        let s = unsafe { drgan_model_open_default(options, &mut m) };
+        (s, Handle(m))
+    };
+    let (s, embedded) = open_default(&options);
+    assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+    let (s, again) = open_default(ptr::null());
+    assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+    assert_ne!(embedded.0, again.0, "each call makes a new handle");
+
+    let dir = cstr(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default"));
+    let mut m = ptr::null_mut();
+    let s = unsafe { drgan_model_open(dir.as_ptr(), &options, &mut m) };
+    assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+    let on_disk = Handle(m);
+
+    let (a, b) = (info(embedded.ptr()), info(on_disk.ptr()));
+    assert_eq!(a.input_size, b.input_size);
+    assert_eq!((a.feature_dim, a.noise_dim), (b.feature_dim, b.noise_dim));
+    assert_eq!(a.pose_count, b.pose_count);
+    assert_eq!(a.landmarks, b.landmarks);
+    assert_eq!(text(&a.config), text(&b.config));
+    assert_eq!(text(&a.trained_on), text(&b.trained_on));
+    assert_eq!(a.has_pose_head, 1);
+    assert_eq!(
+        (a.encoder_backend, a.decoder_backend),
+        (DrganBackend::Cpu as i32, DrganBackend::Cpu as i32)
+    );
+    let mut yaws = vec![0f32; a.pose_count];
+    let s = unsafe {
+        drgan_model_pose_yaws(
+            embedded.ptr(),
+            yaws.as_mut_ptr(),
+            yaws.len(),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(s, DrganStatus::Ok);
+    assert!(yaws.windows(2).all(|w| w[0] < w[1]), "{yaws:?}");
+
+    // The same outputs as the bundle on disk.
+    let pic = Pic::rgb(a.input_size, a.input_size, 5);
+    let face = pic.image;
+    let embed = |m: &Handle| {
+        let mut f = vec![0f32; a.feature_dim];
+        let mut conf = 0f32;
+        let s = unsafe {
+            drgan_embed(
+                m.ptr(),
+                &face,
+                f.as_mut_ptr(),
+                f.len(),
+                ptr::null_mut(),
+                &mut conf,
+            )
+        };
+        assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+        (f, conf)
+    };
+    let (fa, ca) = embed(&embedded);
+    assert!(fa.iter().all(|v| v.is_finite()) && ca > 0.0 && ca < 1.0);
+    assert_eq!((fa.clone(), ca), embed(&on_disk));
+    assert_eq!((fa, ca), embed(&again));
+}
+
+#[cfg(feature = "default-model")]
+#[test]
+fn open_default_rejects_bad_arguments() {
+    let s = unsafe { drgan_model_open_default(ptr::null(), ptr::null_mut()) };
+    fails(
+        s,
+        DrganStatus::NullArgument,
+        "drgan_model_open_default",
+        &["`out_model`"],
+    );
+    let mut options: DrganOptions = unsafe { std::mem::zeroed() };
+    options.struct_size = size_of::<DrganOptions>();
+    assert_eq!(
+        unsafe { drgan_options_default(&mut options) },
+        DrganStatus::Ok
+    );
+    let mut m = ptr::null_mut();
+    options.backend = 9;
+    let s = unsafe { drgan_model_open_default(&options, &mut m) };
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_model_open_default",
+        &["backend"],
+    );
+    options.backend = DrganBackend::Cpu as i32;
+    options.max_model_bytes = 1000;
+    let s = unsafe { drgan_model_open_default(&options, &mut m) };
+    fails(
+        s,
+        DrganStatus::LimitExceeded,
+        "drgan_model_open_default",
+        &["over the limit of 1000 bytes"],
+    );
+    assert!(m.is_null(), "out_model written on failure");
+}
+
+/// In a build without the embedded model (`--no-default-features`) the function exists
+/// and says so.
+#[cfg(not(feature = "default-model"))]
+#[test]
+fn open_default_without_the_embedded_model_is_unsupported() {
+    let mut m = ptr::null_mut();
+    let s = unsafe { drgan_model_open_default(ptr::null(), &mut m) };
+    fails(
+        s,
+        DrganStatus::Unsupported,
+        "drgan_model_open_default",
+        &["built without the embedded default model", "default-model"],
+    );
+    assert!(m.is_null());
+}

@@ -8,6 +8,7 @@
 //   BUNDLE_DIR  a bundle with a pose head (the tiny fixture)
 //   OTHER_BUNDLE_DIR  a bundle of another configuration (for MODEL_MISMATCH)
 //   DATA_DIR    examples/data (astronaut.png, obama.jpg)
+// environment: DRGAN_TEST_DEFAULT_MODEL (see test_default_model), DRGAN_TEST_DEFAULT_OPTIONS
 #include "drgan.hpp"
 #include "drgan.hpp" // twice on purpose: the include guard must hold
 
@@ -105,6 +106,47 @@ const float astronaut_points[10] = {205.1f, 100.5f, 245.5f, 102.5f, 224.7f,
 const std::vector<float> obama_points = {443.0f, 211.8f, 544.7f, 209.3f, 497.7f,
                                          277.8f, 443.6f, 323.1f, 548.9f, 317.9f};
 
+// The default model embedded in the library. DRGAN_TEST_DEFAULT_MODEL (set by
+// tests/bindings_cpp.rs) is the directory of the same bundle on disk when the library has
+// it, or "none" when it was built without it; unset, this part is skipped.
+void test_default_model(const drgan::Options &cpu, const std::string &data) {
+    const char *env = std::getenv("DRGAN_TEST_DEFAULT_MODEL");
+    if (env == nullptr) {
+        std::printf("skip default model (DRGAN_TEST_DEFAULT_MODEL unset)\n");
+        return;
+    }
+    const std::string dir = env;
+    if (dir == "none") {
+        EXPECT_ERROR("open_default in a build without it", Unsupported, "default-model",
+                     drgan::Model::open_default(cpu));
+        return;
+    }
+    const drgan::Model embedded = drgan::Model::open_default(cpu);
+    const drgan::Model on_disk = drgan::Model::open(dir, cpu);
+    const drgan::ModelInfo e = embedded.info(), d = on_disk.info();
+    CHECK(e.input_size == d.input_size && e.input_size > 0);
+    CHECK(e.feature_dim == d.feature_dim && e.noise_dim == d.noise_dim);
+    CHECK(e.pose_count == d.pose_count && embedded.pose_yaws() == on_disk.pose_yaws());
+    CHECK(e.config == d.config && e.trained_on == d.trained_on);
+    CHECK(e.landmarks == d.landmarks);
+    CHECK(e.has_pose_head);
+    CHECK(e.encoder_backend == drgan::Backend::Cpu && e.decoder_backend == drgan::Backend::Cpu);
+    const drgan::Image photo = drgan::Image::load(data + "/astronaut.png");
+    const drgan::RgbImage crop = embedded.align(photo, astronaut_points);
+    CHECK(crop.pixels == on_disk.align(photo, astronaut_points).pixels);
+    const drgan::Embedding a = embedded.embed(crop);
+    CHECK(a.feature.size() == e.feature_dim && all_finite(a.feature));
+    CHECK(a.feature == on_disk.embed(crop).feature);
+    CHECK(embedded.rotate(crop, e.max_yaw, 3).pixels == on_disk.rotate(crop, e.max_yaw, 3).pixels);
+    if (std::getenv("DRGAN_TEST_DEFAULT_OPTIONS") != nullptr) {
+        CHECK(drgan::Model::open_default().info().config == e.config);
+    }
+    drgan::Options small = cpu;
+    small.max_model_bytes = 16;
+    EXPECT_ERROR("open_default over max_model_bytes", LimitExceeded, "",
+                 drgan::Model::open_default(small));
+}
+
 void run(const std::string &bundle, const std::string &other, const std::string &data,
          const std::string &scratch) {
     // Version and ABI.
@@ -175,6 +217,8 @@ void run(const std::string &bundle, const std::string &other, const std::string 
         EXPECT_ERROR("estimate_yaw without a pose head", Unsupported, "",
                      no_pose.estimate_yaw(grey));
     }
+
+    test_default_model(cpu, data);
 
     // Info and pose bins.
     const drgan::ModelInfo info = model.info();

@@ -62,6 +62,20 @@ namespace Drgan
             return Wrap(status, h);
         }
 
+        /// <summary>Opens the default model embedded in the native library (models/default
+        /// of the drgan sources; no file is read). <paramref name="options"/> may be null for
+        /// the defaults. Each call builds a new model: open it once and share it. Throws a
+        /// DrganException with Status.Unsupported when the library was built without it
+        /// (cargo feature <c>default-model</c>).</summary>
+        public static unsafe Model OpenDefault(Options options = null)
+        {
+            Library.RequireAbi();
+            NativeOptions raw = options != null ? options.ToNative() : default(NativeOptions);
+            ModelHandle h;
+            int status = Native.drgan_model_open_default(options != null ? &raw : null, out h);
+            return Wrap(status, h);
+        }
+
         private static Model Wrap(int status, ModelHandle h)
         {
             if (status != (int)Status.Ok)
@@ -309,6 +323,10 @@ namespace Drgan
             public static extern unsafe int drgan_model_open_memory(
                 byte* encoder, UIntPtr encoderLen, byte* decoder, UIntPtr decoderLen,
                 byte* pose, UIntPtr poseLen, NativeOptions* options, out ModelHandle model);
+
+            [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
+            public static extern unsafe int drgan_model_open_default(
+                NativeOptions* options, out ModelHandle model);
 
             [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
             public static extern int drgan_model_info(ModelHandle model, ref NativeModelInfo info);

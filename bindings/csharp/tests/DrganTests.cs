@@ -221,6 +221,8 @@ internal static class DrganTests
             () => Model.OpenMemory(encoder, otherDecoder, null, Cpu()));
         Expect<ArgumentNullException>("OpenMemory(null, ...)", () => Model.OpenMemory(null, decoder));
 
+        DefaultModel(data);
+
         // Info and pose bins.
         ModelInfo info = model.Info;
         Check(info.FormatVersion == 1, "FormatVersion");
@@ -437,6 +439,50 @@ internal static class DrganTests
         });
 
         model.Dispose();
+    }
+
+    // The default model embedded in the library. DRGAN_TEST_DEFAULT_MODEL (set by
+    // tests/bindings_csharp.rs) is the directory of the same bundle on disk when the
+    // library has it, or "none" when it was built without it; unset, this is skipped.
+    private static void DefaultModel(string data)
+    {
+        string dir = Environment.GetEnvironmentVariable("DRGAN_TEST_DEFAULT_MODEL");
+        if (dir == null)
+        {
+            Console.WriteLine("skip default model (DRGAN_TEST_DEFAULT_MODEL unset)");
+            return;
+        }
+        if (dir == "none")
+        {
+            ExpectStatus("OpenDefault in a build without it", Status.Unsupported, () => Model.OpenDefault(Cpu()));
+            return;
+        }
+        using (Model embedded = Model.OpenDefault(Cpu()))
+        using (Model onDisk = Model.Open(dir, Cpu()))
+        using (Image photo = Image.Load(Path.Combine(data, "astronaut.png")))
+        {
+            ModelInfo e = embedded.Info, d = onDisk.Info;
+            Check(e.InputSize > 0 && e.InputSize == d.InputSize, "OpenDefault InputSize " + e.InputSize);
+            Check(e.FeatureDim == d.FeatureDim && e.NoiseDim == d.NoiseDim, "OpenDefault FeatureDim, NoiseDim");
+            Check(embedded.PoseYaws().SequenceEqual(onDisk.PoseYaws()), "OpenDefault PoseYaws");
+            Check(e.Config == d.Config && e.TrainedOn == d.TrainedOn, "OpenDefault Config " + e.Config);
+            Check(e.Landmarks.SequenceEqual(d.Landmarks) && e.HasPoseHead, "OpenDefault Landmarks, HasPoseHead");
+            RgbImage crop = embedded.Align(photo, AstronautPoints);
+            Check(crop.Pixels.SequenceEqual(onDisk.Align(photo, AstronautPoints).Pixels), "OpenDefault Align");
+            Embedding a = embedded.Embed(crop);
+            Check(a.Feature.Length == e.FeatureDim && a.Feature.All(v => !float.IsNaN(v) && !float.IsInfinity(v)),
+                  "OpenDefault Embed is finite");
+            Check(a.Feature.SequenceEqual(onDisk.Embed(crop).Feature), "OpenDefault Embed equals the bundle on disk");
+            Check(embedded.Rotate(crop, e.MaxYaw, 3).Pixels.SequenceEqual(onDisk.Rotate(crop, e.MaxYaw, 3).Pixels),
+                  "OpenDefault Rotate equals the bundle on disk");
+        }
+        using (Model plain = Model.OpenDefault())
+        {
+            Check(plain.Info.FeatureDim > 0, "OpenDefault with default options");
+        }
+        Options small = Cpu();
+        small.MaxModelBytes = 16;
+        ExpectStatus("OpenDefault over MaxModelBytes", Status.LimitExceeded, () => Model.OpenDefault(small));
     }
 
     private static void Cycles(string what, int cycles, Action body)

@@ -279,6 +279,21 @@ public final class Model: @unchecked Sendable {
         try self.init(handle: raw!)
     }
 
+    /// Opens the default model embedded in the library (models/default of the drgan
+    /// sources; no file is read). Each call builds a new model: open it once and share
+    /// it. Throws `.unsupported` when the library was built without it (cargo feature
+    /// `default-model`).
+    public static func defaultModel(options: Options? = nil) throws -> Model {
+        var raw: OpaquePointer?
+        if let options = options {
+            var native = options.native
+            try check(drgan_model_open_default(&native, &raw))
+        } else {
+            try check(drgan_model_open_default(nil, &raw))
+        }
+        return try Model(handle: raw!)
+    }
+
     private init(handle: OpaquePointer) throws {
         var raw = DrganModelInfo()
         raw.struct_size = MemoryLayout<DrganModelInfo>.size
