@@ -1,184 +1,184 @@
-//! The drgan demo: aligns the photos in examples/data (five landmarks each, from
-//! landmarks.json), embeds them, prints their similarity matrix, and writes a PNG grid of
-//! every face rotated from -90° to +90° (first column: the aligned input).
+//! The drgan demo: aligns the faces in examples/data (real photos and synthetic faces,
+//! five landmarks each in landmarks.json), embeds them, prints their similarity matrix,
+//! and writes a PNG grid with one row per face: the aligned input, then the face rotated
+//! to each of the model's yaws (-90° to +90°).
 //!
 //! ```sh
-//! cargo run --release --example demo -- BUNDLE_DIR [--out demo.png]
-//! cargo run --release --example demo -- BUNDLE_DIR --image me.jpg --landmarks x1,y1,...,x5,y5
+//! cargo run --release --example demo                      # the embedded default model
+//! cargo run --release --example demo -- --model BUNDLE_DIR --out grid.png
+//! cargo run --release --example demo -- --image me.jpg --landmarks x1,y1,...,x5,y5
 //! ```
-//! Landmarks: eye on the image's left, other eye, nose tip, left and right mouth corner.
+//! Landmarks: the eye on the image's left, the other eye, the nose tip, the mouth corner
+//! on the image's left, the other one, in photo pixels.
 
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 
-use drgan::{io, Landmarks, Model, Options, RgbImage};
+use drgan::{io, Model, Options};
 
-struct Args {
-    bundle: PathBuf,
-    out: PathBuf,
-    image: Option<(PathBuf, Landmarks)>,
+#[path = "demo/faces.rs"]
+mod faces;
+#[path = "demo/report.rs"]
+mod report;
+
+const USAGE: &str = "usage: demo [--model BUNDLE_DIR] [--out grid.png] \
+                     [--image PATH --landmarks x1,y1,...,x5,y5]
+  --model DIR   a model bundle directory (default: the model embedded in the library)
+  --out PATH    where to write the grid of rotated faces (default: demo.png)
+  --image PATH  your own photo instead of examples/data, with
+  --landmarks   its five points: eye on the image's left, other eye, nose tip,
+                mouth corner on the image's left, other mouth corner";
+
+/// The demo's command line.
+#[derive(Debug)]
+pub struct Args {
+    /// A bundle directory; `None` is the embedded default model.
+    pub model: Option<PathBuf>,
+    /// The grid PNG to write.
+    pub out: PathBuf,
+    /// The user's own photo and its landmarks, instead of examples/data.
+    pub image: Option<(PathBuf, drgan::Landmarks)>,
+}
+
+/// What a run produced (for tests).
+#[derive(Debug)]
+pub struct Report {
+    pub labels: Vec<String>,
+    pub similarity: Vec<Vec<f32>>,
+    pub yaws: Vec<f32>,
+    pub grid_size: (u32, u32),
 }
 
 fn main() {
-    let args = parse_args().unwrap_or_else(|e| {
-        eprintln!("{e}\n\nusage: demo BUNDLE_DIR [--out grid.png] [--image PATH --landmarks x1,y1,...,x5,y5]");
+    let args = parse_args(std::env::args().skip(1)).unwrap_or_else(|e| {
+        eprintln!("{e}\n\n{USAGE}");
         std::process::exit(2)
     });
-    if let Err(e) = run(&args) {
+    if let Err(e) = run(&args, &mut std::io::stdout()) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
 }
 
-fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let model = Model::open(&args.bundle, &Options::default())?;
+/// Runs the demo, writing what it shows to `out`.
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Report, Box<dyn std::error::Error>> {
+    let model = open_model(args)?;
     let info = model.info();
-    println!(
-        "model: config {}, {}x{} input, Nf {}, yaws {:?}, trained on: {}",
+    writeln!(
+        out,
+        "model: {}, config {}, {}x{} input, Nf {}, yaws {:?}..{:?}\ntrained on: {}\n",
+        args.model
+            .as_ref()
+            .map_or("embedded default".into(), |d| d.display().to_string()),
         info.config,
         info.input_size,
         info.input_size,
         info.feature_dim,
-        info.pose_yaws,
+        info.pose_yaws[0],
+        info.pose_yaws[info.pose_yaws.len() - 1],
         info.trained_on
-    );
-    let mut faces: Vec<Face> = match &args.image {
-        Some((path, points)) => vec![(path.display().to_string(), path.clone(), *points)],
-        None => example_faces()?,
+    )?;
+    let faces = match &args.image {
+        Some((path, points)) => {
+            if !path.is_file() {
+                return Err(format!("--image {}: no such file", path.display()).into());
+            }
+            vec![faces::Face {
+                label: path
+                    .file_stem()
+                    .map_or("image".into(), |s| s.to_string_lossy().into_owned()),
+                path: path.clone(),
+                points: *points,
+            }]
+        }
+        None => faces::example_faces(&faces::data_dir())?,
     };
-    faces.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut aligned = Vec::new();
-    for (name, path, points) in &faces {
-        let img = io::load_image(path, 1 << 28)?;
-        aligned.push((name.clone(), model.align(&img.view(), points)?));
+    for face in &faces {
+        let photo = io::load_image(&face.path, 1 << 28)
+            .map_err(|e| format!("{}: cannot load: {e}", face.path.display()))?;
+        let crop = model
+            .align(&photo.view(), &face.points)
+            .map_err(|e| format!("{}: cannot align: {e}", face.path.display()))?;
+        aligned.push(crop);
     }
-    let views: Vec<_> = aligned.iter().map(|(_, a)| a.view()).collect();
+    let views: Vec<_> = aligned.iter().map(|a| a.view()).collect();
     let embeddings = model.embed_batch(&views)?;
+    let yaws: Vec<Option<f32>> = views.iter().map(|v| model.estimate_yaw(v).ok()).collect();
+    let labels: Vec<String> = faces.iter().map(|f| f.label.clone()).collect();
+    let similarity = report::similarity_matrix(out, &labels, &embeddings, &yaws)?;
 
-    println!("\nsimilarity (cosine of identity features):");
-    print!("{:>16}", "");
-    for (name, _) in &aligned {
-        print!("{name:>16}");
-    }
-    println!();
-    for (i, (name, _)) in aligned.iter().enumerate() {
-        print!("{name:>16}");
-        for e in &embeddings {
-            print!(
-                "{:>16.3}",
-                drgan::similarity(&embeddings[i].feature, &e.feature)?
-            );
-        }
-        println!("   confidence {:.3}", embeddings[i].confidence);
-    }
-
-    let yaws: Vec<f32> = (-6..=6).map(|i| i as f32 * 15.0).collect();
-    let (lo, hi) = (info.pose_yaws[0], info.pose_yaws[info.pose_yaws.len() - 1]);
-    let yaws: Vec<f32> = yaws.into_iter().filter(|y| (lo..=hi).contains(y)).collect();
+    // One row per face: the aligned input, then the face at each of the model's yaws.
     let mut rows = Vec::new();
-    for ((_, face), e) in aligned.iter().zip(&embeddings) {
-        let mut row = vec![face.clone()];
-        for &yaw in &yaws {
+    for (crop, e) in aligned.iter().zip(&embeddings) {
+        let mut row = vec![crop.clone()];
+        for &yaw in &info.pose_yaws {
             row.push(model.synthesize(&e.feature, yaw, 1)?);
         }
         rows.push(row);
     }
-    let grid = tile(&rows);
-    io::save_png(&grid.view(), &args.out)?;
-    println!(
-        "\nwrote {} ({} faces x [input, yaw {}..{}])",
+    let grid = report::tile(&rows);
+    io::save_png(&grid.view(), &args.out)
+        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    writeln!(
+        out,
+        "\nwrote {} ({}x{}): one row per face, the aligned input then yaw {}..{} in {} steps",
         args.out.display(),
-        rows.len(),
-        yaws[0],
-        yaws[yaws.len() - 1]
-    );
-    Ok(())
+        grid.width,
+        grid.height,
+        info.pose_yaws[0],
+        info.pose_yaws[info.pose_yaws.len() - 1],
+        info.pose_yaws.len()
+    )?;
+    Ok(Report {
+        labels,
+        similarity,
+        yaws: info.pose_yaws.clone(),
+        grid_size: (grid.width, grid.height),
+    })
 }
 
-/// A named photo file and the five landmarks of its face.
-type Face = (String, PathBuf, Landmarks);
-
-/// The photos of examples/data with their landmarks.
-fn example_faces() -> Result<Vec<Face>, Box<dyn std::error::Error>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
-    let text = std::fs::read_to_string(dir.join("landmarks.json"))?;
-    let json: serde_json::Value = serde_json::from_str(&text)?;
-    let mut out = Vec::new();
-    for (name, v) in json.as_object().ok_or("landmarks.json: not an object")? {
-        let p = v["five_points_xy"]
-            .as_array()
-            .ok_or("five_points_xy missing")?;
-        let mut pts = [[0f32; 2]; 5];
-        for (i, q) in p.iter().take(5).enumerate() {
-            pts[i] = [
-                q[0].as_f64().unwrap_or(0.0) as f32,
-                q[1].as_f64().unwrap_or(0.0) as f32,
-            ];
+/// The bundle of `--model`, or the model embedded in the library.
+fn open_model(args: &Args) -> Result<Model, Box<dyn std::error::Error>> {
+    let options = Options::default();
+    match &args.model {
+        Some(dir) => {
+            Model::open(dir, &options).map_err(|e| format!("--model {}: {e}", dir.display()).into())
         }
-        out.push((name.clone(), dir.join(name), pts));
-    }
-    Ok(out)
-}
-
-/// Rows of equal-size tiles into one image.
-fn tile(rows: &[Vec<RgbImage>]) -> RgbImage {
-    let s = rows[0][0].width as usize;
-    let cols = rows[0].len();
-    let (w, h) = (cols * s, rows.len() * s);
-    let mut data = vec![0u8; w * h * 3];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, img) in row.iter().enumerate() {
-            for y in 0..s {
-                let dst = ((r * s + y) * w + c * s) * 3;
-                data[dst..dst + s * 3].copy_from_slice(&img.data[y * s * 3..(y + 1) * s * 3]);
-            }
-        }
-    }
-    RgbImage {
-        width: w as u32,
-        height: h as u32,
-        data,
+        #[cfg(feature = "default-model")]
+        None => Ok(Model::default_model_with(&options)?),
+        #[cfg(not(feature = "default-model"))]
+        None => Err(
+            "this build of drgan has no embedded default model (cargo feature \
+                     `default-model`); pass --model BUNDLE_DIR"
+                .into(),
+        ),
     }
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1);
-    let mut bundle = None;
+/// Parses the command line (without the program name).
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut it = args.into_iter();
+    let mut model = None;
     let mut out = PathBuf::from("demo.png");
     let (mut image, mut landmarks) = (None, None);
     while let Some(a) = it.next() {
+        let mut value = |what: &str| it.next().ok_or(format!("{a} needs {what}"));
         match a.as_str() {
-            "--out" => out = it.next().ok_or("--out needs a path")?.into(),
-            "--image" => image = Some(PathBuf::from(it.next().ok_or("--image needs a path")?)),
-            "--landmarks" => {
-                let s = it.next().ok_or("--landmarks needs ten numbers")?;
-                let v: Vec<f32> = s
-                    .split(',')
-                    .map(|x| {
-                        x.trim()
-                            .parse::<f32>()
-                            .map_err(|_| format!("bad number {x:?}"))
-                    })
-                    .collect::<Result<_, _>>()?;
-                if v.len() != 10 {
-                    return Err(format!("--landmarks needs 10 numbers, got {}", v.len()));
-                }
-                landmarks = Some(std::array::from_fn(|i| [v[2 * i], v[2 * i + 1]]));
-            }
+            "--model" => model = Some(PathBuf::from(value("a bundle directory")?)),
+            "--out" => out = PathBuf::from(value("a path")?),
+            "--image" => image = Some(PathBuf::from(value("a path")?)),
+            "--landmarks" => landmarks = Some(faces::parse_landmarks(&value("ten numbers")?)?),
             "-h" | "--help" => return Err("drgan demo".into()),
-            _ if bundle.is_none() && !a.starts_with("--") => bundle = Some(PathBuf::from(a)),
             _ => return Err(format!("unexpected argument {a:?}")),
         }
     }
     let image = match (image, landmarks) {
         (Some(i), Some(l)) => Some((i, l)),
         (None, None) => None,
-        _ => return Err("--image and --landmarks go together".into()),
+        (Some(_), None) => return Err("--image needs --landmarks x1,y1,...,x5,y5".into()),
+        (None, Some(_)) => return Err("--landmarks goes with --image PATH".into()),
     };
-    Ok(Args {
-        bundle: bundle
-            .ok_or("a bundle directory is required (the default model is not embedded yet)")?,
-        out,
-        image,
-    })
+    Ok(Args { model, out, image })
 }
