@@ -30,8 +30,8 @@ impl Out<'_> {
     fn bn(&mut self, name: &str, bn: &BatchNorm) -> Result<(), String> {
         self.put(&format!("{name}.bn.scale"), bn.gamma.val())?;
         self.put(&format!("{name}.bn.bias"), bn.beta.val())?;
-        self.put(&format!("{name}.bn.mean"), bn.running_mean.value())?;
-        self.put(&format!("{name}.bn.var"), bn.running_var.value())
+        self.put(&format!("{name}.bn.mean"), bn.running_mean.value_sync())?;
+        self.put(&format!("{name}.bn.var"), bn.running_var.value_sync())
     }
 
     fn conv(&mut self, name: &str, c: &Conv2d) -> Result<(), String> {
@@ -73,7 +73,7 @@ pub fn weights(g: &Generator, d: &Discriminator, config: &Config) -> Result<Weig
     let first = d.identities + 1;
     o.put("pose.fc.weight", fc_w.slice([0..rows, first..cols]))?;
     let fc_b = d.fc.bias.as_ref().ok_or("an FC without bias")?.val();
-    o.put("pose.fc.bias", fc_b.slice([first..cols]))?;
+    o.put("pose.fc.bias", fc_b.narrow(0, first, cols - first))?;
     let dec = &g.decoder;
     o.linear("decoder.fc", &dec.fc)?;
     o.bn("decoder.fc", &dec.fc_bn)?;

@@ -38,7 +38,7 @@ fn a_tiny_run_trains_resumes_and_exports() {
 
     let b = dir.path().join("bundle");
     assert_eq!(run(&format!("export {rs} --out {}", b.display())), 0);
-    let model = drgan::Model::open(&b).unwrap();
+    let model = drgan::Model::open(&b, &drgan::Options::default()).unwrap();
     let info = model.info();
     assert_eq!(info.input_size, 32);
     assert_eq!(info.pose_yaws.len(), 13);
