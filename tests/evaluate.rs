@@ -395,3 +395,24 @@ fn bad_inputs_are_clear_errors() {
     assert!(args::parse(["--data".to_string(), "d".into(), "--bogus".into()]).is_err());
     assert_eq!(args::parse(["--help".to_string()]), Ok(args::Command::Help));
 }
+
+/// Without `--model`, the model embedded in the library is evaluated (or, in a build
+/// without it, the error says to give `--model`).
+#[test]
+fn without_model_the_default_model_is_evaluated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    labels_folder(&data_dir, 2, &[0.0, 45.0], 2, false);
+    let argv = ["--data", &data_dir.display().to_string(), "--threads", "2"].map(String::from);
+    let args::Command::Run(a) = args::parse(argv).unwrap() else {
+        panic!("not a run")
+    };
+    let result = app::run(&a);
+    if cfg!(feature = "default-model") {
+        let md = result.unwrap();
+        assert!(md.contains("Model: the embedded default model"), "{md}");
+        assert!(md.contains("input 48x48"), "{md}");
+    } else {
+        assert!(result.unwrap_err().contains("give --model"));
+    }
+}

@@ -14,10 +14,14 @@ use crate::{cmu, data, pixels, plot};
 /// Runs every mode `args` asks for; returns the reports' Markdown (also written under
 /// `--report` when given).
 pub fn run(args: &Args) -> Result<String, String> {
-    let dir = args.model.as_deref().ok_or("give --model BUNDLE_DIR")?;
-    let model = Model::open(dir, &Options::default())
-        .map_err(|e| format!("opening the model bundle {}: {e}", dir.display()))?;
-    let name = format!("`{}`", dir.display());
+    let (model, name) = match args.model.as_deref() {
+        Some(dir) => (
+            Model::open(dir, &Options::default())
+                .map_err(|e| format!("opening the model bundle {}: {e}", dir.display()))?,
+            format!("`{}`", dir.display()),
+        ),
+        None => (default_model()?, "the embedded default model".into()),
+    };
     let settings = Settings {
         fuse: args.fuse,
         seed: args.seed,
@@ -37,6 +41,21 @@ pub fn run(args: &Args) -> Result<String, String> {
         text += &cmu_faces(&model, &name, cmu_dir, settings, args.report.as_deref())?;
     }
     Ok(text)
+}
+
+/// The model compiled into the library (cargo feature `default-model`).
+#[cfg(feature = "default-model")]
+fn default_model() -> Result<Model, String> {
+    Model::default_model().map_err(|e| format!("opening the embedded default model: {e}"))
+}
+
+#[cfg(not(feature = "default-model"))]
+fn default_model() -> Result<Model, String> {
+    Err(
+        "this build has no embedded default model (cargo feature `default-model`): \
+         give --model BUNDLE_DIR"
+            .into(),
+    )
 }
 
 fn model_line(model: &Model, name: &str) -> String {

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 /// How to call the example.
 pub const USAGE: &str = "\
-usage: evaluate --model BUNDLE_DIR (--data LABELS_DIR | --cmu CMU_DIR)... [options]
+usage: evaluate [--model BUNDLE_DIR] (--data LABELS_DIR | --cmu CMU_DIR)... [options]
 
-  --model DIR     the model bundle to evaluate (encoder.onnx, decoder.onnx)
+  --model DIR     the model bundle to evaluate (encoder.onnx, decoder.onnx); without
+                  it, the default model embedded in the library (feature default-model)
   --data DIR      a folder with labels.csv (path,identity,yaw_degrees[,variation]):
                   rank-1 per yaw bin, fused rank-1, ROC AUC, frontalization quality
   --cmu DIR       the CMU faces folder (labels.csv: path,identity,pose,yaw_sign,
@@ -67,9 +68,6 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     }
     if a.data.is_none() && a.cmu.is_none() {
         return Err(format!("give --data DIR, --cmu DIR or both\n\n{USAGE}"));
-    }
-    if a.model.is_none() {
-        return Err(format!("give --model BUNDLE_DIR\n\n{USAGE}"));
     }
     if a.fuse < 1 || a.threads < 1 {
         return Err("--fuse and --threads must be at least 1".into());
