@@ -235,7 +235,11 @@ pub fn decode_image(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
         .with_guessed_format()
         .map_err(|e| Error::ImageDecode(e.to_string()))?;
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| match e {
+    // The codecs can panic on corrupt data (a fuzzed JPEG, tests/fuzz_findings, panics in
+    // zune-jpeg's IDCT): a corrupt file is an error, never an unwind out of the library.
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode()))
+        .map_err(|_| Error::ImageDecode("corrupt image data (the decoder failed)".into()))?;
+    let img = decoded.map_err(|e| match e {
         ::image::ImageError::Limits(l) => Error::LimitExceeded(format!("decoding image: {l}")),
         e => Error::ImageDecode(e.to_string()),
     })?;

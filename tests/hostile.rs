@@ -676,6 +676,25 @@ fn garbage_and_empty_images_are_decode_errors() {
     }
 }
 
+/// Inputs the fuzzers found, kept in tests/fuzz_findings: each must decode or fail with a
+/// decode error, through Rust and through the C ABI.
+#[test]
+fn fuzz_findings_decode_or_fail_cleanly() {
+    // A JPEG on which zune-jpeg's IDCT panicked (image_decode target).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_findings");
+    let path = dir.join("jpeg-idct-panic.jpg");
+    let bytes = std::fs::read(&path).unwrap();
+    let r = drgan::io::decode_image(&bytes, 1 << 16).map(|i| (i.width, i.height));
+    assert!(matches!(r, Err(Error::ImageDecode(_))), "{r:?}");
+
+    use drgan::ffi::*;
+    let c = CString::new(path.to_str().unwrap()).unwrap();
+    let mut img = std::ptr::null_mut();
+    let s = unsafe { drgan_image_load(c.as_ptr(), &mut img) };
+    assert_eq!(s, DrganStatus::ImageDecode);
+    assert!(img.is_null());
+}
+
 // ---- Paths -----------------------------------------------------------------------------
 
 #[test]
