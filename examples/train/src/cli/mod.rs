@@ -69,6 +69,8 @@ TRAIN OPTIONS:
   --group n          pictures per group, fused by confidence (default 4; 1 = single-image)
   --lr LR            Adam learning rate (default 2e-4; beta1 0.5)
   --lr-schedule S    piecewise learning rate from given steps on: `STEP:LR,STEP:LR`
+  --adv-weight W     G's adversarial terms (default 1; 0 = no discriminator: the decoder
+                     learns poses from --rec-weight alone, a cheap autoencoder phase)
   --rec-weight W     L1 to the picture at the target pose (default 10; 0 = paper losses only)
   --id-weight W      softmax identity loss on the encoder's features (default 1; 0 = off)
   --proto-weight W   prototype loss on the features: each picture's cosine to its own

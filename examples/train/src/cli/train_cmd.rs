@@ -49,10 +49,9 @@ impl TrainArgs {
                 "--resume" => resume = true,
                 "--quiet" => quiet = true,
                 "--steps" | "--warmup-steps" | "--lr-schedule" | "--groups" | "--group"
-                | "--lr" | "--rec-weight" | "--id-weight" | "--proto-weight" | "--strong-d"
-                | "--seed" | "--sample-every" | "--checkpoint-every" | "--threads" => {
-                    rest.push((k.clone(), value(&mut it, k)?))
-                }
+                | "--lr" | "--adv-weight" | "--rec-weight" | "--id-weight" | "--proto-weight"
+                | "--strong-d" | "--seed" | "--sample-every" | "--checkpoint-every"
+                | "--threads" => rest.push((k.clone(), value(&mut it, k)?)),
                 other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
             }
         }
@@ -99,6 +98,7 @@ impl TrainArgs {
                 "--group" => o.group = num(&k, &v)?,
                 "--lr" => o.lr = num(&k, &v)?,
                 "--lr-schedule" => o.lr_schedule = crate::train::options::parse_schedule(&v)?,
+                "--adv-weight" => o.adv_weight = num(&k, &v)?,
                 "--rec-weight" => o.rec_weight = num(&k, &v)?,
                 "--id-weight" => o.id_weight = num(&k, &v)?,
                 "--proto-weight" => o.proto_weight = num(&k, &v)?,
@@ -114,6 +114,15 @@ impl TrainArgs {
             return Err(
                 "--groups, --group, --sample-every and --checkpoint-every must be at least 1"
                     .into(),
+            );
+        }
+        let weights = [o.adv_weight, o.rec_weight, o.id_weight, o.proto_weight];
+        if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+            return Err("loss weights must be finite and at least 0".into());
+        }
+        if o.steps > o.warmup_steps && o.adv_weight == 0.0 && o.rec_weight == 0.0 {
+            return Err(
+                "--adv-weight and --rec-weight are both 0: the decoder would learn nothing".into(),
             );
         }
         Ok(TrainArgs {
@@ -219,5 +228,10 @@ mod tests {
         assert!(TrainArgs::parse(&args("--out r --group 0")).is_err());
         assert!(TrainArgs::parse(&args("--out r --bogus")).is_err());
         assert!(TrainArgs::parse(&args("--out r --size 50")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --adv-weight -1")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --rec-weight NaN")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --adv-weight 0 --rec-weight 0")).is_err());
+        let a = TrainArgs::parse(&args("--out r --adv-weight 0")).unwrap();
+        assert_eq!(a.options.adv_weight, 0.0);
     }
 }

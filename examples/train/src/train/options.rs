@@ -34,6 +34,9 @@ pub struct TrainOptions {
     /// Piecewise-constant learning rate: `(from_step, lr)` pairs, ascending; before the
     /// first pair (or when empty) `lr` applies.
     pub lr_schedule: Vec<(u64, f64)>,
+    /// Weight of G's adversarial terms (the paper's G loss). 0 runs no discriminator: a
+    /// pose-conditioned autoencoder phase that teaches the decoder pose cheaply.
+    pub adv_weight: f32,
     /// Weight of the L1 loss to the picture at the target pose (0 = the paper's losses only).
     pub rec_weight: f32,
     /// Weight of the softmax identity loss on the encoder's features (0 = off).
@@ -64,6 +67,7 @@ impl TrainOptions {
             group: 4,
             lr: 2e-4,
             lr_schedule: Vec::new(),
+            adv_weight: 1.0,
             rec_weight: 10.0,
             id_weight: 1.0,
             proto_weight: 0.0,
@@ -88,7 +92,7 @@ impl TrainOptions {
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
             "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
-             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nstrong_d={}\nseed={}\n\
+             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\n",
             c.name,
             c.input_size,
@@ -102,6 +106,7 @@ impl TrainOptions {
             self.group,
             self.lr,
             schedule_text(&self.lr_schedule),
+            self.adv_weight,
             self.rec_weight,
             self.id_weight,
             self.proto_weight,
@@ -155,6 +160,8 @@ impl TrainOptions {
             group: num("group", get("group")?)?,
             lr: num("lr", get("lr")?)?,
             lr_schedule: get("lr_schedule").map_or(Ok(Vec::new()), parse_schedule)?,
+            // Absent in runs written before the weight existed (always 1 then).
+            adv_weight: get("adv_weight").map_or(Ok(1.0), |v| num("adv_weight", v))?,
             rec_weight: num("rec_weight", get("rec_weight")?)?,
             id_weight: num("id_weight", get("id_weight")?)?,
             // Absent in runs written before the prototype loss existed.
@@ -219,6 +226,7 @@ mod tests {
         o.proto_weight = 0.5;
         o.lr_schedule = vec![(5, 1e-4), (9, 2e-4)];
         o.rec_weight = 0.0;
+        o.adv_weight = 0.25;
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
         assert!(TrainOptions::from_text("config=tiny").is_err());

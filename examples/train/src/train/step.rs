@@ -129,8 +129,11 @@ impl Trainer {
             .forward(codes, one_hot(&batch.target_bin, np, &dev), noise);
 
         let mut stats = StepStats::default();
+        // With the adversarial weight at 0 this is a pose-conditioned autoencoder: D is
+        // neither run nor updated.
+        let adversarial = self.options.adv_weight > 0.0;
         let d_strong = self.d_acc_ema > self.options.strong_d;
-        stats.d_step = !(d_strong && step % 2 == 1);
+        stats.d_step = adversarial && !(d_strong && step % 2 == 1);
         if stats.d_step {
             let real = self.d.forward(x);
             let gen = self.d.forward(fake.clone().detach());
@@ -150,26 +153,34 @@ impl Trainer {
             self.d_acc_ema = 0.95 * self.d_acc_ema + 0.05 * stats.d_real_acc;
         }
 
-        let gen = self.d.forward(fake.clone());
-        let adv = cross_entropy(gen.identity, one_hot(&batch.target_class, nd + 1, &dev))
-            + cross_entropy(gen.pose, one_hot(&batch.target_bin, np, &dev));
-        stats.g_adv = scalar(&adv);
-        let mut loss = adv;
+        // G's loss: the weighted sum of the terms that are on.
+        let mut terms: Vec<Tensor<1>> = Vec::new();
+        if adversarial {
+            let gen = self.d.forward(fake.clone());
+            let adv = cross_entropy(gen.identity, one_hot(&batch.target_class, nd + 1, &dev))
+                + cross_entropy(gen.pose, one_hot(&batch.target_bin, np, &dev));
+            stats.g_adv = scalar(&adv);
+            terms.push(adv.mul_scalar(self.options.adv_weight));
+        }
         if self.options.rec_weight > 0.0 {
             let rec = masked_l1(fake, truth, &batch.truth_mask, &dev);
             stats.rec = scalar(&rec);
-            loss = loss + rec.mul_scalar(self.options.rec_weight);
+            terms.push(rec.mul_scalar(self.options.rec_weight));
         }
         if let Some(p) = self.proto(&enc.identity, batch) {
             stats.proto = scalar(&p);
-            loss = loss + p.mul_scalar(self.options.proto_weight);
+            terms.push(p.mul_scalar(self.options.proto_weight));
         }
         if self.options.id_weight > 0.0 {
             let logits = self.g.id_head.forward(enc.identity);
             let aux = cross_entropy(logits, one_hot(&batch.input_class, nd, &dev));
             stats.id_aux = scalar(&aux);
-            loss = loss + aux.mul_scalar(self.options.id_weight);
+            terms.push(aux.mul_scalar(self.options.id_weight));
         }
+        let Some(loss) = terms.into_iter().reduce(|a, b| a + b) else {
+            // Every term is off (checked when the options are parsed): nothing to learn.
+            return stats;
+        };
         let grads = GradientsParams::from_grads(loss.backward(), &self.g);
         self.g = self
             .opt_g
