@@ -188,3 +188,62 @@ impl Trainer {
         stats
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::batch::BatchSpec;
+    use crate::train::data::Dataset;
+    use drgan::bundle::Config;
+
+    /// D's identity logits and G's encoder features on `batch`, in inference mode.
+    fn outputs(t: &Trainer, batch: &Batch) -> (Vec<f32>, Vec<f32>) {
+        let s = t.options.config.input_size as usize;
+        let n = batch.input_class.len();
+        let x = Tensor::<4>::from_data(
+            TensorData::new(batch.inputs.clone(), [n, 3, s, s]),
+            &t.device,
+        );
+        let d = t.d.valid().forward(x.clone()).identity.into_data();
+        let g = t.g.valid().encode(x).identity.into_data();
+        (
+            d.try_to_vec::<f32>().unwrap(),
+            g.try_to_vec::<f32>().unwrap(),
+        )
+    }
+
+    fn trainer_and_batch(adv_weight: f32) -> (Trainer, Batch) {
+        let mut o = TrainOptions::new(Config::named("tiny").unwrap());
+        o.adv_weight = adv_weight;
+        let s = o.config.input_size as usize;
+        let data = Dataset::synthetic(2, 1, &o.config.pose_yaws, s, 1, |_| {}).unwrap();
+        let spec = BatchSpec {
+            groups: 2,
+            group: 2,
+            max_shift: 1,
+            flip: true,
+        };
+        let batch = data.batch(&spec, &mut Rng::new(3));
+        let t = Trainer::new(o, data.classes, crate::train::run::device());
+        (t, batch)
+    }
+
+    #[test]
+    fn adversarial_weight_zero_leaves_the_discriminator_alone() {
+        let (mut t, batch) = trainer_and_batch(0.0);
+        let (d0, g0) = outputs(&t, &batch);
+        let stats = t.step(&batch, 0);
+        assert!(!stats.d_step);
+        assert_eq!((stats.d_loss, stats.g_adv), (0.0, 0.0));
+        assert!(stats.rec > 0.0);
+        let (d1, g1) = outputs(&t, &batch);
+        assert_eq!(d0, d1, "D must not change");
+        assert_ne!(g0, g1, "G must learn");
+
+        let (mut t, batch) = trainer_and_batch(1.0);
+        let (d0, _) = outputs(&t, &batch);
+        let stats = t.step(&batch, 0);
+        assert!(stats.d_step && stats.g_adv > 0.0);
+        assert_ne!(d0, outputs(&t, &batch).0, "D must learn");
+    }
+}
