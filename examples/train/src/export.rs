@@ -100,10 +100,17 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
         ),
         crate::train::DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
     };
-    format!(
-        "{data}; {steps} steps of {}x{} pictures (drgan-train)",
-        o.groups, o.group
-    )
+    let (g, n) = (o.groups, o.group);
+    let warm = o.warmup_steps.min(steps);
+    if warm == 0 {
+        format!("{data}; {steps} steps of {g}x{n} pictures (drgan-train)")
+    } else {
+        // Fits DRGAN_INFO_TRAINED_ON_LEN (256) with the synthetic data line.
+        format!(
+            "{data}; {steps} steps, {warm} of them encoder warm-up of {}x{n} pictures, the rest {g}x{n} (drgan-train)",
+            4 * g
+        )
+    }
 }
 
 /// `drgan-train export RUN --out DIR`: the run's checkpoint as a bundle with a pose head.
@@ -126,4 +133,31 @@ pub fn export_run(run_dir: &Path, out: &Path) -> Result<(), String> {
         out.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drgan::bundle::Config;
+
+    #[test]
+    fn trained_on_describes_the_warm_up_and_fits_the_c_field() {
+        let mut o = TrainOptions::new(Config::named("default").unwrap());
+        (o.groups, o.group) = (4, 4);
+        assert_eq!(
+            trained_on(&o, 5),
+            "synthetic faces (drgan-train synth): identities 0..1000, 13 yaws, 4 variations; \
+             5 steps of 4x4 pictures (drgan-train)"
+        );
+        o.warmup_steps = 3000;
+        let text = trained_on(&o, 12000);
+        assert!(
+            text.contains(
+                "12000 steps, 3000 of them encoder warm-up of 16x4 pictures, the rest 4x4"
+            ),
+            "{text}"
+        );
+        // The C ABI's `trained_on` field holds 255 bytes and a NUL.
+        assert!(text.len() < 256, "{} bytes", text.len());
+    }
 }
