@@ -90,18 +90,11 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 
 /// Appends a row to `RUN/heldout.csv`: the step, then rank-1 per yaw bin.
 pub fn append(run: &std::path::Path, step: u64, yaws: &[f32], r: &[f32]) -> Result<(), String> {
-    use std::io::Write;
-    let path = run.join("heldout.csv");
-    let new = !path.exists();
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| format!("opening {}: {e}", path.display()))?;
-    if new {
-        let head: Vec<String> = yaws.iter().map(|y| format!("rank1_yaw{y}")).collect();
-        writeln!(f, "step,{}", head.join(",")).map_err(|e| e.to_string())?;
-    }
+    let head: Vec<String> = yaws.iter().map(|y| format!("rank1_yaw{y}")).collect();
     let row: Vec<String> = r.iter().map(|v| format!("{v:.3}")).collect();
-    writeln!(f, "{step},{}", row.join(",")).map_err(|e| format!("writing {}: {e}", path.display()))
+    super::log::append_row(
+        &run.join("heldout.csv"),
+        &format!("step,{}", head.join(",")),
+        &format!("{step},{}", row.join(",")),
+    )
 }

@@ -12,22 +12,25 @@ pub const HEADER: &str =
 
 /// Appends one row to `RUN/log.csv` (creating it with its header).
 pub fn append(run: &Path, step: u64, seconds: f64, ips: f64, s: &StepStats) -> Result<(), String> {
-    let path = run.join("log.csv");
+    let row = format!(
+        "{step},{seconds:.1},{ips:.1},{:.5},{:.5},{:.5},{:.5},{:.4},{:.4},{},{:.5}",
+        s.d_loss, s.g_adv, s.rec, s.id_aux, s.d_real_acc, s.d_fake_acc, s.d_step as u8, s.proto
+    );
+    append_row(&run.join("log.csv"), HEADER, &row)
+}
+
+/// Appends `row` to the CSV file at `path`, writing `header` first when the file is new.
+pub fn append_row(path: &Path, header: &str, row: &str) -> Result<(), String> {
     let new = !path.exists();
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&path)
+        .open(path)
         .map_err(|e| format!("opening {}: {e}", path.display()))?;
     if new {
-        writeln!(f, "{HEADER}").map_err(|e| e.to_string())?;
+        writeln!(f, "{header}").map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
-    writeln!(
-        f,
-        "{step},{seconds:.1},{ips:.1},{:.5},{:.5},{:.5},{:.5},{:.4},{:.4},{},{:.5}",
-        s.d_loss, s.g_adv, s.rec, s.id_aux, s.d_real_acc, s.d_fake_acc, s.d_step as u8, s.proto
-    )
-    .map_err(|e| format!("writing {}: {e}", path.display()))
+    writeln!(f, "{row}").map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
 /// Plots columns of `RUN/log.csv` into `RUN/losses.png`: four panels, top to bottom,
