@@ -71,10 +71,14 @@ TRAIN OPTIONS:
   --lr-schedule S    piecewise learning rate from given steps on: `STEP:LR,STEP:LR`
   --adv-weight W     G's adversarial terms (default 1; 0 = no discriminator: the decoder
                      learns poses from --rec-weight alone, a cheap autoencoder phase)
+  --adv-from STEP    the adversarial terms and D start at STEP; until then (after the
+                     warm-up) G trains as that autoencoder (default 0)
   --rec-weight W     L1 to the picture at the target pose (default 10; 0 = paper losses only)
   --id-weight W      softmax identity loss on the encoder's features (default 1; 0 = off)
   --proto-weight W   prototype loss on the features: each picture's cosine to its own
                      group's mean direction against the other groups' (default 0 = off)
+  --id-margin M      the identity loss as a cosine classifier (scale 30) with an additive
+                     margin M on the true class (CosFace; e.g. 0.2); 0 = linear softmax
   --strong-d A       D accuracy above which G takes 2 steps per D step (default 0.9)
   --seed S           batches and noise (default 1)
   --sample-every K   steps between sample grids (default 250)

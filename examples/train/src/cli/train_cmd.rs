@@ -49,9 +49,9 @@ impl TrainArgs {
                 "--resume" => resume = true,
                 "--quiet" => quiet = true,
                 "--steps" | "--warmup-steps" | "--lr-schedule" | "--groups" | "--group"
-                | "--lr" | "--adv-weight" | "--rec-weight" | "--id-weight" | "--proto-weight"
-                | "--strong-d" | "--seed" | "--sample-every" | "--checkpoint-every"
-                | "--threads" => rest.push((k.clone(), value(&mut it, k)?)),
+                | "--lr" | "--adv-weight" | "--adv-from" | "--rec-weight" | "--id-weight"
+                | "--proto-weight" | "--id-margin" | "--strong-d" | "--seed" | "--sample-every"
+                | "--checkpoint-every" | "--threads" => rest.push((k.clone(), value(&mut it, k)?)),
                 other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
             }
         }
@@ -99,9 +99,11 @@ impl TrainArgs {
                 "--lr" => o.lr = num(&k, &v)?,
                 "--lr-schedule" => o.lr_schedule = crate::train::options::parse_schedule(&v)?,
                 "--adv-weight" => o.adv_weight = num(&k, &v)?,
+                "--adv-from" => o.adv_from = num(&k, &v)?,
                 "--rec-weight" => o.rec_weight = num(&k, &v)?,
                 "--id-weight" => o.id_weight = num(&k, &v)?,
                 "--proto-weight" => o.proto_weight = num(&k, &v)?,
+                "--id-margin" => o.id_margin = num(&k, &v)?,
                 "--strong-d" => o.strong_d = num(&k, &v)?,
                 "--seed" => o.seed = num(&k, &v)?,
                 "--sample-every" => o.sample_every = num(&k, &v)?,
@@ -120,10 +122,17 @@ impl TrainArgs {
         if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
             return Err("loss weights must be finite and at least 0".into());
         }
-        if o.steps > o.warmup_steps && o.adv_weight == 0.0 && o.rec_weight == 0.0 {
-            return Err(
-                "--adv-weight and --rec-weight are both 0: the decoder would learn nothing".into(),
-            );
+        if !(o.id_margin.is_finite() && (0.0..1.0).contains(&o.id_margin)) {
+            return Err(format!(
+                "--id-margin {} must be at least 0 and below 1 (a cosine margin)",
+                o.id_margin
+            ));
+        }
+        let no_adv_phase = o.adv_weight == 0.0 || o.adv_from > o.warmup_steps;
+        if o.steps > o.warmup_steps && no_adv_phase && o.rec_weight == 0.0 {
+            return Err("--rec-weight is 0 while the adversarial terms are off \
+                 (--adv-weight 0, or steps before --adv-from): the decoder would learn nothing"
+                .into());
         }
         Ok(TrainArgs {
             out,
@@ -231,7 +240,11 @@ mod tests {
         assert!(TrainArgs::parse(&args("--out r --adv-weight -1")).is_err());
         assert!(TrainArgs::parse(&args("--out r --rec-weight NaN")).is_err());
         assert!(TrainArgs::parse(&args("--out r --adv-weight 0 --rec-weight 0")).is_err());
-        let a = TrainArgs::parse(&args("--out r --adv-weight 0")).unwrap();
+        assert!(TrainArgs::parse(&args("--out r --adv-from 9 --rec-weight 0")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --id-margin 1")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --id-margin -0.1")).is_err());
+        let a = TrainArgs::parse(&args("--out r --adv-weight 0 --id-margin 0.2")).unwrap();
         assert_eq!(a.options.adv_weight, 0.0);
+        assert_eq!(a.options.id_margin, 0.2);
     }
 }

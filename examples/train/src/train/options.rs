@@ -37,12 +37,17 @@ pub struct TrainOptions {
     /// Weight of G's adversarial terms (the paper's G loss). 0 runs no discriminator: a
     /// pose-conditioned autoencoder phase that teaches the decoder pose cheaply.
     pub adv_weight: f32,
+    /// The step from which the adversarial terms (and D's updates) are on; before it, after
+    /// the warm-up, G trains as a pose-conditioned autoencoder (0 = from the start).
+    pub adv_from: u64,
     /// Weight of the L1 loss to the picture at the target pose (0 = the paper's losses only).
     pub rec_weight: f32,
     /// Weight of the softmax identity loss on the encoder's features (0 = off).
     pub id_weight: f32,
     /// Weight of the prototype loss on the encoder's features (0 = off).
     pub proto_weight: f32,
+    /// Additive cosine margin of the identity loss (CosFace); 0 = a plain linear softmax.
+    pub id_margin: f32,
     /// D's real-identity accuracy above which G takes two steps per D step.
     pub strong_d: f32,
     pub seed: u64,
@@ -68,9 +73,11 @@ impl TrainOptions {
             lr: 2e-4,
             lr_schedule: Vec::new(),
             adv_weight: 1.0,
+            adv_from: 0,
             rec_weight: 10.0,
             id_weight: 1.0,
             proto_weight: 0.0,
+            id_margin: 0.0,
             strong_d: 0.9,
             seed: 1,
             sample_every: 250,
@@ -92,7 +99,7 @@ impl TrainOptions {
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
             "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
-             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nstrong_d={}\nseed={}\n\
+             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nid_margin={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\n",
             c.name,
             c.input_size,
@@ -107,9 +114,11 @@ impl TrainOptions {
             self.lr,
             schedule_text(&self.lr_schedule),
             self.adv_weight,
+            self.adv_from,
             self.rec_weight,
             self.id_weight,
             self.proto_weight,
+            self.id_margin,
             self.strong_d,
             self.seed,
             self.sample_every,
@@ -162,10 +171,13 @@ impl TrainOptions {
             lr_schedule: get("lr_schedule").map_or(Ok(Vec::new()), parse_schedule)?,
             // Absent in runs written before the weight existed (always 1 then).
             adv_weight: get("adv_weight").map_or(Ok(1.0), |v| num("adv_weight", v))?,
+            adv_from: get("adv_from").map_or(Ok(0), |v| num("adv_from", v))?,
             rec_weight: num("rec_weight", get("rec_weight")?)?,
             id_weight: num("id_weight", get("id_weight")?)?,
             // Absent in runs written before the prototype loss existed.
             proto_weight: get("proto_weight").map_or(Ok(0.0), |v| num("proto_weight", v))?,
+            // Absent in runs written before the margin existed.
+            id_margin: get("id_margin").map_or(Ok(0.0), |v| num("id_margin", v))?,
             strong_d: num("strong_d", get("strong_d")?)?,
             seed: num("seed", get("seed")?)?,
             sample_every: num("sample_every", get("sample_every")?)?,
@@ -181,6 +193,15 @@ impl TrainOptions {
             .rev()
             .find(|(from, _)| *from <= step)
             .map_or(self.lr, |&(_, lr)| lr)
+    }
+
+    /// The weight of G's adversarial terms at `step` (0 before `adv_from`).
+    pub fn adv_weight_at(&self, step: u64) -> f32 {
+        if step >= self.adv_from {
+            self.adv_weight
+        } else {
+            0.0
+        }
     }
 
     pub fn read(run: &Path) -> Result<TrainOptions, String> {
@@ -224,15 +245,21 @@ mod tests {
         o.steps = 77;
         o.warmup_steps = 9;
         o.proto_weight = 0.5;
+        o.id_margin = 0.2;
         o.lr_schedule = vec![(5, 1e-4), (9, 2e-4)];
         o.rec_weight = 0.0;
         o.adv_weight = 0.25;
+        o.adv_from = 40;
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
         assert!(TrainOptions::from_text("config=tiny").is_err());
         assert_eq!(back.lr_at(0), o.lr);
         assert_eq!(back.lr_at(6), 1e-4);
         assert_eq!(back.lr_at(100), 2e-4);
+        assert_eq!(
+            (back.adv_weight_at(39), back.adv_weight_at(40)),
+            (0.0, 0.25)
+        );
         assert!(parse_schedule("5:1e-4,3:1e-3").is_err());
         assert!(parse_schedule("5").is_err());
     }

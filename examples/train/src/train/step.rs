@@ -2,7 +2,10 @@
 //! strong) and a generator update. Owns the networks and their Adam states.
 
 use super::batch::Batch;
-use super::losses::{accuracy, cross_entropy, masked_l1, one_hot, prototype_loss, scalar};
+use super::losses::{
+    accuracy, cosine_logits, cross_entropy, identity_loss, masked_l1, one_hot, prototype_loss,
+    scalar,
+};
 use super::options::TrainOptions;
 use crate::nets::{Discriminator, Generator};
 use crate::synth::rng::Rng;
@@ -71,12 +74,12 @@ impl Trainer {
         let n = batch.input_class.len();
         let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), &dev);
         let enc = self.g.encode(x);
-        let logits = self.g.id_head.forward(enc.identity.clone());
+        let logits = self.id_logits(enc.identity.clone());
         let mut stats = StepStats {
             d_real_acc: accuracy(&logits, &batch.input_class),
             ..StepStats::default()
         };
-        let mut loss = cross_entropy(logits, one_hot(&batch.input_class, self.d.identities, &dev));
+        let mut loss = identity_loss(logits, &batch.input_class, self.options.id_margin, &dev);
         stats.id_aux = scalar(&loss);
         if let Some(p) = self.proto(&enc.identity, batch) {
             stats.proto = scalar(&p);
@@ -86,6 +89,16 @@ impl Trainer {
         let lr = self.options.lr_at(step);
         self.g = self.opt_g.step(lr, self.g.clone(), grads);
         stats
+    }
+
+    /// The identity classifier's logits for `features`: linear softmax logits, or cosine
+    /// logits when the CosFace margin is on.
+    fn id_logits(&self, features: Tensor<2>) -> Tensor<2> {
+        if self.options.id_margin > 0.0 {
+            cosine_logits(features, self.g.id_head.weight.val())
+        } else {
+            self.g.id_head.forward(features)
+        }
     }
 
     /// The prototype loss on the features of `batch`, when it is on and groups have 2+.
@@ -131,7 +144,8 @@ impl Trainer {
         let mut stats = StepStats::default();
         // With the adversarial weight at 0 this is a pose-conditioned autoencoder: D is
         // neither run nor updated.
-        let adversarial = self.options.adv_weight > 0.0;
+        let adv_weight = self.options.adv_weight_at(step);
+        let adversarial = adv_weight > 0.0;
         let d_strong = self.d_acc_ema > self.options.strong_d;
         stats.d_step = adversarial && !(d_strong && step % 2 == 1);
         if stats.d_step {
@@ -160,7 +174,7 @@ impl Trainer {
             let adv = cross_entropy(gen.identity, one_hot(&batch.target_class, nd + 1, &dev))
                 + cross_entropy(gen.pose, one_hot(&batch.target_bin, np, &dev));
             stats.g_adv = scalar(&adv);
-            terms.push(adv.mul_scalar(self.options.adv_weight));
+            terms.push(adv.mul_scalar(adv_weight));
         }
         if self.options.rec_weight > 0.0 {
             let rec = masked_l1(fake, truth, &batch.truth_mask, &dev);
@@ -172,8 +186,8 @@ impl Trainer {
             terms.push(p.mul_scalar(self.options.proto_weight));
         }
         if self.options.id_weight > 0.0 {
-            let logits = self.g.id_head.forward(enc.identity);
-            let aux = cross_entropy(logits, one_hot(&batch.input_class, nd, &dev));
+            let logits = self.id_logits(enc.identity);
+            let aux = identity_loss(logits, &batch.input_class, self.options.id_margin, &dev);
             stats.id_aux = scalar(&aux);
             terms.push(aux.mul_scalar(self.options.id_weight));
         }
@@ -245,5 +259,18 @@ mod tests {
         let stats = t.step(&batch, 0);
         assert!(stats.d_step && stats.g_adv > 0.0);
         assert_ne!(d0, outputs(&t, &batch).0, "D must learn");
+    }
+
+    #[test]
+    fn the_discriminator_starts_at_adv_from() {
+        let (mut t, batch) = trainer_and_batch(1.0);
+        t.options.adv_from = 2;
+        let (d0, _) = outputs(&t, &batch);
+        let stats = t.step(&batch, 1);
+        assert!(!stats.d_step && stats.g_adv == 0.0);
+        assert_eq!(d0, outputs(&t, &batch).0, "D must wait for step 2");
+        let stats = t.step(&batch, 2);
+        assert!(stats.d_step && stats.g_adv > 0.0);
+        assert_ne!(d0, outputs(&t, &batch).0, "D must learn from step 2 on");
     }
 }
