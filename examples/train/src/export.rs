@@ -101,14 +101,33 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
         crate::train::DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
     };
     let (g, n) = (o.groups, o.group);
+    // The run's phases, in order: encoder warm-up, autoencoder (no D), DR-GAN.
     let warm = o.warmup_steps.min(steps);
-    if warm == 0 {
+    let adv_start = if o.adv_weight > 0.0 {
+        o.adv_from.clamp(warm, steps)
+    } else {
+        steps
+    };
+    let phases = [
+        (warm, format!("{warm} encoder warm-up ({}x{n})", 4 * g)),
+        (
+            adv_start - warm,
+            format!("{} autoencoder", adv_start - warm),
+        ),
+        (steps - adv_start, format!("{} DR-GAN", steps - adv_start)),
+    ];
+    let parts: Vec<String> = phases
+        .into_iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(_, text)| text)
+        .collect();
+    if warm == 0 && adv_start == 0 {
         format!("{data}; {steps} steps of {g}x{n} pictures (drgan-train)")
     } else {
         // Fits DRGAN_INFO_TRAINED_ON_LEN (256) with the synthetic data line.
         format!(
-            "{data}; {steps} steps, {warm} of them encoder warm-up of {}x{n} pictures, the rest {g}x{n} (drgan-train)",
-            4 * g
+            "{data}; {steps} steps of {g}x{n} pictures: {} (drgan-train)",
+            parts.join(", ")
         )
     }
 }
@@ -141,7 +160,7 @@ mod tests {
     use drgan::bundle::Config;
 
     #[test]
-    fn trained_on_describes_the_warm_up_and_fits_the_c_field() {
+    fn trained_on_describes_the_phases_and_fits_the_c_field() {
         let mut o = TrainOptions::new(Config::named("default").unwrap());
         (o.groups, o.group) = (4, 4);
         assert_eq!(
@@ -150,12 +169,29 @@ mod tests {
              5 steps of 4x4 pictures (drgan-train)"
         );
         o.warmup_steps = 3000;
-        let text = trained_on(&o, 12000);
+        assert!(
+            trained_on(&o, 12000)
+                .ends_with("12000 steps of 4x4 pictures: 3000 encoder warm-up (16x4), 9000 DR-GAN (drgan-train)"),
+            "{}",
+            trained_on(&o, 12000)
+        );
+        o.adv_from = 6600;
+        o.data = crate::train::DataSource::Synth {
+            identities: 1_000_000,
+            variations: 100,
+        };
+        let text = trained_on(&o, 7200);
         assert!(
             text.contains(
-                "12000 steps, 3000 of them encoder warm-up of 16x4 pictures, the rest 4x4"
+                "7200 steps of 4x4 pictures: 3000 encoder warm-up (16x4), 3600 autoencoder, 600 DR-GAN"
             ),
             "{text}"
+        );
+        o.adv_weight = 0.0;
+        assert!(trained_on(&o, 7200)
+            .ends_with("3000 encoder warm-up (16x4), 4200 autoencoder (drgan-train)"));
+        assert!(
+            trained_on(&o, 2000).ends_with("pictures: 2000 encoder warm-up (16x4) (drgan-train)")
         );
         // The C ABI's `trained_on` field holds 255 bytes and a NUL.
         assert!(text.len() < 256, "{} bytes", text.len());
