@@ -133,7 +133,9 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
 }
 
 /// `drgan-train export RUN --out DIR`: the run's checkpoint as a bundle with a pose head.
-pub fn export_run(run_dir: &Path, out: &Path) -> Result<(), String> {
+/// `trained_on` replaces the description [`trained_on`] derives from the run's options
+/// (which are those of its last command: a run resumed with other settings needs it).
+pub fn export_run(run_dir: &Path, out: &Path, trained_on: Option<&str>) -> Result<(), String> {
     let o = TrainOptions::read(run_dir)?;
     if !checkpoint::exists(run_dir) {
         return Err(format!("{} has no checkpoint", run_dir.display()));
@@ -142,8 +144,17 @@ pub fn export_run(run_dir: &Path, out: &Path) -> Result<(), String> {
     let mut t = Trainer::new(o.clone(), classes, Device::flex());
     let steps = checkpoint::load(run_dir, &mut t, false)?;
     let w = weights(&t.g, &t.d, &o.config)?;
-    let files = BundleFiles::build(&o.config, &w, &trained_on(&o, steps), true)
-        .map_err(|e| e.to_string())?;
+    let described = match trained_on {
+        Some(text) => text.to_string(),
+        None => self::trained_on(&o, steps),
+    };
+    if described.len() > 255 {
+        return Err(format!(
+            "--trained-on is {} bytes: the C ABI's field holds 255",
+            described.len()
+        ));
+    }
+    let files = BundleFiles::build(&o.config, &w, &described, true).map_err(|e| e.to_string())?;
     files.write_dir(out).map_err(|e| e.to_string())?;
     println!(
         "exported {} (config {}, step {steps}) to {}",

@@ -45,6 +45,17 @@ fn a_tiny_run_trains_resumes_and_exports() {
     assert!(info.has_pose_head);
     assert_eq!(info.config, "tiny");
     assert!(info.trained_on.contains("5 steps"), "{}", info.trained_on);
+    let c = dir.path().join("described");
+    let export = |text: &str| {
+        run(&format!(
+            "export {rs} --out {} --trained-on {text}",
+            c.display()
+        ))
+    };
+    assert_eq!(export("hand-written"), 0);
+    let model = drgan::Model::open(&c, &drgan::Options::default()).unwrap();
+    assert_eq!(model.info().trained_on, "hand-written");
+    assert_ne!(export(&"x".repeat(256)), 0, "too long for the C field");
     // Bad arguments fail with a message, not a panic.
     assert_ne!(run("export /nonexistent/run --out /tmp/x"), 0);
     assert_ne!(run("train --config tiny"), 0);

@@ -43,8 +43,9 @@ USAGE:
                     [--steps N] [--resume] [options below]
       Train DR-GAN; RUN gets options.txt, log.csv, losses.png, samples_*.png and
       checkpoint/. --resume continues RUN from its checkpoint (--steps N raises the total).
-  drgan-train export RUN --out DIR
-      Write RUN's checkpoint as a drgan bundle (encoder.onnx, decoder.onnx, pose.onnx).
+  drgan-train export RUN --out DIR [--trained-on TEXT]
+      Write RUN's checkpoint as a drgan bundle (encoder.onnx, decoder.onnx, pose.onnx);
+      --trained-on replaces the description of the training written into it.
   drgan-train heldout RUN [--identities N]
       Rank-1 per yaw of RUN's checkpoint on N held-out synthetic identities (default 50);
       synthetic runs also log it to RUN/heldout.csv at every sample grid.

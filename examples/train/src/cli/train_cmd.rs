@@ -149,21 +149,23 @@ pub fn train(args: &[String]) -> Result<(), String> {
     crate::train::run::train(&a.out, a.options, a.resume, a.quiet)
 }
 
-/// `drgan-train export RUN --out DIR`.
+/// `drgan-train export RUN --out DIR [--trained-on TEXT]`.
 pub fn export(args: &[String]) -> Result<(), String> {
     let mut run = None;
     let mut out = None;
+    let mut trained_on = None;
     let mut it = args.iter();
     while let Some(k) = it.next() {
         match k.as_str() {
             "--out" => out = Some(PathBuf::from(value(&mut it, k)?)),
+            "--trained-on" => trained_on = Some(value(&mut it, k)?),
             s if !s.starts_with('-') && run.is_none() => run = Some(PathBuf::from(s)),
             other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
         }
     }
     let run = run.ok_or("export needs the run folder")?;
     let out = out.ok_or("export needs --out DIR")?;
-    crate::export::export_run(&run, &out)
+    crate::export::export_run(&run, &out, trained_on.as_deref())
 }
 
 /// `drgan-train heldout RUN [--identities N]`: rank-1 per yaw of the run's checkpoint on
