@@ -148,9 +148,11 @@ pub fn export_run(run_dir: &Path, out: &Path, trained_on: Option<&str>) -> Resul
         Some(text) => text.to_string(),
         None => self::trained_on(&o, steps),
     };
-    if described.len() > 255 {
+    // The C ABI's field holds the text and a NUL.
+    let room = drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN - 1;
+    if described.len() > room {
         return Err(format!(
-            "--trained-on is {} bytes: the C ABI's field holds 255",
+            "--trained-on is {} bytes: the C ABI's field holds {room}",
             described.len()
         ));
     }
@@ -204,7 +206,11 @@ mod tests {
         assert!(
             trained_on(&o, 2000).ends_with("pictures: 2000 encoder warm-up (16x4) (drgan-train)")
         );
-        // The C ABI's `trained_on` field holds 255 bytes and a NUL.
-        assert!(text.len() < 256, "{} bytes", text.len());
+        // The C ABI's `trained_on` field holds the text and a NUL.
+        assert!(
+            text.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN,
+            "{} bytes",
+            text.len()
+        );
     }
 }
