@@ -102,26 +102,18 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
     };
     let (g, n) = (o.groups, o.group);
     // The run's phases, in order: encoder warm-up, autoencoder (no D), DR-GAN.
-    let warm = o.warmup_steps.min(steps);
-    let adv_start = if o.adv_weight > 0.0 {
-        o.adv_from.clamp(warm, steps)
-    } else {
-        steps
-    };
+    let [warm, autoencoder, dr_gan] = o.phase_steps(steps);
     let phases = [
         (warm, format!("{warm} encoder warm-up ({}x{n})", 4 * g)),
-        (
-            adv_start - warm,
-            format!("{} autoencoder", adv_start - warm),
-        ),
-        (steps - adv_start, format!("{} DR-GAN", steps - adv_start)),
+        (autoencoder, format!("{autoencoder} autoencoder")),
+        (dr_gan, format!("{dr_gan} DR-GAN")),
     ];
     let parts: Vec<String> = phases
         .into_iter()
         .filter(|(count, _)| *count > 0)
         .map(|(_, text)| text)
         .collect();
-    if warm == 0 && adv_start == 0 {
+    if warm == 0 && autoencoder == 0 {
         format!("{data}; {steps} steps of {g}x{n} pictures (drgan-train)")
     } else {
         // Fits DRGAN_INFO_TRAINED_ON_LEN (256) with the synthetic data line.

@@ -128,8 +128,8 @@ impl TrainArgs {
                 o.id_margin
             ));
         }
-        let no_adv_phase = o.adv_weight == 0.0 || o.adv_from > o.warmup_steps;
-        if o.steps > o.warmup_steps && no_adv_phase && o.rec_weight == 0.0 {
+        let [_, autoencoder, _] = o.phase_steps(o.steps);
+        if autoencoder > 0 && o.rec_weight == 0.0 {
             return Err("--rec-weight is 0 while the adversarial terms are off \
                  (--adv-weight 0, or steps before --adv-from): the decoder would learn nothing"
                 .into());

@@ -195,6 +195,18 @@ impl TrainOptions {
             .map_or(self.lr, |&(_, lr)| lr)
     }
 
+    /// How many of a run's first `steps` steps fall in each phase, in order: encoder
+    /// warm-up, autoencoder (G without D), DR-GAN.
+    pub fn phase_steps(&self, steps: u64) -> [u64; 3] {
+        let warm = self.warmup_steps.min(steps);
+        let adv_start = if self.adv_weight > 0.0 {
+            self.adv_from.clamp(warm, steps)
+        } else {
+            steps
+        };
+        [warm, adv_start - warm, steps - adv_start]
+    }
+
     /// The weight of G's adversarial terms at `step` (0 before `adv_from`).
     pub fn adv_weight_at(&self, step: u64) -> f32 {
         if step >= self.adv_from {
