@@ -103,9 +103,16 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
     let (g, n) = (o.groups, o.group);
     // The run's phases, in order: encoder warm-up, autoencoder (no D), DR-GAN.
     let [warm, autoencoder, dr_gan] = o.phase_steps(steps);
+    // D learning beside the autoencoder (`--d-from`) is named with it.
+    let beside = match o.d_from {
+        Some(from) if from.max(warm) < warm + autoencoder => {
+            format!(" (D learning from step {})", from.max(warm))
+        }
+        _ => String::new(),
+    };
     let phases = [
         (warm, format!("{warm} encoder warm-up ({}x{n})", 4 * g)),
-        (autoencoder, format!("{autoencoder} autoencoder")),
+        (autoencoder, format!("{autoencoder} autoencoder{beside}")),
         (dr_gan, format!("{dr_gan} DR-GAN")),
     ];
     let parts: Vec<String> = phases
@@ -192,6 +199,15 @@ mod tests {
             ),
             "{text}"
         );
+        o.d_from = Some(5000);
+        let text = trained_on(&o, 7200);
+        assert!(
+            text.contains("3600 autoencoder (D learning from step 5000), 600 DR-GAN"),
+            "{text}"
+        );
+        o.d_from = Some(6600);
+        assert!(trained_on(&o, 7200).contains("3600 autoencoder, 600 DR-GAN"));
+        o.d_from = None;
         o.adv_weight = 0.0;
         assert!(trained_on(&o, 7200)
             .ends_with("3000 encoder warm-up (16x4), 4200 autoencoder (drgan-train)"));

@@ -74,6 +74,8 @@ TRAIN OPTIONS:
                      learns poses from --rec-weight alone, a cheap autoencoder phase)
   --adv-from STEP    the adversarial terms and D start at STEP; until then (after the
                      warm-up) G trains as that autoencoder (default 0)
+  --d-from STEP      D learns from STEP (real identities and poses, 'synthesized') while
+                     G ignores it until --adv-from (default: D starts at --adv-from)
   --rec-weight W     L1 to the picture at the target pose (default 10; 0 = paper losses only)
   --id-weight W      softmax identity loss on the encoder's features (default 1; 0 = off)
   --proto-weight W   prototype loss on the features: each picture's cosine to its own

@@ -49,9 +49,11 @@ impl TrainArgs {
                 "--resume" => resume = true,
                 "--quiet" => quiet = true,
                 "--steps" | "--warmup-steps" | "--lr-schedule" | "--groups" | "--group"
-                | "--lr" | "--adv-weight" | "--adv-from" | "--rec-weight" | "--id-weight"
-                | "--proto-weight" | "--id-margin" | "--strong-d" | "--seed" | "--sample-every"
-                | "--checkpoint-every" | "--threads" => rest.push((k.clone(), value(&mut it, k)?)),
+                | "--lr" | "--adv-weight" | "--adv-from" | "--d-from" | "--rec-weight"
+                | "--id-weight" | "--proto-weight" | "--id-margin" | "--strong-d" | "--seed"
+                | "--sample-every" | "--checkpoint-every" | "--threads" => {
+                    rest.push((k.clone(), value(&mut it, k)?))
+                }
                 other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
             }
         }
@@ -100,6 +102,7 @@ impl TrainArgs {
                 "--lr-schedule" => o.lr_schedule = crate::train::options::parse_schedule(&v)?,
                 "--adv-weight" => o.adv_weight = num(&k, &v)?,
                 "--adv-from" => o.adv_from = num(&k, &v)?,
+                "--d-from" => o.d_from = Some(num(&k, &v)?),
                 "--rec-weight" => o.rec_weight = num(&k, &v)?,
                 "--id-weight" => o.id_weight = num(&k, &v)?,
                 "--proto-weight" => o.proto_weight = num(&k, &v)?,
@@ -245,6 +248,9 @@ mod tests {
         assert!(TrainArgs::parse(&args("--out r --adv-from 9 --rec-weight 0")).is_err());
         assert!(TrainArgs::parse(&args("--out r --id-margin 1")).is_err());
         assert!(TrainArgs::parse(&args("--out r --id-margin -0.1")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --d-from x")).is_err());
+        let a = TrainArgs::parse(&args("--out r --adv-from 9 --d-from 4")).unwrap();
+        assert_eq!((a.options.adv_from, a.options.d_from), (9, Some(4)));
         let a = TrainArgs::parse(&args("--out r --adv-weight 0 --id-margin 0.2")).unwrap();
         assert_eq!(a.options.adv_weight, 0.0);
         assert_eq!(a.options.id_margin, 0.2);

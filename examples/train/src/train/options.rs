@@ -40,6 +40,10 @@ pub struct TrainOptions {
     /// The step from which the adversarial terms (and D's updates) are on; before it, after
     /// the warm-up, G trains as a pose-conditioned autoencoder (0 = from the start).
     pub adv_from: u64,
+    /// The step from which D learns (real identities and poses, and the "synthesized"
+    /// class) while G ignores it until `adv_from`: D can tell identities apart, and the pose
+    /// head learns, before D's gradients reach G. `None`: D learns from `adv_from` with G.
+    pub d_from: Option<u64>,
     /// Weight of the L1 loss to the picture at the target pose (0 = the paper's losses only).
     pub rec_weight: f32,
     /// Weight of the softmax identity loss on the encoder's features (0 = off).
@@ -74,6 +78,7 @@ impl TrainOptions {
             lr_schedule: Vec::new(),
             adv_weight: 1.0,
             adv_from: 0,
+            d_from: None,
             rec_weight: 10.0,
             id_weight: 1.0,
             proto_weight: 0.0,
@@ -99,7 +104,7 @@ impl TrainOptions {
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
             "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
-             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nid_margin={}\nstrong_d={}\nseed={}\n\
+             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nid_margin={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\n",
             c.name,
             c.input_size,
@@ -115,6 +120,7 @@ impl TrainOptions {
             schedule_text(&self.lr_schedule),
             self.adv_weight,
             self.adv_from,
+            self.d_from.map_or(String::new(), |s| s.to_string()),
             self.rec_weight,
             self.id_weight,
             self.proto_weight,
@@ -172,6 +178,11 @@ impl TrainOptions {
             // Absent in runs written before the weight existed (always 1 then).
             adv_weight: get("adv_weight").map_or(Ok(1.0), |v| num("adv_weight", v))?,
             adv_from: get("adv_from").map_or(Ok(0), |v| num("adv_from", v))?,
+            // Empty or absent (runs written before it existed): D starts with G's terms.
+            d_from: match get("d_from") {
+                Ok(v) if !v.is_empty() => Some(num("d_from", v)?),
+                _ => None,
+            },
             rec_weight: num("rec_weight", get("rec_weight")?)?,
             id_weight: num("id_weight", get("id_weight")?)?,
             // Absent in runs written before the prototype loss existed.
@@ -213,6 +224,14 @@ impl TrainOptions {
             self.adv_weight
         } else {
             0.0
+        }
+    }
+
+    /// Whether D learns at `step` (a step after the warm-up).
+    pub fn d_learns_at(&self, step: u64) -> bool {
+        match self.d_from {
+            Some(from) => step >= from,
+            None => self.adv_weight_at(step) > 0.0,
         }
     }
 
@@ -265,6 +284,16 @@ mod tests {
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
         assert!(TrainOptions::from_text("config=tiny").is_err());
+        let mut early = o.clone();
+        early.d_from = Some(20);
+        let mut early = TrainOptions::from_text(&early.to_text()).unwrap();
+        assert_eq!(early.d_from, Some(20));
+        assert!(!early.d_learns_at(19) && early.d_learns_at(20) && early.adv_weight_at(20) == 0.0);
+        early.adv_weight = 0.0;
+        assert!(
+            early.d_learns_at(50),
+            "D learns beside a G that never uses it"
+        );
         assert_eq!(back.lr_at(0), o.lr);
         assert_eq!(back.lr_at(6), 1e-4);
         assert_eq!(back.lr_at(100), 2e-4);
@@ -272,6 +301,7 @@ mod tests {
             (back.adv_weight_at(39), back.adv_weight_at(40)),
             (0.0, 0.25)
         );
+        assert!((39..41).all(|s| back.d_learns_at(s) == (s >= 40)));
         assert!(parse_schedule("5:1e-4,3:1e-3").is_err());
         assert!(parse_schedule("5").is_err());
     }

@@ -142,12 +142,12 @@ impl Trainer {
             .forward(codes, one_hot(&batch.target_bin, np, &dev), noise);
 
         let mut stats = StepStats::default();
-        // With the adversarial weight at 0 this is a pose-conditioned autoencoder: D is
-        // neither run nor updated.
+        // With the adversarial weight at 0 G is a pose-conditioned autoencoder; D learns
+        // beside it only from `d_from` on (it is neither run nor updated otherwise).
         let adv_weight = self.options.adv_weight_at(step);
         let adversarial = adv_weight > 0.0;
         let d_strong = self.d_acc_ema > self.options.strong_d;
-        stats.d_step = adversarial && !(d_strong && step % 2 == 1);
+        stats.d_step = self.options.d_learns_at(step) && !(d_strong && step % 2 == 1);
         if stats.d_step {
             let real = self.d.forward(x);
             let gen = self.d.forward(fake.clone().detach());
@@ -272,5 +272,37 @@ mod tests {
         let stats = t.step(&batch, 2);
         assert!(stats.d_step && stats.g_adv > 0.0);
         assert_ne!(d0, outputs(&t, &batch).0, "D must learn from step 2 on");
+    }
+
+    #[test]
+    fn d_from_trains_the_discriminator_without_touching_the_generator() {
+        let (mut early, batch) = trainer_and_batch(1.0);
+        early.options.adv_from = 3;
+        early.options.d_from = Some(1);
+        let mut late = Trainer {
+            g: early.g.clone(),
+            d: early.d.clone(),
+            opt_g: adam(),
+            opt_d: adam(),
+            device: early.device.clone(),
+            options: TrainOptions {
+                d_from: None,
+                ..early.options.clone()
+            },
+            d_acc_ema: 0.0,
+        };
+        let (d0, _) = outputs(&early, &batch);
+        assert!(!early.step(&batch, 0).d_step, "D waits for d_from");
+        assert!(!late.step(&batch, 0).d_step);
+        assert_eq!(d0, outputs(&early, &batch).0);
+        let stats = early.step(&batch, 1);
+        assert!(stats.d_step && stats.d_loss > 0.0 && stats.g_adv == 0.0);
+        assert!(!late.step(&batch, 1).d_step);
+        assert_ne!(d0, outputs(&early, &batch).0, "D learns from d_from on");
+        assert_eq!(
+            outputs(&early, &batch).1,
+            outputs(&late, &batch).1,
+            "G must not see D before adv_from"
+        );
     }
 }
