@@ -106,7 +106,12 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
     // D learning beside the autoencoder (`--d-from`) is named with it.
     let beside = match o.d_from {
         Some(from) if from.max(warm) < warm + autoencoder => {
-            format!(" (D learning from step {})", from.max(warm))
+            let copy = if o.d_from_encoder {
+                ", copied from the encoder"
+            } else {
+                ""
+            };
+            format!(" (D learning from step {}{copy})", from.max(warm))
         }
         _ => String::new(),
     };
@@ -204,6 +209,17 @@ mod tests {
         assert!(
             text.contains("3600 autoencoder (D learning from step 5000), 600 DR-GAN"),
             "{text}"
+        );
+        o.d_from_encoder = true;
+        let long = trained_on(&o, 7200);
+        assert!(
+            long.contains("(D learning from step 5000, copied from the encoder), 600 DR-GAN"),
+            "{long}"
+        );
+        assert!(
+            long.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN,
+            "{} bytes",
+            long.len()
         );
         o.d_from = Some(6600);
         assert!(trained_on(&o, 7200).contains("3600 autoencoder, 600 DR-GAN"));

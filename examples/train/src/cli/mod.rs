@@ -76,6 +76,8 @@ TRAIN OPTIONS:
                      warm-up) G trains as that autoencoder (default 0)
   --d-from STEP      D learns from STEP (real identities and poses, 'synthesized') while
                      G ignores it until --adv-from (default: D starts at --adv-from)
+  --d-init fresh|encoder  D's first step starts from its random weights (default) or
+                     from a copy of the encoder and its identity classifier
   --rec-weight W     L1 to the picture at the target pose (default 10; 0 = paper losses only)
   --id-weight W      softmax identity loss on the encoder's features (default 1; 0 = off)
   --proto-weight W   prototype loss on the features: each picture's cosine to its own

@@ -49,11 +49,10 @@ impl TrainArgs {
                 "--resume" => resume = true,
                 "--quiet" => quiet = true,
                 "--steps" | "--warmup-steps" | "--lr-schedule" | "--groups" | "--group"
-                | "--lr" | "--adv-weight" | "--adv-from" | "--d-from" | "--rec-weight"
-                | "--id-weight" | "--proto-weight" | "--id-margin" | "--strong-d" | "--seed"
-                | "--sample-every" | "--checkpoint-every" | "--threads" => {
-                    rest.push((k.clone(), value(&mut it, k)?))
-                }
+                | "--lr" | "--adv-weight" | "--adv-from" | "--d-from" | "--d-init"
+                | "--rec-weight" | "--id-weight" | "--proto-weight" | "--id-margin"
+                | "--strong-d" | "--seed" | "--sample-every" | "--checkpoint-every"
+                | "--threads" => rest.push((k.clone(), value(&mut it, k)?)),
                 other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
             }
         }
@@ -103,6 +102,13 @@ impl TrainArgs {
                 "--adv-weight" => o.adv_weight = num(&k, &v)?,
                 "--adv-from" => o.adv_from = num(&k, &v)?,
                 "--d-from" => o.d_from = Some(num(&k, &v)?),
+                "--d-init" => {
+                    o.d_from_encoder = match v.as_str() {
+                        "encoder" => true,
+                        "fresh" => false,
+                        _ => return Err(format!("--d-init `{v}`: want `fresh` or `encoder`")),
+                    }
+                }
                 "--rec-weight" => o.rec_weight = num(&k, &v)?,
                 "--id-weight" => o.id_weight = num(&k, &v)?,
                 "--proto-weight" => o.proto_weight = num(&k, &v)?,
@@ -249,6 +255,13 @@ mod tests {
         assert!(TrainArgs::parse(&args("--out r --id-margin 1")).is_err());
         assert!(TrainArgs::parse(&args("--out r --id-margin -0.1")).is_err());
         assert!(TrainArgs::parse(&args("--out r --d-from x")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --d-init copy")).is_err());
+        assert!(
+            TrainArgs::parse(&args("--out r --d-init encoder"))
+                .unwrap()
+                .options
+                .d_from_encoder
+        );
         let a = TrainArgs::parse(&args("--out r --adv-from 9 --d-from 4")).unwrap();
         assert_eq!((a.options.adv_from, a.options.d_from), (9, Some(4)));
         let a = TrainArgs::parse(&args("--out r --adv-weight 0 --id-margin 0.2")).unwrap();

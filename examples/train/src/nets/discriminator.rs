@@ -1,9 +1,12 @@
 //! The discriminator: the encoder's trunk and an FC to Nd + 1 identity classes (the last
 //! one is "synthesized") and Np pose classes.
 
+use super::generator::Generator;
 use super::trunk::Trunk;
+use burn::module::Param;
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
+use burn::tensor::TensorData;
 use drgan::bundle::Config;
 
 #[derive(Module, Debug)]
@@ -32,6 +35,60 @@ impl Discriminator {
                 .init(device),
             identities,
         }
+    }
+
+    /// This D started from a warmed-up encoder: the trunk becomes a copy of `g`'s encoder
+    /// (weights and batch-norm statistics, new tensors), and the real-identity logits
+    /// become `g`'s identity classifier on the features (the confidence channel weighted
+    /// 0). The "synthesized" and pose outputs keep their weights. `g` is unchanged.
+    pub fn with_encoder_of(self, g: &Generator) -> Result<Self, String> {
+        let (nf, nd) = (g.feature_dim, self.identities);
+        let [rows, cols] = self.fc.weight.val().dims();
+        let [head_in, head_out] = g.id_head.weight.val().dims();
+        if (rows, head_in, head_out) != (nf + 1, nf, nd) || cols <= nd {
+            return Err(format!(
+                "D ({rows}x{cols}) and the encoder's classifier ({head_in}x{head_out}) do not match"
+            ));
+        }
+        let trunk = self
+            .trunk
+            .try_load_record(g.encoder.clone().into_record())
+            .map_err(|e| format!("copying the encoder into D: {e}"))?;
+        // Built on the host: the new weights are fresh leaves, not nodes of G's graph.
+        let host = |t: Tensor<2>| {
+            t.into_data()
+                .try_to_vec::<f32>()
+                .map_err(|e| format!("{e:?}"))
+        };
+        let head = host(g.id_head.weight.val())?;
+        let mut w = host(self.fc.weight.val())?;
+        for i in 0..nf {
+            w[i * cols..i * cols + nd].copy_from_slice(&head[i * nd..(i + 1) * nd]);
+        }
+        w[nf * cols..nf * cols + nd].fill(0.0);
+        let device = self.fc.weight.val().device();
+        let mut fc = self.fc;
+        fc.weight =
+            Param::from_tensor(Tensor::from_data(TensorData::new(w, [rows, cols]), &device));
+        if let (Some(bias), Some(head_bias)) = (&fc.bias, &g.id_head.bias) {
+            let host = |t: Tensor<1>| {
+                t.into_data()
+                    .try_to_vec::<f32>()
+                    .map_err(|e| format!("{e:?}"))
+            };
+            let mut b = host(bias.val())?;
+            b[..nd].copy_from_slice(&host(head_bias.val())?);
+            let n = b.len();
+            fc.bias = Some(Param::from_tensor(Tensor::from_data(
+                TensorData::new(b, [n]),
+                &device,
+            )));
+        }
+        Ok(Self {
+            trunk,
+            fc,
+            identities: nd,
+        })
     }
 
     pub fn forward(&self, image: Tensor<4>) -> DiscriminatorOut {

@@ -44,6 +44,9 @@ pub struct TrainOptions {
     /// class) while G ignores it until `adv_from`: D can tell identities apart, and the pose
     /// head learns, before D's gradients reach G. `None`: D learns from `adv_from` with G.
     pub d_from: Option<u64>,
+    /// D starts as a copy of the encoder (trunk, and the identity classifier as its real
+    /// identity logits) at its first step, instead of from its random initial weights.
+    pub d_from_encoder: bool,
     /// Weight of the L1 loss to the picture at the target pose (0 = the paper's losses only).
     pub rec_weight: f32,
     /// Weight of the softmax identity loss on the encoder's features (0 = off).
@@ -79,6 +82,7 @@ impl TrainOptions {
             adv_weight: 1.0,
             adv_from: 0,
             d_from: None,
+            d_from_encoder: false,
             rec_weight: 10.0,
             id_weight: 1.0,
             proto_weight: 0.0,
@@ -104,7 +108,7 @@ impl TrainOptions {
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
             "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
-             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nid_margin={}\nstrong_d={}\nseed={}\n\
+             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nid_margin={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\n",
             c.name,
             c.input_size,
@@ -121,6 +125,7 @@ impl TrainOptions {
             self.adv_weight,
             self.adv_from,
             self.d_from.map_or(String::new(), |s| s.to_string()),
+            if self.d_from_encoder { "encoder" } else { "fresh" },
             self.rec_weight,
             self.id_weight,
             self.proto_weight,
@@ -183,6 +188,11 @@ impl TrainOptions {
                 Ok(v) if !v.is_empty() => Some(num("d_from", v)?),
                 _ => None,
             },
+            d_from_encoder: match get("d_init") {
+                Ok("encoder") => true,
+                Ok("fresh") | Err(_) => false,
+                Ok(other) => return Err(format!("options: bad d_init `{other}`")),
+            },
             rec_weight: num("rec_weight", get("rec_weight")?)?,
             id_weight: num("id_weight", get("id_weight")?)?,
             // Absent in runs written before the prototype loss existed.
@@ -227,12 +237,20 @@ impl TrainOptions {
         }
     }
 
-    /// Whether D learns at `step` (a step after the warm-up).
+    /// The first step at which D learns: `d_from`, else `adv_from` when the adversarial
+    /// terms are on, and never during the warm-up. `None`: D never learns.
+    pub fn d_first_step(&self) -> Option<u64> {
+        let from = match self.d_from {
+            Some(from) => from,
+            None if self.adv_weight > 0.0 => self.adv_from,
+            None => return None,
+        };
+        Some(from.max(self.warmup_steps))
+    }
+
+    /// Whether D learns at `step`.
     pub fn d_learns_at(&self, step: u64) -> bool {
-        match self.d_from {
-            Some(from) => step >= from,
-            None => self.adv_weight_at(step) > 0.0,
-        }
+        self.d_first_step().is_some_and(|first| step >= first)
     }
 
     pub fn read(run: &Path) -> Result<TrainOptions, String> {
@@ -286,8 +304,13 @@ mod tests {
         assert!(TrainOptions::from_text("config=tiny").is_err());
         let mut early = o.clone();
         early.d_from = Some(20);
+        early.d_from_encoder = true;
         let mut early = TrainOptions::from_text(&early.to_text()).unwrap();
-        assert_eq!(early.d_from, Some(20));
+        assert_eq!((early.d_from, early.d_from_encoder), (Some(20), true));
+        assert_eq!(early.d_first_step(), Some(20));
+        early.d_from = Some(3);
+        assert_eq!(early.d_first_step(), Some(9), "not during the warm-up");
+        early.d_from = Some(20);
         assert!(!early.d_learns_at(19) && early.d_learns_at(20) && early.adv_weight_at(20) == 0.0);
         early.adv_weight = 0.0;
         assert!(

@@ -127,6 +127,9 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     for step in start..o.steps {
         let mut rng = Rng::new(hash2(o.seed ^ 0xDA7A, step));
         let warm = step < o.warmup_steps;
+        if o.d_from_encoder && o.d_first_step() == Some(step) {
+            t.start_d_from_encoder()?;
+        }
         let batch = data.batch(if warm { &warm_spec } else { &spec }, &mut rng);
         let stats = if warm {
             t.warmup_step(&batch, step)

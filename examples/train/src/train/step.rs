@@ -91,6 +91,15 @@ impl Trainer {
         stats
     }
 
+    /// Restarts D as a copy of the encoder ([`Discriminator::with_encoder_of`]) with a
+    /// fresh Adam state: `--d-init encoder`, at D's first step.
+    pub fn start_d_from_encoder(&mut self) -> Result<(), String> {
+        self.d = self.d.clone().with_encoder_of(&self.g)?;
+        self.opt_d = adam();
+        self.d_acc_ema = 0.0;
+        Ok(())
+    }
+
     /// The identity classifier's logits for `features`: linear softmax logits, or cosine
     /// logits when the CosFace margin is on.
     fn id_logits(&self, features: Tensor<2>) -> Tensor<2> {
@@ -304,5 +313,47 @@ mod tests {
             outputs(&late, &batch).1,
             "G must not see D before adv_from"
         );
+    }
+
+    #[test]
+    fn d_can_start_as_a_copy_of_the_encoder() {
+        let (mut t, batch) = trainer_and_batch(1.0);
+        t.options.adv_from = 3;
+        t.options.d_from = Some(0);
+        let mut twin = Trainer {
+            g: t.g.clone(),
+            d: t.d.clone(),
+            opt_g: adam(),
+            opt_d: adam(),
+            device: t.device.clone(),
+            options: t.options.clone(),
+            d_acc_ema: 0.0,
+        };
+        t.start_d_from_encoder().unwrap();
+        // D's real-identity logits are now the encoder's classifier on its features.
+        let (d, g) = outputs(&t, &batch);
+        let nd = t.d.identities;
+        let s = t.options.config.input_size as usize;
+        let x = Tensor::<4>::from_data(
+            TensorData::new(batch.inputs.clone(), [batch.input_class.len(), 3, s, s]),
+            &t.device,
+        );
+        let classifier = t.g.valid().id_head.forward(t.g.valid().encode(x).identity);
+        let classifier = classifier.into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(g, outputs(&twin, &batch).1, "G is unchanged");
+        for (row, want) in d.chunks(nd + 1).zip(classifier.chunks(nd)) {
+            for (a, b) in row[..nd].iter().zip(want) {
+                assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+            }
+        }
+        // D's copy is its own: training D (and G beside it) leaves G as the twin's G.
+        assert!(t.step(&batch, 0).d_step);
+        twin.step(&batch, 0);
+        assert_eq!(outputs(&t, &batch).1, outputs(&twin, &batch).1);
+        assert_ne!(d, outputs(&t, &batch).0, "D learns");
+
+        let mut small = Trainer::new(t.options.clone(), nd + 1, t.device.clone());
+        small.g = Generator::new(&t.options.config, nd, &t.device);
+        assert!(small.start_d_from_encoder().is_err(), "class counts differ");
     }
 }
