@@ -55,11 +55,6 @@ impl Discriminator {
             .try_load_record(g.encoder.clone().into_record())
             .map_err(|e| format!("copying the encoder into D: {e}"))?;
         // Built on the host: the new weights are fresh leaves, not nodes of G's graph.
-        let host = |t: Tensor<2>| {
-            t.into_data()
-                .try_to_vec::<f32>()
-                .map_err(|e| format!("{e:?}"))
-        };
         let head = host(g.id_head.weight.val())?;
         let mut w = host(self.fc.weight.val())?;
         for i in 0..nf {
@@ -71,11 +66,6 @@ impl Discriminator {
         fc.weight =
             Param::from_tensor(Tensor::from_data(TensorData::new(w, [rows, cols]), &device));
         if let (Some(bias), Some(head_bias)) = (&fc.bias, &g.id_head.bias) {
-            let host = |t: Tensor<1>| {
-                t.into_data()
-                    .try_to_vec::<f32>()
-                    .map_err(|e| format!("{e:?}"))
-            };
             let mut b = host(bias.val())?;
             b[..nd].copy_from_slice(&host(head_bias.val())?);
             let n = b.len();
@@ -100,4 +90,11 @@ impl Discriminator {
             pose: logits.slice([0..n, nd1..k]),
         }
     }
+}
+
+/// A tensor's values on the host.
+fn host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, String> {
+    t.into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| format!("{e:?}"))
 }

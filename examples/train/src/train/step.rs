@@ -283,23 +283,31 @@ mod tests {
         assert_ne!(d0, outputs(&t, &batch).0, "D must learn from step 2 on");
     }
 
+    /// A trainer with `t`'s networks, fresh Adam states and `options`.
+    fn twin(t: &Trainer, options: TrainOptions) -> Trainer {
+        Trainer {
+            g: t.g.clone(),
+            d: t.d.clone(),
+            opt_g: adam(),
+            opt_d: adam(),
+            device: t.device.clone(),
+            options,
+            d_acc_ema: 0.0,
+        }
+    }
+
     #[test]
     fn d_from_trains_the_discriminator_without_touching_the_generator() {
         let (mut early, batch) = trainer_and_batch(1.0);
         early.options.adv_from = 3;
         early.options.d_from = Some(1);
-        let mut late = Trainer {
-            g: early.g.clone(),
-            d: early.d.clone(),
-            opt_g: adam(),
-            opt_d: adam(),
-            device: early.device.clone(),
-            options: TrainOptions {
+        let mut late = twin(
+            &early,
+            TrainOptions {
                 d_from: None,
                 ..early.options.clone()
             },
-            d_acc_ema: 0.0,
-        };
+        );
         let (d0, _) = outputs(&early, &batch);
         assert!(!early.step(&batch, 0).d_step, "D waits for d_from");
         assert!(!late.step(&batch, 0).d_step);
@@ -320,15 +328,7 @@ mod tests {
         let (mut t, batch) = trainer_and_batch(1.0);
         t.options.adv_from = 3;
         t.options.d_from = Some(0);
-        let mut twin = Trainer {
-            g: t.g.clone(),
-            d: t.d.clone(),
-            opt_g: adam(),
-            opt_d: adam(),
-            device: t.device.clone(),
-            options: t.options.clone(),
-            d_acc_ema: 0.0,
-        };
+        let mut twin = twin(&t, t.options.clone());
         t.start_d_from_encoder().unwrap();
         // D's real-identity logits are now the encoder's classifier on its features.
         let (d, g) = outputs(&t, &batch);
