@@ -104,14 +104,14 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
     // The run's phases, in order: encoder warm-up, autoencoder (no D), DR-GAN.
     let [warm, autoencoder, dr_gan] = o.phase_steps(steps);
     // D learning beside the autoencoder (`--d-from`) is named with it.
-    let beside = match o.d_from {
-        Some(from) if from.max(warm) < warm + autoencoder => {
+    let beside = match o.d_from.and(o.d_first_step()) {
+        Some(first) if first < warm + autoencoder => {
             let copy = if o.d_from_encoder {
                 ", copied from the encoder"
             } else {
                 ""
             };
-            format!(" (D learning from step {}{copy})", from.max(warm))
+            format!(" (D learning from step {first}{copy})")
         }
         _ => String::new(),
     };

@@ -37,8 +37,9 @@ pub struct TrainOptions {
     /// Weight of G's adversarial terms (the paper's G loss). 0 runs no discriminator: a
     /// pose-conditioned autoencoder phase that teaches the decoder pose cheaply.
     pub adv_weight: f32,
-    /// The step from which the adversarial terms (and D's updates) are on; before it, after
-    /// the warm-up, G trains as a pose-conditioned autoencoder (0 = from the start).
+    /// The step from which the adversarial terms (and D's updates, unless `d_from` starts
+    /// them earlier) are on; before it, after the warm-up, G trains as a pose-conditioned
+    /// autoencoder (0 = from the start).
     pub adv_from: u64,
     /// The step from which D learns (real identities and poses, and the "synthesized"
     /// class) while G ignores it until `adv_from`: D can tell identities apart, and the pose
