@@ -94,9 +94,14 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
         crate::train::DataSource::Synth {
             identities,
             variations,
+            scene,
         } => format!(
-            "synthetic faces (drgan-train synth): identities 0..{identities}, {} yaws, {variations} variations",
-            o.config.pose_yaws.len()
+            "synthetic faces: identities 0..{identities}, {} yaws, {variations} variations{}",
+            o.config.pose_yaws.len(),
+            match scene {
+                crate::train::Scene::PerVariation => "",
+                crate::train::Scene::PerPicture => ", per-picture lighting and background",
+            }
         ),
         crate::train::DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
     };
@@ -182,7 +187,7 @@ mod tests {
         (o.groups, o.group) = (4, 4);
         assert_eq!(
             trained_on(&o, 5),
-            "synthetic faces (drgan-train synth): identities 0..1000, 13 yaws, 4 variations; \
+            "synthetic faces: identities 0..1000, 13 yaws, 4 variations; \
              5 steps of 4x4 pictures (drgan-train)"
         );
         o.warmup_steps = 3000;
@@ -196,6 +201,7 @@ mod tests {
         o.data = crate::train::DataSource::Synth {
             identities: 1_000_000,
             variations: 100,
+            scene: crate::train::Scene::PerPicture,
         };
         let text = trained_on(&o, 7200);
         assert!(
@@ -214,6 +220,10 @@ mod tests {
         let long = trained_on(&o, 7200);
         assert!(
             long.contains("(D learning from step 5000, copied from the encoder), 600 DR-GAN"),
+            "{long}"
+        );
+        assert!(
+            long.contains("100 variations, per-picture lighting and background;"),
             "{long}"
         );
         assert!(

@@ -6,7 +6,7 @@ use burn::tensor::TensorData;
 use drgan::bundle::{BundleFiles, Config};
 use drgan_train::export::weights;
 use drgan_train::train::batch::BatchSpec;
-use drgan_train::train::{Dataset, TrainOptions, Trainer};
+use drgan_train::train::{Dataset, Scene, TrainOptions, Trainer};
 
 /// tract, in a module of its own: its prelude and burn's both export `Tensor`.
 mod onnx {
@@ -58,7 +58,8 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
 fn burn_and_the_exported_bundle_agree() {
     let config = Config::named("tiny").unwrap();
     let (s, np, nz, nf) = (32usize, 13usize, config.noise_dim, config.feature_dim);
-    let data = Dataset::synthetic(3, 1, &config.pose_yaws, s, 2, |_| {}).unwrap();
+    let data =
+        Dataset::synthetic(3, 1, Scene::PerVariation, &config.pose_yaws, s, 2, |_| {}).unwrap();
     let mut o = TrainOptions::new(config.clone());
     o.groups = 2;
     o.group = 2;

@@ -5,12 +5,13 @@ use burn::prelude::*;
 use drgan::bundle::{BundleFiles, Config};
 use drgan_train::export::weights;
 use drgan_train::train::batch::BatchSpec;
-use drgan_train::train::{Dataset, TrainOptions, Trainer};
+use drgan_train::train::{Dataset, Scene, TrainOptions, Trainer};
 
 #[test]
 fn the_paper_config_trains_and_exports() {
     let config = Config::paper();
-    let data = Dataset::synthetic(2, 1, &config.pose_yaws, 96, 2, |_| {}).unwrap();
+    let data =
+        Dataset::synthetic(2, 1, Scene::PerPicture, &config.pose_yaws, 96, 2, |_| {}).unwrap();
     let mut o = TrainOptions::new(config.clone());
     o.groups = 1;
     o.group = 2;

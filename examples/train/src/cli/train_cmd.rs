@@ -1,6 +1,6 @@
 //! `drgan-train train` and `drgan-train export`: argument parsing and dispatch.
 
-use crate::train::{DataSource, TrainOptions};
+use crate::train::{DataSource, Scene, TrainOptions};
 use drgan::bundle::Config;
 use std::path::PathBuf;
 
@@ -52,7 +52,7 @@ impl TrainArgs {
                 | "--lr" | "--adv-weight" | "--adv-from" | "--d-from" | "--d-init"
                 | "--rec-weight" | "--id-weight" | "--proto-weight" | "--id-margin"
                 | "--strong-d" | "--seed" | "--sample-every" | "--checkpoint-every"
-                | "--threads" => rest.push((k.clone(), value(&mut it, k)?)),
+                | "--threads" | "--scene" => rest.push((k.clone(), value(&mut it, k)?)),
                 other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
             }
         }
@@ -81,6 +81,7 @@ impl TrainArgs {
                     if let DataSource::Synth {
                         identities: i,
                         variations: v,
+                        ..
                     } = &mut o.data
                     {
                         *i = identities.unwrap_or(*i);
@@ -109,6 +110,10 @@ impl TrainArgs {
                         _ => return Err(format!("--d-init `{v}`: want `fresh` or `encoder`")),
                     }
                 }
+                "--scene" => match &mut o.data {
+                    DataSource::Synth { scene, .. } => *scene = Scene::parse(&v)?,
+                    DataSource::Folder(_) => return Err("--scene needs --data synth".into()),
+                },
                 "--rec-weight" => o.rec_weight = num(&k, &v)?,
                 "--id-weight" => o.id_weight = num(&k, &v)?,
                 "--proto-weight" => o.proto_weight = num(&k, &v)?,
@@ -233,12 +238,22 @@ mod tests {
             a.options.data,
             DataSource::Synth {
                 identities: 7,
-                variations: 4
+                variations: 4,
+                scene: Scene::PerVariation,
             }
         );
         let b = TrainArgs::parse(&args("--config tiny --size 48 --data /d --out r")).unwrap();
         assert_eq!(b.options.config.name, "tiny-custom");
         assert_eq!(b.options.data, DataSource::Folder("/d".into()));
+        let c = TrainArgs::parse(&args("--identities 9 --scene per-picture --out r")).unwrap();
+        assert_eq!(
+            c.options.data,
+            DataSource::Synth {
+                identities: 9,
+                variations: 4,
+                scene: Scene::PerPicture,
+            }
+        );
     }
 
     #[test]
@@ -256,6 +271,8 @@ mod tests {
         assert!(TrainArgs::parse(&args("--out r --id-margin -0.1")).is_err());
         assert!(TrainArgs::parse(&args("--out r --d-from x")).is_err());
         assert!(TrainArgs::parse(&args("--out r --d-init copy")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --scene sunny")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --data /d --scene per-picture")).is_err());
         assert!(
             TrainArgs::parse(&args("--out r --d-init encoder"))
                 .unwrap()

@@ -66,6 +66,20 @@ pub fn sample(identity: u64, yaw_deg: f32, variation: u64, size: u32) -> Sample 
     sample_with(&h, yaw_deg, variation, &n, size)
 }
 
+/// As [`sample`], with the lighting and background of variation `scene` instead of
+/// `variation`'s own (see [`Nuisance::with_scene_of`]).
+pub fn sample_in_scene(
+    identity: u64,
+    yaw_deg: f32,
+    variation: u64,
+    scene: u64,
+    size: u32,
+) -> Sample {
+    let h = head(identity);
+    let n = Nuisance::sample(identity, variation).with_scene_of(&Nuisance::sample(identity, scene));
+    sample_with(&h, yaw_deg, variation, &n, size)
+}
+
 /// Renders a built head under explicit conditions.
 pub fn sample_with(head: &Head, yaw_deg: f32, variation: u64, n: &Nuisance, size: u32) -> Sample {
     let r = render(head, yaw_deg, n, size);

@@ -135,6 +135,20 @@ impl Nuisance {
         }
     }
 
+    /// These conditions with the lighting and the background of `scene`: the two factors
+    /// an encoder can take for identity when they stay fixed across a person's pictures.
+    pub fn with_scene_of(self, scene: &Nuisance) -> Nuisance {
+        Nuisance {
+            light_dir: scene.light_dir,
+            light_intensity: scene.light_intensity,
+            light_colour: scene.light_colour,
+            ambient: scene.ambient,
+            ambient_colour: scene.ambient_colour,
+            background: scene.background,
+            ..self
+        }
+    }
+
     /// Studio conditions: no jitter, neutral expression, grey background, key light from
     /// the given direction (degrees; azimuth positive toward image right, elevation up).
     pub fn studio(light_azimuth_deg: f32, light_elevation_deg: f32) -> Nuisance {
@@ -153,5 +167,37 @@ impl Nuisance {
             scale: 1.0,
             shift: [0.0, 0.0],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scene_brings_its_lighting_and_background_and_nothing_else() {
+        let (own, scene) = (Nuisance::sample(7, 0), Nuisance::sample(7, 1));
+        let mixed = own.clone().with_scene_of(&scene);
+        assert_eq!(
+            (mixed.light_dir, mixed.light_intensity, mixed.light_colour),
+            (scene.light_dir, scene.light_intensity, scene.light_colour)
+        );
+        assert_eq!(
+            (mixed.ambient, mixed.ambient_colour, mixed.background),
+            (scene.ambient, scene.ambient_colour, scene.background)
+        );
+        let keep = |n: &Nuisance| {
+            (
+                n.pitch_deg,
+                n.roll_deg,
+                n.smile,
+                n.mouth_open,
+                n.brow_raise,
+                n.scale,
+                n.shift,
+            )
+        };
+        assert_eq!(keep(&mixed), keep(&own));
+        assert_ne!(mixed, own);
     }
 }

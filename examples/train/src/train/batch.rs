@@ -150,11 +150,12 @@ pub fn push_image(out: &mut Vec<f32>, rgb: &[u8], s: usize, flip: bool, dx: isiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::train::data::Scene;
 
     #[test]
     fn batches_have_consistent_sizes_and_labels() {
         let yaws = [-30.0, 0.0, 30.0];
-        let d = Dataset::synthetic(3, 2, &yaws, 16, 2, |_| {}).unwrap();
+        let d = Dataset::synthetic(3, 2, Scene::PerVariation, &yaws, 16, 2, |_| {}).unwrap();
         let spec = BatchSpec {
             groups: 2,
             group: 3,

@@ -2,13 +2,61 @@
 //! yaw bin (on the fly, at start-up) or a `labels.csv` folder of real or exported faces.
 //! Read-only once built; [`Dataset::batch`] draws DR-GAN batches from it.
 
-use crate::synth::dataset::{parallel_map, sample};
+use crate::synth::dataset::{parallel_map, sample_in_scene};
 use std::collections::HashMap;
 use std::path::Path;
 
 /// Synthetic identities used for training are seeds `0..n`; evaluation uses seeds from
 /// here on, which training never sees.
 pub const HELD_OUT_FIRST_IDENTITY: u64 = 1_000_000_000;
+
+/// Where a synthetic training picture's lighting and background come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scene {
+    /// From its variation: a variation's pictures share them at every yaw, so the
+    /// reconstruction target is lit and framed like the input. But a person's few scenes
+    /// then recur across all their yaws, and the encoder learns them as identity.
+    #[default]
+    PerVariation,
+    /// Drawn anew for every picture (expression, pitch, roll and framing still follow the
+    /// variation): lighting and background carry no identity, so the encoder learns to
+    /// ignore them; the reconstruction target is in another scene than the input.
+    PerPicture,
+}
+
+impl Scene {
+    /// The name used by `--scene` and `options.txt`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scene::PerVariation => "per-variation",
+            Scene::PerPicture => "per-picture",
+        }
+    }
+
+    /// The variation whose lighting and background the picture of `variation` at yaw bin
+    /// `bin` (of `bins`) gets: its own, or one of its own for every picture.
+    pub fn key(self, variation: u64, bin: usize, bins: usize) -> u64 {
+        match self {
+            Scene::PerVariation => variation,
+            Scene::PerPicture => PER_PICTURE_SCENES + variation * bins as u64 + bin as u64,
+        }
+    }
+
+    /// Parses [`Scene::name`].
+    pub fn parse(text: &str) -> Result<Scene, String> {
+        match text {
+            "per-variation" => Ok(Scene::PerVariation),
+            "per-picture" => Ok(Scene::PerPicture),
+            _ => Err(format!(
+                "scene `{text}`: want `per-variation` or `per-picture`"
+            )),
+        }
+    }
+}
+
+/// Scene keys of per-picture scenes start here, far above any variation index, so that
+/// they never repeat a variation's own scene.
+const PER_PICTURE_SCENES: u64 = 1 << 40;
 
 /// Square RGB8 pictures with an identity class, a yaw bin and a variation key.
 pub struct Dataset {
@@ -28,10 +76,11 @@ pub struct Dataset {
 
 impl Dataset {
     /// Renders synthetic identities `0..identities` at every yaw of `yaws`, `variations`
-    /// pictures each, at `size` px, on `threads` threads.
+    /// pictures each, lit and set as `scene` says, at `size` px, on `threads` threads.
     pub fn synthetic(
         identities: usize,
         variations: usize,
+        scene: Scene,
         yaws: &[f32],
         size: usize,
         threads: usize,
@@ -48,9 +97,10 @@ impl Dataset {
         let per_id = yaws.len() * variations;
         let pics = parallel_map(identities, threads, |id| {
             let mut out = Vec::with_capacity(per_id * size * size * 3);
-            for &yaw in yaws {
+            for (bin, &yaw) in yaws.iter().enumerate() {
                 for v in 0..variations {
-                    out.extend(sample(id as u64, yaw, v as u64, size as u32).rgb);
+                    let key = scene.key(v as u64, bin, yaws.len());
+                    out.extend(sample_in_scene(id as u64, yaw, v as u64, key, size as u32).rgb);
                 }
             }
             progress(per_id);
@@ -192,6 +242,7 @@ pub fn nearest_bin(yaws: &[f32], yaw: f32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::synth::dataset::sample;
 
     #[test]
     fn yaws_snap_to_the_nearest_bin() {
@@ -205,11 +256,50 @@ mod tests {
     #[test]
     fn synthetic_data_indexes_every_identity_bin_and_variation() {
         let yaws = [-45.0, 0.0, 45.0];
-        let d = Dataset::synthetic(2, 2, &yaws, 16, 2, |_| {}).unwrap();
+        let d = Dataset::synthetic(2, 2, Scene::PerVariation, &yaws, 16, 2, |_| {}).unwrap();
         assert_eq!(d.len(), 12);
         assert_eq!(d.pictures(1, 2).len(), 2);
         assert_eq!(d.picture(11).len(), 16 * 16 * 3);
         let again = sample(1, 45.0, 1, 16).rgb;
         assert_eq!(d.picture(d.pictures(1, 2)[1]), &again[..]);
+    }
+
+    #[test]
+    fn per_picture_scenes_change_lighting_and_background_at_every_yaw() {
+        let yaws = [-45.0, 0.0, 45.0];
+        let build = |scene| Dataset::synthetic(2, 2, scene, &yaws, 16, 2, |_| {}).unwrap();
+        let (shared, own) = (build(Scene::PerVariation), build(Scene::PerPicture));
+        let mut keys = Vec::new();
+        for v in 0..2u64 {
+            for bin in 0..3 {
+                assert_eq!(Scene::PerVariation.key(v, bin, 3), v);
+                keys.push(Scene::PerPicture.key(v, bin, 3));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), 6, "one scene per picture");
+        assert!(
+            keys[0] >= PER_PICTURE_SCENES,
+            "never a variation's own scene"
+        );
+        // Each picture is its variation's render in that scene.
+        for (bin, &yaw) in yaws.iter().enumerate() {
+            let k = own.pictures(1, bin)[1];
+            let key = Scene::PerPicture.key(1, bin, 3);
+            assert_eq!(own.picture(k), &sample_in_scene(1, yaw, 1, key, 16).rgb[..]);
+            let k = shared.pictures(1, bin)[1];
+            assert_eq!(shared.picture(k), &sample(1, yaw, 1, 16).rgb[..]);
+            assert_ne!(own.picture(k), shared.picture(k));
+        }
+        assert_eq!(
+            Scene::parse(Scene::PerPicture.name()),
+            Ok(Scene::PerPicture)
+        );
+        assert_eq!(
+            Scene::parse(Scene::PerVariation.name()),
+            Ok(Scene::PerVariation)
+        );
+        assert!(Scene::parse("sunny").is_err());
     }
 }

@@ -12,6 +12,6 @@ pub mod options;
 pub mod run;
 pub mod step;
 
-pub use data::{Dataset, HELD_OUT_FIRST_IDENTITY};
+pub use data::{Dataset, Scene, HELD_OUT_FIRST_IDENTITY};
 pub use options::{DataSource, TrainOptions};
 pub use step::{StepStats, Trainer};

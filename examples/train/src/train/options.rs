@@ -1,6 +1,7 @@
 //! What a training run is: config, data, batch, loss weights, schedule. Written to
 //! `RUN/options.txt` at the start so that `--resume` and `export` rebuild the same run.
 
+use super::data::Scene;
 use drgan::bundle::Config;
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,7 @@ pub enum DataSource {
     Synth {
         identities: usize,
         variations: usize,
+        scene: Scene,
     },
     /// A folder with `labels.csv`.
     Folder(PathBuf),
@@ -73,6 +75,7 @@ impl TrainOptions {
             data: DataSource::Synth {
                 identities: 1000,
                 variations: 4,
+                scene: Scene::PerVariation,
             },
             steps: 1000,
             warmup_steps: 0,
@@ -103,7 +106,13 @@ impl TrainOptions {
             DataSource::Synth {
                 identities,
                 variations,
+                scene: Scene::PerVariation,
             } => format!("synth:{identities}:{variations}"),
+            DataSource::Synth {
+                identities,
+                variations,
+                scene,
+            } => format!("synth:{identities}:{variations}:{}", scene.name()),
             DataSource::Folder(p) => format!("folder:{}", p.display()),
         };
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
@@ -163,9 +172,15 @@ impl TrainOptions {
         let data = get("data")?;
         let data = if let Some(rest) = data.strip_prefix("synth:") {
             let (i, v) = rest.split_once(':').ok_or("options: bad data")?;
+            // No scene in runs written before it existed: per-variation then.
+            let (v, scene) = match v.split_once(':') {
+                Some((v, scene)) => (v, Scene::parse(scene)?),
+                None => (v, Scene::PerVariation),
+            };
             DataSource::Synth {
                 identities: num("data", i)?,
                 variations: num("data", v)?,
+                scene,
             }
         } else if let Some(p) = data.strip_prefix("folder:") {
             DataSource::Folder(PathBuf::from(p))
@@ -302,6 +317,30 @@ mod tests {
         o.adv_from = 40;
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
+        for scene in [Scene::PerVariation, Scene::PerPicture] {
+            let mut synth = o.clone();
+            synth.data = DataSource::Synth {
+                identities: 12,
+                variations: 3,
+                scene,
+            };
+            assert_eq!(TrainOptions::from_text(&synth.to_text()).unwrap(), synth);
+        }
+        let old_run = o
+            .to_text()
+            .replace("data=folder:/data/faces", "data=synth:12:3");
+        assert!(matches!(
+            TrainOptions::from_text(&old_run).unwrap().data,
+            DataSource::Synth {
+                identities: 12,
+                variations: 3,
+                scene: Scene::PerVariation
+            }
+        ));
+        let bad = o
+            .to_text()
+            .replace("data=folder:/data/faces", "data=synth:12:3:sunny");
+        assert!(TrainOptions::from_text(&bad).is_err());
         assert!(TrainOptions::from_text("config=tiny").is_err());
         let mut early = o.clone();
         early.d_from = Some(20);

@@ -28,12 +28,19 @@ pub fn load_data(o: &TrainOptions, quiet: bool) -> Result<Dataset, String> {
         DataSource::Synth {
             identities,
             variations,
+            scene,
         } => {
             let total = (identities * variations * c.pose_yaws.len()) as u64;
             let pb = bar(total, quiet, "rendering {pos}/{len} faces {wide_bar} {eta}");
-            let d = Dataset::synthetic(*identities, *variations, &c.pose_yaws, s, o.threads, |k| {
-                pb.inc(k as u64)
-            });
+            let d = Dataset::synthetic(
+                *identities,
+                *variations,
+                *scene,
+                &c.pose_yaws,
+                s,
+                o.threads,
+                |k| pb.inc(k as u64),
+            );
             pb.finish_and_clear();
             d
         }

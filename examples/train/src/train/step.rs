@@ -216,7 +216,7 @@ impl Trainer {
 mod tests {
     use super::*;
     use crate::train::batch::BatchSpec;
-    use crate::train::data::Dataset;
+    use crate::train::data::{Dataset, Scene};
     use drgan::bundle::Config;
 
     /// D's identity logits and G's encoder features on `batch`, in inference mode.
@@ -239,7 +239,8 @@ mod tests {
         let mut o = TrainOptions::new(Config::named("tiny").unwrap());
         o.adv_weight = adv_weight;
         let s = o.config.input_size as usize;
-        let data = Dataset::synthetic(2, 1, &o.config.pose_yaws, s, 1, |_| {}).unwrap();
+        let data = Dataset::synthetic(2, 1, Scene::PerVariation, &o.config.pose_yaws, s, 1, |_| {})
+            .unwrap();
         let spec = BatchSpec {
             groups: 2,
             group: 2,
