@@ -187,7 +187,7 @@ mod tests {
         (o.groups, o.group) = (4, 4);
         assert_eq!(
             trained_on(&o, 5),
-            "synthetic faces: identities 0..1000, 13 yaws, 4 variations; \
+            "synthetic faces: identities 0..1000, 13 yaws, 4 variations, per-picture lighting and background; \
              5 steps of 4x4 pictures (drgan-train)"
         );
         o.warmup_steps = 3000;

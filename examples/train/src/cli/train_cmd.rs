@@ -239,19 +239,19 @@ mod tests {
             DataSource::Synth {
                 identities: 7,
                 variations: 4,
-                scene: Scene::PerVariation,
+                scene: Scene::PerPicture,
             }
         );
         let b = TrainArgs::parse(&args("--config tiny --size 48 --data /d --out r")).unwrap();
         assert_eq!(b.options.config.name, "tiny-custom");
         assert_eq!(b.options.data, DataSource::Folder("/d".into()));
-        let c = TrainArgs::parse(&args("--identities 9 --scene per-picture --out r")).unwrap();
+        let c = TrainArgs::parse(&args("--identities 9 --scene per-variation --out r")).unwrap();
         assert_eq!(
             c.options.data,
             DataSource::Synth {
                 identities: 9,
                 variations: 4,
-                scene: Scene::PerPicture,
+                scene: Scene::PerVariation,
             }
         );
     }

@@ -11,16 +11,17 @@ use std::path::Path;
 pub const HELD_OUT_FIRST_IDENTITY: u64 = 1_000_000_000;
 
 /// Where a synthetic training picture's lighting and background come from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scene {
     /// From its variation: a variation's pictures share them at every yaw, so the
     /// reconstruction target is lit and framed like the input. But a person's few scenes
-    /// then recur across all their yaws, and the encoder learns them as identity.
-    #[default]
+    /// then recur across all their yaws, and the encoder learns them as identity. Runs
+    /// written before scenes existed used this.
     PerVariation,
     /// Drawn anew for every picture (expression, pitch, roll and framing still follow the
     /// variation): lighting and background carry no identity, so the encoder learns to
-    /// ignore them; the reconstruction target is in another scene than the input.
+    /// ignore them; the reconstruction target is in another scene than the input. The
+    /// default of new runs.
     PerPicture,
 }
 

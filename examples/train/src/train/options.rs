@@ -75,7 +75,7 @@ impl TrainOptions {
             data: DataSource::Synth {
                 identities: 1000,
                 variations: 4,
-                scene: Scene::PerVariation,
+                scene: Scene::PerPicture,
             },
             steps: 1000,
             warmup_steps: 0,
