@@ -19,9 +19,7 @@ const FACTORS: [Factor; 7] = [
     ("none", |_, _| {}),
     ("background", |to, from| to.background = from.background),
     ("lighting", |to, from| {
-        (to.light_dir, to.light_intensity, to.light_colour) =
-            (from.light_dir, from.light_intensity, from.light_colour);
-        (to.ambient, to.ambient_colour) = (from.ambient, from.ambient_colour);
+        *to = to.clone().with_lighting_of(from)
     }),
     ("expression", |to, from| {
         (to.smile, to.mouth_open, to.brow_raise) = (from.smile, from.mouth_open, from.brow_raise)

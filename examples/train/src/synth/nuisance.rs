@@ -135,17 +135,24 @@ impl Nuisance {
         }
     }
 
+    /// These conditions with the key and ambient lights of `other`.
+    pub fn with_lighting_of(self, other: &Nuisance) -> Nuisance {
+        Nuisance {
+            light_dir: other.light_dir,
+            light_intensity: other.light_intensity,
+            light_colour: other.light_colour,
+            ambient: other.ambient,
+            ambient_colour: other.ambient_colour,
+            ..self
+        }
+    }
+
     /// These conditions with the lighting and the background of `scene`: the two factors
     /// an encoder can take for identity when they stay fixed across a person's pictures.
     pub fn with_scene_of(self, scene: &Nuisance) -> Nuisance {
         Nuisance {
-            light_dir: scene.light_dir,
-            light_intensity: scene.light_intensity,
-            light_colour: scene.light_colour,
-            ambient: scene.ambient,
-            ambient_colour: scene.ambient_colour,
             background: scene.background,
-            ..self
+            ..self.with_lighting_of(scene)
         }
     }
 
