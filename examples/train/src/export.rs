@@ -101,6 +101,9 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
             match scene {
                 crate::train::Scene::PerVariation => "",
                 crate::train::Scene::PerPicture => ", per-picture lighting and background",
+                crate::train::Scene::Paired => {
+                    ", per-picture scenes kept in targets"
+                }
             }
         ),
         crate::train::DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
@@ -231,6 +234,27 @@ mod tests {
             "{} bytes",
             long.len()
         );
+        // Paired scenes make the longest text.
+        o.data = crate::train::DataSource::Synth {
+            identities: 1_000_000,
+            variations: 100,
+            scene: crate::train::Scene::Paired,
+        };
+        let longest = trained_on(&o, 7200);
+        assert!(
+            longest.contains("100 variations, per-picture scenes kept in targets;"),
+            "{longest}"
+        );
+        assert!(
+            longest.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN,
+            "{} bytes",
+            longest.len()
+        );
+        o.data = crate::train::DataSource::Synth {
+            identities: 1_000_000,
+            variations: 100,
+            scene: crate::train::Scene::PerPicture,
+        };
         o.d_from = Some(6600);
         assert!(trained_on(&o, 7200).contains("3600 autoencoder, 600 DR-GAN"));
         o.d_from = None;

@@ -70,6 +70,7 @@ fn burn_and_the_exported_bundle_agree() {
         group: 2,
         max_shift: 2,
         flip: true,
+        truths: true,
     };
     let mut rng = drgan_train::synth::rng::Rng::new(3);
     for step in 0..3 {
@@ -86,6 +87,7 @@ fn burn_and_the_exported_bundle_agree() {
             group: n,
             max_shift: 0,
             flip: false,
+            truths: true,
         },
         &mut rng,
     );

@@ -21,6 +21,7 @@ fn the_paper_config_trains_and_exports() {
         group: 2,
         max_shift: 7,
         flip: true,
+        truths: true,
     };
     let mut rng = drgan_train::synth::rng::Rng::new(1);
     for step in 0..2 {

@@ -254,6 +254,14 @@ mod tests {
                 scene: Scene::PerVariation,
             }
         );
+        let d = TrainArgs::parse(&args("--scene paired --out r")).unwrap();
+        assert!(matches!(
+            d.options.data,
+            DataSource::Synth {
+                scene: Scene::Paired,
+                ..
+            }
+        ));
     }
 
     #[test]

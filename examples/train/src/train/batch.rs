@@ -2,7 +2,8 @@
 //! identity, random crop and flip (the paper's augmentation), random target poses, and,
 //! where the data has one, the picture at the target pose (for the reconstruction loss).
 
-use super::data::Dataset;
+use super::data::{Dataset, Scene};
+use crate::synth::dataset::sample_in_scene;
 use crate::synth::rng::Rng;
 
 /// A batch as flat host arrays (images in [-1, 1], NCHW).
@@ -32,6 +33,9 @@ pub struct BatchSpec {
     pub max_shift: usize,
     /// Mirror half of the inputs (pose bins mirror with them).
     pub flip: bool,
+    /// Fill in the pictures at the target poses (the warm-up needs none). Off, every truth
+    /// is masked out; the batch is otherwise the same.
+    pub truths: bool,
 }
 
 impl Dataset {
@@ -69,15 +73,21 @@ impl Dataset {
                 push_image(&mut b.inputs, self.picture(k), s, flip, dx, dy);
                 b.input_class.push(class);
                 b.input_bin.push(if flip { np - 1 - bin } else { bin });
+                let input = Input {
+                    class,
+                    bin,
+                    variation: self.variation(k),
+                    flip,
+                };
                 if j == 0 {
-                    firsts.push((class, self.variation(k), flip));
+                    firsts.push(input);
                 }
-                self.push_target(&mut b, class, self.variation(k), flip, rng);
+                self.push_target(&mut b, &input, spec.truths, rng);
             }
         }
         if spec.group > 1 {
-            for (class, variation, flip) in firsts {
-                self.push_target(&mut b, class, variation, flip, rng);
+            for input in firsts {
+                self.push_target(&mut b, &input, spec.truths, rng);
             }
         }
         b
@@ -92,23 +102,35 @@ impl Dataset {
         }
     }
 
-    /// A random target pose for a picture of `class` (seen mirrored when `flip`), with the
-    /// same variation's picture at that pose as ground truth when there is one.
-    fn push_target(&self, b: &mut Batch, class: usize, variation: u32, flip: bool, rng: &mut Rng) {
+    /// A random target pose for `input`, with, when `truths` asks for it, the input's
+    /// variation at that pose as ground truth where there is one: rendered in the input's
+    /// own scene for [`Scene::Paired`] data, else the dataset's picture.
+    fn push_target(&self, b: &mut Batch, input: &Input, truths: bool, rng: &mut Rng) {
         let np = self.yaws.len();
         let s = self.size;
         let t = pick(rng, np);
         b.target_bin.push(t);
-        b.target_class.push(class);
-        let source_bin = if flip { np - 1 - t } else { t };
-        let truth = self
-            .pictures(class, source_bin)
-            .iter()
-            .copied()
-            .find(|&k| self.variation(k) == variation);
+        b.target_class.push(input.class);
+        // The unmirrored bin whose picture, mirrored like the input, shows pose `t`.
+        let source_bin = if input.flip { np - 1 - t } else { t };
+        let rendered;
+        let truth = if !truths {
+            None
+        } else if self.scene == Some(Scene::Paired) {
+            let v = u64::from(input.variation);
+            let scene = Scene::Paired.key(v, input.bin, np);
+            let yaw = self.yaws[source_bin];
+            rendered = sample_in_scene(input.class as u64, yaw, v, scene, s as u32).rgb;
+            Some(&rendered[..])
+        } else {
+            self.pictures(input.class, source_bin)
+                .iter()
+                .find(|&&k| self.variation(k) == input.variation)
+                .map(|&k| self.picture(k))
+        };
         match truth {
-            Some(k) => {
-                push_image(&mut b.truth, self.picture(k), s, flip, 0, 0);
+            Some(rgb) => {
+                push_image(&mut b.truth, rgb, s, input.flip, 0, 0);
                 b.truth_mask.push(1.0);
             }
             None => {
@@ -117,6 +139,16 @@ impl Dataset {
             }
         }
     }
+}
+
+/// An input picture as its target needs it: class, unmirrored yaw bin, variation, and
+/// whether it is seen mirrored.
+#[derive(Clone, Copy)]
+struct Input {
+    class: usize,
+    bin: usize,
+    variation: u32,
+    flip: bool,
 }
 
 fn pick(rng: &mut Rng, n: usize) -> usize {
@@ -161,6 +193,7 @@ mod tests {
             group: 3,
             max_shift: 1,
             flip: true,
+            truths: true,
         };
         let b = d.batch(&spec, &mut Rng::new(7));
         assert_eq!(b.inputs.len(), 6 * 3 * 16 * 16);
@@ -170,6 +203,86 @@ mod tests {
         assert!(b.truth_mask.iter().all(|&m| m == 1.0));
         assert!(b.input_class[..3].iter().all(|&c| c == b.input_class[0]));
         assert!(b.inputs.iter().all(|v| (-1.0..=1.0).contains(v)));
+    }
+
+    #[test]
+    fn paired_targets_are_rendered_in_the_input_scene() {
+        let yaws = [-30.0, 0.0, 30.0];
+        let d = Dataset::synthetic(2, 2, Scene::Paired, &yaws, 16, 2, |_| {}).unwrap();
+        let spec = BatchSpec {
+            groups: 2,
+            group: 1,
+            max_shift: 0,
+            flip: false,
+            truths: true,
+        };
+        let n = 3 * 16 * 16;
+        let (mut same_pose, mut turned) = (0, 0);
+        for seed in 0..20 {
+            let b = d.batch(&spec, &mut Rng::new(seed));
+            assert!(b.truth_mask.iter().all(|&m| m == 1.0));
+            for i in 0..2 {
+                let input = &b.inputs[i * n..(i + 1) * n];
+                let truth = &b.truth[i * n..(i + 1) * n];
+                let (from, to) = (b.input_bin[i], b.target_bin[i]);
+                // Find the input's variation: the dataset picture it was cut from.
+                let k = (0..2u32)
+                    .map(|v| (v, d.pictures(b.input_class[i], from)[v as usize]))
+                    .find(|&(_, k)| {
+                        let mut one = Vec::new();
+                        push_image(&mut one, d.picture(k), 16, false, 0, 0);
+                        one == input
+                    })
+                    .unwrap();
+                let (v, _) = k;
+                let class = b.input_class[i] as u64;
+                let scene = Scene::Paired.key(v as u64, from, 3);
+                let render = sample_in_scene(class, yaws[to], v as u64, scene, 16).rgb;
+                let mut want = Vec::new();
+                push_image(&mut want, &render, 16, false, 0, 0);
+                assert_eq!(truth, &want[..], "seed {seed}, picture {i}");
+                if from == to {
+                    // At the input's own pose the target is the input itself.
+                    assert_eq!(truth, input);
+                    same_pose += 1;
+                } else {
+                    // Elsewhere it is not the dataset's picture, which has its own scene.
+                    let other = d.pictures(b.input_class[i], to)[v as usize];
+                    let mut stored = Vec::new();
+                    push_image(&mut stored, d.picture(other), 16, false, 0, 0);
+                    assert_ne!(truth, &stored[..]);
+                    turned += 1;
+                }
+            }
+        }
+        assert!(same_pose > 0 && turned > 0, "{same_pose} / {turned}");
+    }
+
+    #[test]
+    fn without_truths_the_batch_is_the_same_and_every_truth_masked() {
+        let yaws = [-30.0, 0.0, 30.0];
+        let d = Dataset::synthetic(3, 2, Scene::Paired, &yaws, 16, 2, |_| {}).unwrap();
+        let spec = BatchSpec {
+            groups: 2,
+            group: 2,
+            max_shift: 1,
+            flip: true,
+            truths: true,
+        };
+        let with = d.batch(&spec, &mut Rng::new(5));
+        let without = d.batch(
+            &BatchSpec {
+                truths: false,
+                ..spec
+            },
+            &mut Rng::new(5),
+        );
+        assert_eq!(with.inputs, without.inputs);
+        assert_eq!(with.target_bin, without.target_bin);
+        assert_eq!(with.input_bin, without.input_bin);
+        assert!(with.truth_mask.iter().all(|&m| m == 1.0));
+        assert!(without.truth_mask.iter().all(|&m| m == 0.0));
+        assert!(without.truth.iter().all(|&p| p == 0.0));
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub enum Scene {
     /// ignore them; the reconstruction target is in another scene than the input. The
     /// default of new runs.
     PerPicture,
+    /// The pictures of [`Scene::PerPicture`], and each reconstruction target rendered
+    /// anew (while the batch is drawn) at the target yaw in its input's scene, so that the
+    /// decoder can learn to keep the input's light and background.
+    Paired,
 }
 
 impl Scene {
@@ -31,6 +35,7 @@ impl Scene {
         match self {
             Scene::PerVariation => "per-variation",
             Scene::PerPicture => "per-picture",
+            Scene::Paired => "paired",
         }
     }
 
@@ -39,7 +44,9 @@ impl Scene {
     pub fn key(self, variation: u64, bin: usize, bins: usize) -> u64 {
         match self {
             Scene::PerVariation => variation,
-            Scene::PerPicture => PER_PICTURE_SCENES + variation * bins as u64 + bin as u64,
+            Scene::PerPicture | Scene::Paired => {
+                PER_PICTURE_SCENES + variation * bins as u64 + bin as u64
+            }
         }
     }
 
@@ -48,8 +55,9 @@ impl Scene {
         match text {
             "per-variation" => Ok(Scene::PerVariation),
             "per-picture" => Ok(Scene::PerPicture),
+            "paired" => Ok(Scene::Paired),
             _ => Err(format!(
-                "scene `{text}`: want `per-variation` or `per-picture`"
+                "scene `{text}`: want `per-variation`, `per-picture` or `paired`"
             )),
         }
     }
@@ -69,6 +77,9 @@ pub struct Dataset {
     pub classes: usize,
     /// A name per class (the identity seed or the folder's identity string).
     pub class_names: Vec<String>,
+    /// How synthetic pictures were lit and set (class `c` is identity seed `c`); `None`
+    /// for a folder.
+    pub scene: Option<Scene>,
     pixels: Vec<u8>,
     variation: Vec<u32>,
     /// Picture indices by [class][bin].
@@ -109,6 +120,7 @@ impl Dataset {
         });
         let mut d = Dataset::empty(size, yaws, identities);
         d.class_names = (0..identities).map(|i| i.to_string()).collect();
+        d.scene = Some(scene);
         d.pixels = pics.concat();
         let mut k = 0u32;
         for bins in d.by_class_bin.iter_mut() {
@@ -197,6 +209,7 @@ impl Dataset {
             yaws: yaws.to_vec(),
             classes,
             class_names: Vec::new(),
+            scene: None,
             pixels: Vec::new(),
             variation: Vec::new(),
             by_class_bin: vec![vec![Vec::new(); yaws.len()]; classes],

@@ -317,7 +317,7 @@ mod tests {
         o.adv_from = 40;
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
-        for scene in [Scene::PerVariation, Scene::PerPicture] {
+        for scene in [Scene::PerVariation, Scene::PerPicture, Scene::Paired] {
             let mut synth = o.clone();
             synth.data = DataSource::Synth {
                 identities: 12,

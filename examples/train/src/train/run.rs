@@ -102,10 +102,12 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         group: o.group,
         max_shift: (o.config.input_size as usize * 7).div_ceil(96),
         flip: true,
+        truths: true,
     };
     // The warm-up trains the encoder alone, on four times the pictures per step.
     let warm_spec = BatchSpec {
         groups: spec.groups * 4,
+        truths: false,
         ..spec
     };
     let probes = probes(&o, &data);

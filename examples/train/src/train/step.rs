@@ -246,6 +246,7 @@ mod tests {
             group: 2,
             max_shift: 1,
             flip: true,
+            truths: true,
         };
         let batch = data.batch(&spec, &mut Rng::new(3));
         let t = Trainer::new(o, data.classes, crate::train::run::device());
