@@ -100,10 +100,8 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
             o.config.pose_yaws.len(),
             match scene {
                 crate::train::Scene::PerVariation => "",
-                crate::train::Scene::PerPicture => ", per-picture lighting and background",
-                crate::train::Scene::Paired => {
-                    ", per-picture scenes kept in targets"
-                }
+                crate::train::Scene::PerPicture => ", per-picture scenes",
+                crate::train::Scene::Paired => ", per-picture scenes, paired targets",
             }
         ),
         crate::train::DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
@@ -111,36 +109,66 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
     let (g, n) = (o.groups, o.group);
     // The run's phases, in order: encoder warm-up, autoencoder (no D), DR-GAN.
     let [warm, autoencoder, dr_gan] = o.phase_steps(steps);
-    // D learning beside the autoencoder (`--d-from`) is named with it.
-    let beside = match o.d_from.and(o.d_first_step()) {
-        Some(first) if first < warm + autoencoder => {
+    // Notes on the autoencoder and DR-GAN phases: D learning beside the autoencoder
+    // (`--d-from`), and the step the encoder froze at (named with the phase it falls in).
+    let (mut ae_notes, mut gan_notes) = (Vec::new(), Vec::new());
+    if let Some(first) = o.d_from.and(o.d_first_step()) {
+        if first < warm + autoencoder {
             let copy = if o.d_from_encoder {
                 ", copied from the encoder"
             } else {
                 ""
             };
-            format!(" (D learning from step {first}{copy})")
+            ae_notes.push(format!("D from step {first}{copy}"));
         }
-        _ => String::new(),
+    }
+    if let Some(from) = o.freeze_encoder_from.filter(|&f| f < steps) {
+        let note = format!("encoder frozen from {from}");
+        if from < warm + autoencoder {
+            ae_notes.push(note);
+        } else {
+            gan_notes.push(note);
+        }
+    }
+    let describe = |with_notes: bool| {
+        let notes = |notes: &[String]| {
+            if with_notes && !notes.is_empty() {
+                format!(" ({})", notes.join("; "))
+            } else {
+                String::new()
+            }
+        };
+        let phases = [
+            (warm, format!("{warm} encoder warm-up ({}x{n})", 4 * g)),
+            (
+                autoencoder,
+                format!("{autoencoder} autoencoder{}", notes(&ae_notes)),
+            ),
+            (dr_gan, format!("{dr_gan} DR-GAN{}", notes(&gan_notes))),
+        ];
+        let parts: Vec<String> = phases
+            .into_iter()
+            .filter(|(count, _)| *count > 0)
+            .map(|(_, text)| text)
+            .collect();
+        if warm == 0 && autoencoder == 0 {
+            format!(
+                "{data}; {steps} steps of {g}x{n} pictures{} (drgan-train)",
+                notes(&gan_notes)
+            )
+        } else {
+            format!(
+                "{data}; {steps} steps of {g}x{n} pictures: {} (drgan-train)",
+                parts.join(", ")
+            )
+        }
     };
-    let phases = [
-        (warm, format!("{warm} encoder warm-up ({}x{n})", 4 * g)),
-        (autoencoder, format!("{autoencoder} autoencoder{beside}")),
-        (dr_gan, format!("{dr_gan} DR-GAN")),
-    ];
-    let parts: Vec<String> = phases
-        .into_iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(_, text)| text)
-        .collect();
-    if warm == 0 && autoencoder == 0 {
-        format!("{data}; {steps} steps of {g}x{n} pictures (drgan-train)")
+    // The notes go where the whole would not fit DRGAN_INFO_TRAINED_ON_LEN (with its NUL).
+    let text = describe(true);
+    if text.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN {
+        text
     } else {
-        // Fits DRGAN_INFO_TRAINED_ON_LEN (256) with the synthetic data line.
-        format!(
-            "{data}; {steps} steps of {g}x{n} pictures: {} (drgan-train)",
-            parts.join(", ")
-        )
+        describe(false)
     }
 }
 
@@ -190,7 +218,7 @@ mod tests {
         (o.groups, o.group) = (4, 4);
         assert_eq!(
             trained_on(&o, 5),
-            "synthetic faces: identities 0..1000, 13 yaws, 4 variations, per-picture lighting and background; \
+            "synthetic faces: identities 0..1000, 13 yaws, 4 variations, per-picture scenes; \
              5 steps of 4x4 pictures (drgan-train)"
         );
         o.warmup_steps = 3000;
@@ -216,17 +244,17 @@ mod tests {
         o.d_from = Some(5000);
         let text = trained_on(&o, 7200);
         assert!(
-            text.contains("3600 autoencoder (D learning from step 5000), 600 DR-GAN"),
+            text.contains("3600 autoencoder (D from step 5000), 600 DR-GAN"),
             "{text}"
         );
         o.d_from_encoder = true;
         let long = trained_on(&o, 7200);
         assert!(
-            long.contains("(D learning from step 5000, copied from the encoder), 600 DR-GAN"),
+            long.contains("(D from step 5000, copied from the encoder), 600 DR-GAN"),
             "{long}"
         );
         assert!(
-            long.contains("100 variations, per-picture lighting and background;"),
+            long.contains("100 variations, per-picture scenes;"),
             "{long}"
         );
         assert!(
@@ -234,22 +262,53 @@ mod tests {
             "{} bytes",
             long.len()
         );
-        // Paired scenes make the longest text.
+        // A frozen encoder is named with the phase it froze in ...
+        o.data = crate::train::DataSource::Synth {
+            identities: 2000,
+            variations: 2,
+            scene: crate::train::Scene::PerPicture,
+        };
+        o.freeze_encoder_from = Some(6900);
+        let text = trained_on(&o, 7200);
+        assert!(
+            text.contains(", 600 DR-GAN (encoder frozen from 6900) ("),
+            "{text}"
+        );
+        // ... but where the whole would not fit the C field, the notes go.
         o.data = crate::train::DataSource::Synth {
             identities: 1_000_000,
             variations: 100,
             scene: crate::train::Scene::Paired,
         };
+        o.freeze_encoder_from = Some(6000);
         let longest = trained_on(&o, 7200);
         assert!(
-            longest.contains("100 variations, per-picture scenes kept in targets;"),
+            longest.contains(
+                "100 variations, per-picture scenes, paired targets; 7200 steps of 4x4 pictures: \
+                 3000 encoder warm-up (16x4), 3600 autoencoder, 600 DR-GAN (drgan-train)"
+            ),
             "{longest}"
         );
-        assert!(
-            longest.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN,
-            "{} bytes",
-            longest.len()
+        assert!(longest.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN);
+        // A run of realistic size keeps them.
+        o.data = crate::train::DataSource::Synth {
+            identities: 2000,
+            variations: 2,
+            scene: crate::train::Scene::Paired,
+        };
+        (o.warmup_steps, o.d_from, o.freeze_encoder_from) = (5400, Some(5400), Some(7200));
+        o.adv_from = 9000;
+        let text = trained_on(&o, 9000);
+        assert_eq!(
+            text,
+            "synthetic faces: identities 0..2000, 13 yaws, 2 variations, per-picture scenes, \
+             paired targets; 9000 steps of 4x4 pictures: 5400 encoder warm-up (16x4), 3600 \
+             autoencoder (D from step 5400, copied from the encoder; encoder frozen from 7200) \
+             (drgan-train)"
         );
+        assert!(text.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN);
+        (o.warmup_steps, o.d_from, o.adv_from) = (3000, Some(5000), 6600);
+        o.freeze_encoder_from = None;
         o.data = crate::train::DataSource::Synth {
             identities: 1_000_000,
             variations: 100,

@@ -80,6 +80,9 @@ TRAIN OPTIONS:
                      learns poses from --rec-weight alone, a cheap autoencoder phase)
   --adv-from STEP    the adversarial terms and D start at STEP; until then (after the
                      warm-up) G trains as that autoencoder (default 0)
+  --freeze-encoder-from STEP  from STEP on (not before the warm-up's end) the encoder
+                     and its identity classifier stop learning: G's steps run the encoder
+                     as exported, so the decoder learns alone and recognition stays put
   --d-from STEP      D learns from STEP (real identities and poses, 'synthesized') while
                      G ignores it until --adv-from (default: D starts at --adv-from)
   --d-init fresh|encoder  D's first step starts from its random weights (default) or

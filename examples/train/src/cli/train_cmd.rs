@@ -48,11 +48,27 @@ impl TrainArgs {
                 "--variations" => variations = Some(num::<usize>(k, &value(&mut it, k)?)?),
                 "--resume" => resume = true,
                 "--quiet" => quiet = true,
-                "--steps" | "--warmup-steps" | "--lr-schedule" | "--groups" | "--group"
-                | "--lr" | "--adv-weight" | "--adv-from" | "--d-from" | "--d-init"
-                | "--rec-weight" | "--id-weight" | "--proto-weight" | "--id-margin"
-                | "--strong-d" | "--seed" | "--sample-every" | "--checkpoint-every"
-                | "--threads" | "--scene" => rest.push((k.clone(), value(&mut it, k)?)),
+                "--steps"
+                | "--warmup-steps"
+                | "--lr-schedule"
+                | "--groups"
+                | "--group"
+                | "--lr"
+                | "--adv-weight"
+                | "--adv-from"
+                | "--d-from"
+                | "--d-init"
+                | "--rec-weight"
+                | "--id-weight"
+                | "--proto-weight"
+                | "--id-margin"
+                | "--strong-d"
+                | "--seed"
+                | "--sample-every"
+                | "--checkpoint-every"
+                | "--threads"
+                | "--scene"
+                | "--freeze-encoder-from" => rest.push((k.clone(), value(&mut it, k)?)),
                 other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
             }
         }
@@ -114,6 +130,7 @@ impl TrainArgs {
                     DataSource::Synth { scene, .. } => *scene = Scene::parse(&v)?,
                     DataSource::Folder(_) => return Err("--scene needs --data synth".into()),
                 },
+                "--freeze-encoder-from" => o.freeze_encoder_from = Some(num(&k, &v)?),
                 "--rec-weight" => o.rec_weight = num(&k, &v)?,
                 "--id-weight" => o.id_weight = num(&k, &v)?,
                 "--proto-weight" => o.proto_weight = num(&k, &v)?,
@@ -140,6 +157,13 @@ impl TrainArgs {
             return Err(format!(
                 "--id-margin {} must be at least 0 and below 1 (a cosine margin)",
                 o.id_margin
+            ));
+        }
+        if o.freeze_encoder_from.is_some_and(|f| f < o.warmup_steps) {
+            return Err(format!(
+                "--freeze-encoder-from must not be before the warm-up's end (step {}): \
+                 the warm-up trains only the encoder",
+                o.warmup_steps
             ));
         }
         let [_, autoencoder, _] = o.phase_steps(o.steps);
@@ -254,6 +278,9 @@ mod tests {
                 scene: Scene::PerVariation,
             }
         );
+        let frozen = "--warmup-steps 10 --freeze-encoder-from 10 --out r";
+        let f = TrainArgs::parse(&args(frozen)).unwrap();
+        assert_eq!(f.options.freeze_encoder_from, Some(10));
         let d = TrainArgs::parse(&args("--scene paired --out r")).unwrap();
         assert!(matches!(
             d.options.data,
@@ -280,6 +307,9 @@ mod tests {
         assert!(TrainArgs::parse(&args("--out r --d-from x")).is_err());
         assert!(TrainArgs::parse(&args("--out r --d-init copy")).is_err());
         assert!(TrainArgs::parse(&args("--out r --scene sunny")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --freeze-encoder-from x")).is_err());
+        let early = "--out r --warmup-steps 10 --freeze-encoder-from 9";
+        assert!(TrainArgs::parse(&args(early)).is_err());
         assert!(TrainArgs::parse(&args("--out r --data /d --scene per-picture")).is_err());
         assert!(
             TrainArgs::parse(&args("--out r --d-init encoder"))

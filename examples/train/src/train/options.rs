@@ -50,6 +50,10 @@ pub struct TrainOptions {
     /// D starts as a copy of the encoder (trunk, and the identity classifier as its real
     /// identity logits) at its first step, instead of from its random initial weights.
     pub d_from_encoder: bool,
+    /// From this step on the encoder and its identity classifier stop learning: G's steps
+    /// run the encoder as it is exported (inference batch norm, no gradients), so the
+    /// decoder learns alone, and recognition stays as it was. `None`: never.
+    pub freeze_encoder_from: Option<u64>,
     /// Weight of the L1 loss to the picture at the target pose (0 = the paper's losses only).
     pub rec_weight: f32,
     /// Weight of the softmax identity loss on the encoder's features (0 = off).
@@ -87,6 +91,7 @@ impl TrainOptions {
             adv_from: 0,
             d_from: None,
             d_from_encoder: false,
+            freeze_encoder_from: None,
             rec_weight: 10.0,
             id_weight: 1.0,
             proto_weight: 0.0,
@@ -118,7 +123,7 @@ impl TrainOptions {
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
             "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
-             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nid_margin={}\nstrong_d={}\nseed={}\n\
+             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nfreeze_encoder_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nid_margin={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\n",
             c.name,
             c.input_size,
@@ -136,6 +141,8 @@ impl TrainOptions {
             self.adv_from,
             self.d_from.map_or(String::new(), |s| s.to_string()),
             if self.d_from_encoder { "encoder" } else { "fresh" },
+            self.freeze_encoder_from
+                .map_or(String::new(), |s| s.to_string()),
             self.rec_weight,
             self.id_weight,
             self.proto_weight,
@@ -209,6 +216,11 @@ impl TrainOptions {
                 Ok("fresh") | Err(_) => false,
                 Ok(other) => return Err(format!("options: bad d_init `{other}`")),
             },
+            // Empty or absent (runs written before it existed): the encoder always learns.
+            freeze_encoder_from: match get("freeze_encoder_from") {
+                Ok(v) if !v.is_empty() => Some(num("freeze_encoder_from", v)?),
+                _ => None,
+            },
             rec_weight: num("rec_weight", get("rec_weight")?)?,
             id_weight: num("id_weight", get("id_weight")?)?,
             // Absent in runs written before the prototype loss existed.
@@ -269,6 +281,11 @@ impl TrainOptions {
         self.d_first_step().is_some_and(|first| step >= first)
     }
 
+    /// Whether the encoder is frozen at `step` (see [`TrainOptions::freeze_encoder_from`]).
+    pub fn encoder_frozen_at(&self, step: u64) -> bool {
+        self.freeze_encoder_from.is_some_and(|from| step >= from)
+    }
+
     pub fn read(run: &Path) -> Result<TrainOptions, String> {
         let p = run.join("options.txt");
         let text =
@@ -317,6 +334,12 @@ mod tests {
         o.adv_from = 40;
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
+        assert_eq!(back.freeze_encoder_from, None);
+        let mut frozen = o.clone();
+        frozen.freeze_encoder_from = Some(50);
+        let back = TrainOptions::from_text(&frozen.to_text()).unwrap();
+        assert_eq!(back, frozen);
+        assert!(!back.encoder_frozen_at(49) && back.encoder_frozen_at(50));
         for scene in [Scene::PerVariation, Scene::PerPicture, Scene::Paired] {
             let mut synth = o.clone();
             synth.data = DataSource::Synth {

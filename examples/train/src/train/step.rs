@@ -7,7 +7,7 @@ use super::losses::{
     scalar,
 };
 use super::options::TrainOptions;
-use crate::nets::{Discriminator, Generator};
+use crate::nets::{Discriminator, Encoded, Generator};
 use crate::synth::rng::Rng;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
@@ -136,7 +136,17 @@ impl Trainer {
         let noise = Tensor::<2>::from_data(TensorData::new(noise, [m, nz]), &dev);
 
         // G forward once; D's update sees its output detached.
-        let enc = self.g.encode(x.clone());
+        let frozen = self.options.encoder_frozen_at(step);
+        let enc = if frozen {
+            // The encoder as exported: inference batch norm, a constant for the decoder.
+            let e = self.g.valid().encode(x.clone().inner());
+            Encoded {
+                identity: e.identity.autodiff(),
+                confidence: e.confidence.autodiff(),
+            }
+        } else {
+            self.g.encode(x.clone())
+        };
         let codes = if batch.group > 1 {
             Tensor::cat(
                 vec![enc.identity.clone(), Generator::fuse(&enc, batch.group)],
@@ -190,15 +200,18 @@ impl Trainer {
             stats.rec = scalar(&rec);
             terms.push(rec.mul_scalar(self.options.rec_weight));
         }
-        if let Some(p) = self.proto(&enc.identity, batch) {
-            stats.proto = scalar(&p);
-            terms.push(p.mul_scalar(self.options.proto_weight));
-        }
-        if self.options.id_weight > 0.0 {
-            let logits = self.id_logits(enc.identity);
-            let aux = identity_loss(logits, &batch.input_class, self.options.id_margin, &dev);
-            stats.id_aux = scalar(&aux);
-            terms.push(aux.mul_scalar(self.options.id_weight));
+        // The encoder's own losses, unless it is frozen.
+        if !frozen {
+            if let Some(p) = self.proto(&enc.identity, batch) {
+                stats.proto = scalar(&p);
+                terms.push(p.mul_scalar(self.options.proto_weight));
+            }
+            if self.options.id_weight > 0.0 {
+                let logits = self.id_logits(enc.identity);
+                let aux = identity_loss(logits, &batch.input_class, self.options.id_margin, &dev);
+                stats.id_aux = scalar(&aux);
+                terms.push(aux.mul_scalar(self.options.id_weight));
+            }
         }
         let Some(loss) = terms.into_iter().reduce(|a, b| a + b) else {
             // Every term is off (checked when the options are parsed): nothing to learn.
@@ -270,6 +283,38 @@ mod tests {
         let stats = t.step(&batch, 0);
         assert!(stats.d_step && stats.g_adv > 0.0);
         assert_ne!(d0, outputs(&t, &batch).0, "D must learn");
+    }
+
+    #[test]
+    fn a_frozen_encoder_stays_as_it_is_while_the_decoder_learns() {
+        let (mut t, batch) = trainer_and_batch(0.0);
+        t.options.proto_weight = 1.0;
+        t.options.freeze_encoder_from = Some(1);
+        let decoded = |t: &Trainer| {
+            let dev = &t.device;
+            let c = &t.options.config;
+            let codes = Tensor::<2>::ones([1, c.feature_dim], dev);
+            let noise = Tensor::<2>::zeros([1, c.noise_dim], dev);
+            let pose = one_hot(&[0], c.pose_yaws.len(), dev);
+            let out = t.g.valid().decoder.forward(codes, pose, noise);
+            out.into_data().try_to_vec::<f32>().unwrap()
+        };
+        let classifier = |t: &Trainer| t.g.id_head.weight.val().into_data();
+        let (_, g0) = outputs(&t, &batch);
+        let stats = t.step(&batch, 0);
+        assert!(stats.id_aux > 0.0 && stats.proto > 0.0);
+        let (_, g1) = outputs(&t, &batch);
+        assert_ne!(g0, g1, "the encoder learns before the freeze");
+        let (d1, c1) = (decoded(&t), classifier(&t));
+        for step in 1..3 {
+            let stats = t.step(&batch, step);
+            assert!(stats.rec > 0.0);
+            assert_eq!((stats.id_aux, stats.proto), (0.0, 0.0));
+        }
+        // Features in inference mode: the weights and the batch-norm statistics are kept.
+        assert_eq!(outputs(&t, &batch).1, g1, "the encoder must not change");
+        assert_eq!(classifier(&t), c1, "nor its identity classifier");
+        assert_ne!(decoded(&t), d1, "the decoder learns");
     }
 
     #[test]
