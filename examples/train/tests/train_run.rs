@@ -45,6 +45,27 @@ fn a_tiny_run_trains_resumes_and_exports() {
     assert!(info.has_pose_head);
     assert_eq!(info.config, "tiny");
     assert!(info.trained_on.contains("5 steps"), "{}", info.trained_on);
+
+    // Two more steps with the encoder frozen and paired targets: the exported encoder
+    // gives the same features as before them (the decoder's learning is checked in
+    // `train::step`'s tests).
+    let frozen = dir.path().join("frozen");
+    let resume = "--resume --steps 7 --freeze-encoder-from 5 --scene paired --quiet";
+    assert_eq!(run(&format!("train --out {rs} {resume}")), 0);
+    assert_eq!(run(&format!("export {rs} --out {}", frozen.display())), 0);
+    let after = drgan::Model::open(&frozen, &drgan::Options::default()).unwrap();
+    let face = drgan_train::synth::dataset::sample(1_000_000_000, 30.0, 0, 32).rgb;
+    let image = drgan::Image::new(&face, 32, 32, 32 * 3, drgan::PixelFormat::Rgb8).unwrap();
+    assert_eq!(
+        model.embed(&image).unwrap(),
+        after.embed(&image).unwrap(),
+        "the encoder must stay as it was at step 5"
+    );
+    assert!(
+        after.info().trained_on.contains("encoder frozen from 5"),
+        "{}",
+        after.info().trained_on
+    );
     let c = dir.path().join("described");
     let export = |text: &str| {
         run(&format!(
