@@ -210,7 +210,16 @@ pub fn export_run(run_dir: &Path, out: &Path, trained_on: Option<&str>) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::train::{DataSource, Scene};
     use drgan::bundle::Config;
+
+    fn synth(identities: usize, variations: usize, scene: Scene) -> DataSource {
+        DataSource::Synth {
+            identities,
+            variations,
+            scene,
+        }
+    }
 
     #[test]
     fn trained_on_describes_the_phases_and_fits_the_c_field() {
@@ -229,11 +238,7 @@ mod tests {
             trained_on(&o, 12000)
         );
         o.adv_from = 6600;
-        o.data = crate::train::DataSource::Synth {
-            identities: 1_000_000,
-            variations: 100,
-            scene: crate::train::Scene::PerPicture,
-        };
+        o.data = synth(1_000_000, 100, Scene::PerPicture);
         let text = trained_on(&o, 7200);
         assert!(
             text.contains(
@@ -263,11 +268,7 @@ mod tests {
             long.len()
         );
         // A frozen encoder is named with the phase it froze in ...
-        o.data = crate::train::DataSource::Synth {
-            identities: 2000,
-            variations: 2,
-            scene: crate::train::Scene::PerPicture,
-        };
+        o.data = synth(2000, 2, Scene::PerPicture);
         o.freeze_encoder_from = Some(6900);
         let text = trained_on(&o, 7200);
         assert!(
@@ -275,11 +276,7 @@ mod tests {
             "{text}"
         );
         // ... but where the whole would not fit the C field, the notes go.
-        o.data = crate::train::DataSource::Synth {
-            identities: 1_000_000,
-            variations: 100,
-            scene: crate::train::Scene::Paired,
-        };
+        o.data = synth(1_000_000, 100, Scene::Paired);
         o.freeze_encoder_from = Some(6000);
         let longest = trained_on(&o, 7200);
         assert!(
@@ -291,11 +288,7 @@ mod tests {
         );
         assert!(longest.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN);
         // A run of realistic size keeps them.
-        o.data = crate::train::DataSource::Synth {
-            identities: 2000,
-            variations: 2,
-            scene: crate::train::Scene::Paired,
-        };
+        o.data = synth(2000, 2, Scene::Paired);
         (o.warmup_steps, o.d_from, o.freeze_encoder_from) = (5400, Some(5400), Some(7200));
         o.adv_from = 9000;
         let text = trained_on(&o, 9000);
@@ -309,11 +302,7 @@ mod tests {
         assert!(text.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN);
         (o.warmup_steps, o.d_from, o.adv_from) = (3000, Some(5000), 6600);
         o.freeze_encoder_from = None;
-        o.data = crate::train::DataSource::Synth {
-            identities: 1_000_000,
-            variations: 100,
-            scene: crate::train::Scene::PerPicture,
-        };
+        o.data = synth(1_000_000, 100, Scene::PerPicture);
         o.d_from = Some(6600);
         assert!(trained_on(&o, 7200).contains("3600 autoencoder, 600 DR-GAN"));
         o.d_from = None;
