@@ -122,7 +122,11 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
             ae_notes.push(format!("D from step {first}{copy}"));
         }
     }
-    if let Some(from) = o.freeze_encoder_from.filter(|&f| f < steps) {
+    // An encoder frozen from the warm-up's end leaves a decoder-only phase, named so;
+    // frozen later, it is a note on the phase it froze in.
+    let frozen = o.freeze_encoder_from.filter(|&f| f < steps);
+    let decoder_only = autoencoder > 0 && frozen.is_some_and(|f| f <= warm);
+    if let Some(from) = frozen.filter(|_| !decoder_only) {
         let note = format!("encoder frozen from {from}");
         if from < warm + autoencoder {
             ae_notes.push(note);
@@ -130,6 +134,11 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
             gan_notes.push(note);
         }
     }
+    let ae_name = if decoder_only {
+        "decoder-only"
+    } else {
+        "autoencoder"
+    };
     let describe = |with_notes: bool| {
         let notes = |notes: &[String]| {
             if with_notes && !notes.is_empty() {
@@ -142,7 +151,7 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
             (warm, format!("{warm} encoder warm-up ({}x{n})", 4 * g)),
             (
                 autoencoder,
-                format!("{autoencoder} autoencoder{}", notes(&ae_notes)),
+                format!("{autoencoder} {ae_name}{}", notes(&ae_notes)),
             ),
             (dr_gan, format!("{dr_gan} DR-GAN{}", notes(&gan_notes))),
         ];
@@ -300,6 +309,16 @@ mod tests {
              (drgan-train)"
         );
         assert!(text.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN);
+        // Frozen from the warm-up's end, the phase after it trains the decoder alone.
+        o.data = synth(2000, 2, Scene::PerPicture);
+        (o.warmup_steps, o.d_from, o.freeze_encoder_from) = (6900, Some(6900), Some(6900));
+        o.adv_from = 11300;
+        assert_eq!(
+            trained_on(&o, 11300),
+            "synthetic faces: identities 0..2000, 13 yaws, 2 variations, per-picture scenes; \
+             11300 steps of 4x4 pictures: 6900 encoder warm-up (16x4), 4400 decoder-only \
+             (D from step 6900, copied from the encoder) (drgan-train)"
+        );
         (o.warmup_steps, o.d_from, o.adv_from) = (3000, Some(5000), 6600);
         o.freeze_encoder_from = None;
         o.data = synth(1_000_000, 100, Scene::PerPicture);
