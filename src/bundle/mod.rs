@@ -5,6 +5,7 @@
 
 mod config;
 mod export;
+mod import;
 mod metadata;
 mod onnx;
 mod validate;
@@ -16,6 +17,7 @@ pub use config::{
     multipie_yaws, Config, Layer, DECODER, DECODER_FC_CHANNELS, ENCODER, TEMPLATE_FRACTIONS,
 };
 pub use export::{decoder_onnx, encoder_onnx, metadata_for, pose_onnx};
+pub use import::onnx_parameters;
 pub use metadata::{Metadata, FORMAT_VERSION};
 pub use onnx::OPSET;
 pub use weights::{Param, Weights};

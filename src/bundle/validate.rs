@@ -99,7 +99,7 @@ pub(crate) fn parse_bundle(
     })
 }
 
-fn decode(bytes: &[u8], part: &str, max_bytes: u64) -> Result<ModelProto> {
+pub(super) fn decode(bytes: &[u8], part: &str, max_bytes: u64) -> Result<ModelProto> {
     if bytes.len() as u64 > max_bytes {
         return Err(Error::LimitExceeded(format!(
             "the {part} is {} bytes, over the limit of {max_bytes} bytes",

@@ -38,6 +38,11 @@ impl Weights {
         Ok(())
     }
 
+    /// The parameter `name`, if there is one.
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params.get(name)
+    }
+
     /// The parameter `name`, checked against the shape `config` expects.
     pub(crate) fn get(&self, name: &str, shape: &[usize]) -> Result<&Param> {
         let p = self
