@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod import;
 pub mod nets;
 pub mod synth;
 pub mod train;

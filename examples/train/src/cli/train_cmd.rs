@@ -61,6 +61,7 @@ impl TrainArgs {
                 | "--rec-weight"
                 | "--id-weight"
                 | "--proto-weight"
+                | "--init-from"
                 | "--id-margin"
                 | "--strong-d"
                 | "--seed"
@@ -134,6 +135,16 @@ impl TrainArgs {
                 "--rec-weight" => o.rec_weight = num(&k, &v)?,
                 "--id-weight" => o.id_weight = num(&k, &v)?,
                 "--proto-weight" => o.proto_weight = num(&k, &v)?,
+                "--init-from" => {
+                    if resume {
+                        return Err("--init-from starts a new run; --resume continues \
+                                    one from its checkpoint"
+                            .into());
+                    }
+                    o.init_from = Some(PathBuf::from(v));
+                    // The imported encoder is only the bundle's while it runs frozen.
+                    o.freeze_encoder_from = o.freeze_encoder_from.or(Some(0));
+                }
                 "--id-margin" => o.id_margin = num(&k, &v)?,
                 "--strong-d" => o.strong_d = num(&k, &v)?,
                 "--seed" => o.seed = num(&k, &v)?,
@@ -146,6 +157,13 @@ impl TrainArgs {
         if o.groups == 0 || o.group == 0 || o.sample_every == 0 || o.checkpoint_every == 0 {
             return Err(
                 "--groups, --group, --sample-every and --checkpoint-every must be at least 1"
+                    .into(),
+            );
+        }
+        if o.init_from.is_some() && (o.warmup_steps > 0 || o.freeze_encoder_from != Some(0)) {
+            return Err(
+                "--init-from needs the encoder frozen from step 0: no --warmup-steps, \
+                 and --freeze-encoder-from 0 or none"
                     .into(),
             );
         }

@@ -60,6 +60,9 @@ pub struct TrainOptions {
     pub id_weight: f32,
     /// Weight of the prototype loss on the encoder's features (0 = off).
     pub proto_weight: f32,
+    /// A bundle whose encoder and pose head the run starts from (see `crate::import`);
+    /// the encoder is then frozen from step 0.
+    pub init_from: Option<PathBuf>,
     /// Additive cosine margin of the identity loss (CosFace); 0 = a plain linear softmax.
     pub id_margin: f32,
     /// D's real-identity accuracy above which G takes two steps per D step.
@@ -95,6 +98,7 @@ impl TrainOptions {
             rec_weight: 10.0,
             id_weight: 1.0,
             proto_weight: 0.0,
+            init_from: None,
             id_margin: 0.0,
             strong_d: 0.9,
             seed: 1,
@@ -123,7 +127,7 @@ impl TrainOptions {
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
             "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
-             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nfreeze_encoder_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\nid_margin={}\nstrong_d={}\nseed={}\n\
+             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nfreeze_encoder_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\ninit_from={}\nid_margin={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\n",
             c.name,
             c.input_size,
@@ -146,6 +150,9 @@ impl TrainOptions {
             self.rec_weight,
             self.id_weight,
             self.proto_weight,
+            self.init_from
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string()),
             self.id_margin,
             self.strong_d,
             self.seed,
@@ -225,6 +232,11 @@ impl TrainOptions {
             id_weight: num("id_weight", get("id_weight")?)?,
             // Absent in runs written before the prototype loss existed.
             proto_weight: get("proto_weight").map_or(Ok(0.0), |v| num("proto_weight", v))?,
+            // Absent in runs written before it existed.
+            init_from: get("init_from")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
             // Absent in runs written before the margin existed.
             id_margin: get("id_margin").map_or(Ok(0.0), |v| num("id_margin", v))?,
             strong_d: num("strong_d", get("strong_d")?)?,
@@ -327,6 +339,7 @@ mod tests {
         o.steps = 77;
         o.warmup_steps = 9;
         o.proto_weight = 0.5;
+        o.init_from = Some("/models/default".into());
         o.id_margin = 0.2;
         o.lr_schedule = vec![(5, 1e-4), (9, 2e-4)];
         o.rec_weight = 0.0;
@@ -349,6 +362,9 @@ mod tests {
             };
             assert_eq!(TrainOptions::from_text(&synth.to_text()).unwrap(), synth);
         }
+        let before = o.to_text().replace("init_from=/models/default\n", "");
+        let before = TrainOptions::from_text(&before).unwrap();
+        assert_eq!(before.init_from, None);
         let old_run = o
             .to_text()
             .replace("data=folder:/data/faces", "data=synth:12:3");

@@ -85,6 +85,9 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     }
     std::fs::write(run.join("options.txt"), o.to_text())
         .map_err(|e| format!("writing options.txt: {e}"))?;
+    if let (false, Some(bundle)) = (resume, &o.init_from) {
+        crate::import::check(bundle, &o.config)?;
+    }
     let data = load_data(&o, quiet)?;
     let mut t = Trainer::new(o.clone(), data.classes, device());
     let start = if resume {
@@ -95,6 +98,9 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         }
         step
     } else {
+        if let Some(bundle) = &o.init_from {
+            crate::import::load(bundle, &o.config, &mut t.g, &mut t.d)?;
+        }
         0
     };
     let spec = BatchSpec {

@@ -1,0 +1,157 @@
+//! Starting a run from a bundle (`drgan-train train --init-from DIR`): the bundle's
+//! encoder (`encoder.onnx`) replaces the generator's, and its pose head (`pose.onnx`)
+//! the discriminator's trunk and pose outputs. The decoder, D's identity outputs and the
+//! encoder's identity classifier keep their fresh weights.
+//!
+//! A bundle holds inference weights with batch norm folded into the convolutions, so each
+//! imported batch-norm layer becomes the identity in inference mode (γ 1, β 0, mean 0,
+//! variance 1 − ε). The imported encoder therefore computes the bundle's features only
+//! while it runs frozen, as `--init-from` requires (`--freeze-encoder-from 0`).
+
+use crate::nets::{ConvBlock, Discriminator, Generator, Trunk, BN_EPSILON};
+use burn::module::{Param, RunningState};
+use burn::nn::conv::Conv2d;
+use burn::nn::BatchNorm;
+use burn::prelude::*;
+use burn::tensor::TensorData;
+use drgan::bundle::{onnx_parameters, Config, Metadata, Weights, ENCODER, ENCODER_FILE, POSE_FILE};
+use std::path::Path;
+
+/// Largest bundle file read (the paper config's files are about 60 MB).
+const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Loads the encoder and pose head of the bundle in `dir` into `g` and `d`, after
+/// checking that the bundle was made for `config` (input size, Nf, yaw bins, and every
+/// parameter's shape).
+pub fn load(
+    dir: &Path,
+    config: &Config,
+    g: &mut Generator,
+    d: &mut Discriminator,
+) -> Result<(), String> {
+    let encoder = read(dir, ENCODER_FILE, config)?;
+    let pose = read(dir, POSE_FILE, config)?;
+    let device = g.id_head.weight.val().device();
+    g.encoder = trunk(&g.encoder, &encoder, "encoder", &device)?;
+    d.trunk = trunk(&d.trunk, &pose, "pose", &device)?;
+    // D's FC: identity and "synthesized" columns first, then the pose columns.
+    let np = config.pose_yaws.len();
+    let [rows, cols] = d.fc.weight.val().dims();
+    let first = cols - np;
+    let fc_w = param(&pose, "pose.fc.weight", &[rows, np])?;
+    let mut w = host(d.fc.weight.val())?;
+    for r in 0..rows {
+        w[r * cols + first..(r + 1) * cols].copy_from_slice(&fc_w[r * np..(r + 1) * np]);
+    }
+    d.fc.weight = Param::from_tensor(tensor([rows, cols], w, &device));
+    let fc_b = param(&pose, "pose.fc.bias", &[np])?;
+    if let Some(bias) = &d.fc.bias {
+        let mut b = host(bias.val())?;
+        b[first..].copy_from_slice(&fc_b);
+        d.fc.bias = Some(Param::from_tensor(tensor([cols], b, &device)));
+    }
+    Ok(())
+}
+
+/// Checks, before any data is rendered, that the bundle in `dir` can start a run of
+/// `config`: both files read, decode and were made for `config`.
+pub fn check(dir: &Path, config: &Config) -> Result<(), String> {
+    read(dir, ENCODER_FILE, config)?;
+    read(dir, POSE_FILE, config).map(|_| ())
+}
+
+/// The parameters of `dir/file`, refused when its metadata does not fit `config`.
+fn read(dir: &Path, file: &str, config: &Config) -> Result<Weights, String> {
+    let path = dir.join(file);
+    let bytes = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let (weights, meta) = onnx_parameters(&bytes, file, MAX_FILE_BYTES)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let meta: Metadata = meta.ok_or_else(|| format!("{} has no drgan metadata", path.display()))?;
+    if meta.input_size != config.input_size
+        || meta.feature_dim != config.feature_dim
+        || meta.pose_yaws != config.pose_yaws
+    {
+        return Err(format!(
+            "{} was made for {}x{} input, Nf {}, {} yaw bins; this run's config `{}` has \
+             {}x{}, Nf {}, {} bins",
+            path.display(),
+            meta.input_size,
+            meta.input_size,
+            meta.feature_dim,
+            meta.pose_yaws.len(),
+            config.name,
+            config.input_size,
+            config.input_size,
+            config.feature_dim,
+            config.pose_yaws.len()
+        ));
+    }
+    Ok(weights)
+}
+
+/// A copy of `like` with the folded convolutions `prefix.conv11..conv53` of `w` and
+/// identity batch norms.
+fn trunk(like: &Trunk, w: &Weights, prefix: &str, device: &Device) -> Result<Trunk, String> {
+    let blocks = ENCODER
+        .iter()
+        .zip(&like.blocks)
+        .map(|((name, _, _), block)| {
+            Ok(ConvBlock {
+                conv: conv(&block.conv, w, &format!("{prefix}.{name}"), device)?,
+                bn: identity_bn(&block.bn, device),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Trunk {
+        blocks,
+        last: conv(&like.last, w, &format!("{prefix}.conv53"), device)?,
+    })
+}
+
+fn conv(like: &Conv2d, w: &Weights, name: &str, device: &Device) -> Result<Conv2d, String> {
+    let dims: [usize; 4] = like.weight.val().dims();
+    let mut c = like.clone();
+    c.weight = Param::from_tensor(tensor(
+        dims,
+        param(w, &format!("{name}.weight"), &dims)?,
+        device,
+    ));
+    let cout = dims[0];
+    let bias = param(w, &format!("{name}.bias"), &[cout])?;
+    c.bias = Some(Param::from_tensor(tensor([cout], bias, device)));
+    Ok(c)
+}
+
+/// `like` as the identity in inference mode: γ 1, β 0, running mean 0, variance 1 − ε.
+fn identity_bn(like: &BatchNorm, device: &Device) -> BatchNorm {
+    let [c] = like.gamma.val().dims();
+    let mut bn = like.clone();
+    bn.gamma = Param::from_tensor(Tensor::ones([c], device));
+    bn.beta = Param::from_tensor(Tensor::zeros([c], device));
+    bn.running_mean = RunningState::new(Tensor::zeros([c], device));
+    bn.running_var = RunningState::new(Tensor::ones([c], device).sub_scalar(BN_EPSILON));
+    bn
+}
+
+fn param(w: &Weights, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
+    let p = w
+        .param(name)
+        .ok_or_else(|| format!("the bundle has no parameter {name}"))?;
+    if p.shape != shape {
+        return Err(format!(
+            "the bundle's {name} has shape {:?}; this run's config needs {shape:?}",
+            p.shape
+        ));
+    }
+    Ok(p.data.clone())
+}
+
+fn tensor<const D: usize>(shape: [usize; D], data: Vec<f32>, device: &Device) -> Tensor<D> {
+    Tensor::from_data(TensorData::new(data, shape), device)
+}
+
+fn host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, String> {
+    t.into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| format!("{e:?}"))
+}
