@@ -6,7 +6,7 @@
 //! and no `*.bn.*` entries.
 
 use tract_onnx::pb::tensor_proto::DataType;
-use tract_onnx::pb::ModelProto;
+use tract_onnx::pb::{ModelProto, TensorProto};
 
 use super::metadata::Metadata;
 use super::weights::Weights;
@@ -30,31 +30,42 @@ pub fn onnx_parameters(
         if t.data_type != DataType::Float as i32 {
             continue;
         }
-        let shape = t
-            .dims
-            .iter()
-            .map(|&d| usize::try_from(d))
-            .collect::<std::result::Result<Vec<usize>, _>>()
-            .map_err(|_| Error::model(format!("{part}: {} has a negative dimension", t.name)))?;
-        let data: Vec<f32> = if !t.raw_data.is_empty() {
-            if t.raw_data.len() % 4 != 0 {
-                return Err(Error::model(format!(
-                    "{part}: {} holds {} bytes, not whole f32 values",
-                    t.name,
-                    t.raw_data.len()
-                )));
-            }
-            t.raw_data
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect()
-        } else {
-            t.float_data.clone()
-        };
+        let (shape, data) =
+            f32_tensor(t).map_err(|e| Error::model(format!("{part}: {}: {e}", t.name)))?;
         w.insert(&t.name, shape, data)
             .map_err(|e| Error::model(format!("{part}: {e}")))?;
     }
     Ok((w, meta))
+}
+
+/// The shape and values of the f32 tensor `t` (little-endian `raw_data`, or
+/// `float_data`); an error for another type, a negative dimension, or values that do not
+/// fill the shape. Shared with the GPU backend, which reads the decoder's initializers.
+pub(crate) fn f32_tensor(t: &TensorProto) -> std::result::Result<(Vec<usize>, Vec<f32>), String> {
+    if t.data_type != DataType::Float as i32 {
+        return Err("not f32".into());
+    }
+    let shape = t
+        .dims
+        .iter()
+        .map(|&d| usize::try_from(d).map_err(|_| format!("negative dimension {d}")))
+        .collect::<std::result::Result<Vec<usize>, _>>()?;
+    if !t.raw_data.len().is_multiple_of(4) {
+        return Err(format!("{} bytes, not whole f32 values", t.raw_data.len()));
+    }
+    let data: Vec<f32> = if !t.raw_data.is_empty() {
+        t.raw_data
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    } else {
+        t.float_data.clone()
+    };
+    let len: usize = shape.iter().product();
+    if data.len() != len {
+        return Err(format!("{} values for shape {shape:?}", data.len()));
+    }
+    Ok((shape, data))
 }
 
 fn proto_graph<'a>(proto: &'a ModelProto, part: &str) -> Result<&'a tract_onnx::pb::GraphProto> {

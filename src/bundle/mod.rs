@@ -17,6 +17,8 @@ pub use config::{
     multipie_yaws, Config, Layer, DECODER, DECODER_FC_CHANNELS, ENCODER, TEMPLATE_FRACTIONS,
 };
 pub use export::{decoder_onnx, encoder_onnx, metadata_for, pose_onnx};
+#[cfg(feature = "gpu")]
+pub(crate) use import::f32_tensor;
 pub use import::onnx_parameters;
 pub use metadata::{Metadata, FORMAT_VERSION};
 pub use onnx::OPSET;

@@ -224,27 +224,7 @@ fn f32_initializer(
     let t = inits
         .get(name.as_str())
         .ok_or_else(|| format!("{name} is not an initializer"))?;
-    if t.data_type != DataType::Float as i32 {
-        return Err(format!("{name} is not f32"));
-    }
-    let shape = t
-        .dims
-        .iter()
-        .map(|&d| to_usize(d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let len: usize = shape.iter().product();
-    let data: Vec<f32> = if !t.raw_data.is_empty() {
-        t.raw_data
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect()
-    } else {
-        t.float_data.clone()
-    };
-    if data.len() != len {
-        return Err(format!("{name}: {} values for shape {shape:?}", data.len()));
-    }
-    Ok((shape, data))
+    crate::bundle::f32_tensor(t).map_err(|e| format!("{name}: {e}"))
 }
 
 fn single_output(node: &NodeProto) -> Result<String, String> {
