@@ -1,7 +1,7 @@
 //! Export: trained burn networks to drgan's parameter names ([`drgan::bundle::Weights`])
 //! and a bundle folder written by `drgan::bundle` (batch norm folded into the convs).
 
-use crate::nets::{ConvBlock, Discriminator, Generator, Trunk, UpBlock};
+use crate::nets::{host, ConvBlock, Discriminator, Generator, Trunk, UpBlock};
 use crate::train::{checkpoint, TrainOptions, Trainer};
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{BatchNorm, Linear};
@@ -9,21 +9,12 @@ use burn::prelude::*;
 use drgan::bundle::{BundleFiles, Config, Weights, DECODER, ENCODER};
 use std::path::Path;
 
-fn host<const D: usize>(t: Tensor<D>) -> (Vec<usize>, Vec<f32>) {
-    let shape = t.dims().to_vec();
-    let data = t
-        .into_data()
-        .convert::<f32>()
-        .try_into_vec::<f32>()
-        .expect("f32 tensor");
-    (shape, data)
-}
-
 struct Out<'a>(&'a mut Weights);
 
 impl Out<'_> {
     fn put<const D: usize>(&mut self, name: &str, t: Tensor<D>) -> Result<(), String> {
-        let (shape, data) = host(t);
+        let shape = t.dims().to_vec();
+        let data = host(t)?;
         self.0.insert(name, shape, data).map_err(|e| e.to_string())
     }
 

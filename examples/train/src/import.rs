@@ -8,7 +8,7 @@
 //! variance 1 − ε). The imported encoder therefore computes the bundle's features only
 //! while it runs frozen, as `--init-from` requires (`--freeze-encoder-from 0`).
 
-use crate::nets::{ConvBlock, Discriminator, Generator, Trunk, BN_EPSILON};
+use crate::nets::{host, ConvBlock, Discriminator, Generator, Trunk, BN_EPSILON};
 use burn::module::{Param, RunningState};
 use burn::nn::conv::Conv2d;
 use burn::nn::BatchNorm;
@@ -20,48 +20,53 @@ use std::path::Path;
 /// Largest bundle file read (the paper config's files are about 60 MB).
 const MAX_FILE_BYTES: u64 = 1 << 30;
 
-/// Loads the encoder and pose head of the bundle in `dir` into `g` and `d`, after
-/// checking that the bundle was made for `config` (input size, Nf, yaw bins, and every
-/// parameter's shape).
-pub fn load(
-    dir: &Path,
-    config: &Config,
-    g: &mut Generator,
-    d: &mut Discriminator,
-) -> Result<(), String> {
-    let encoder = read(dir, ENCODER_FILE, config)?;
-    let pose = read(dir, POSE_FILE, config)?;
-    let device = g.id_head.weight.val().device();
-    g.encoder = trunk(&g.encoder, &encoder, "encoder", &device)?;
-    d.trunk = trunk(&d.trunk, &pose, "pose", &device)?;
-    // D's FC: identity and "synthesized" columns first, then the pose columns.
-    let np = config.pose_yaws.len();
-    let [rows, cols] = d.fc.weight.val().dims();
-    let first = cols - np;
-    let fc_w = param(&pose, "pose.fc.weight", &[rows, np])?;
-    let mut w = host(d.fc.weight.val())?;
-    for r in 0..rows {
-        w[r * cols + first..(r + 1) * cols].copy_from_slice(&fc_w[r * np..(r + 1) * np]);
-    }
-    d.fc.weight = Param::from_tensor(tensor([rows, cols], w, &device));
-    let fc_b = param(&pose, "pose.fc.bias", &[np])?;
-    if let Some(bias) = &d.fc.bias {
-        let mut b = host(bias.val())?;
-        b[first..].copy_from_slice(&fc_b);
-        d.fc.bias = Some(Param::from_tensor(tensor([cols], b, &device)));
-    }
-    Ok(())
+/// A bundle's encoder and pose head, read and checked against a run's config; applied
+/// to the run's networks once they are built.
+pub struct Imported {
+    config: Config,
+    encoder: Weights,
+    pose: Weights,
 }
 
-/// Checks, before any data is rendered, that the bundle in `dir` can start a run of
-/// `config`: both files read, decode and were made for `config`.
-pub fn check(dir: &Path, config: &Config) -> Result<(), String> {
-    read(dir, ENCODER_FILE, config)?;
-    read(dir, POSE_FILE, config).map(|_| ())
+/// Reads the bundle in `dir` for a run of `config`, before any data is rendered: both
+/// files read, decode and were made for `config` (input size, Nf, yaw bins). Every
+/// parameter's shape is checked when the result is applied.
+pub fn read(dir: &Path, config: &Config) -> Result<Imported, String> {
+    Ok(Imported {
+        config: config.clone(),
+        encoder: read_file(dir, ENCODER_FILE, config)?,
+        pose: read_file(dir, POSE_FILE, config)?,
+    })
+}
+
+impl Imported {
+    /// Loads the encoder into `g` and the pose head into `d`.
+    pub fn apply(&self, g: &mut Generator, d: &mut Discriminator) -> Result<(), String> {
+        let device = g.id_head.weight.val().device();
+        g.encoder = trunk(&g.encoder, &self.encoder, "encoder", &device)?;
+        d.trunk = trunk(&d.trunk, &self.pose, "pose", &device)?;
+        // D's FC: identity and "synthesized" columns first, then the pose columns.
+        let np = self.config.pose_yaws.len();
+        let [rows, cols] = d.fc.weight.val().dims();
+        let first = cols - np;
+        let fc_w = param(&self.pose, "pose.fc.weight", &[rows, np])?;
+        let mut w = host(d.fc.weight.val())?;
+        for r in 0..rows {
+            w[r * cols + first..(r + 1) * cols].copy_from_slice(&fc_w[r * np..(r + 1) * np]);
+        }
+        d.fc.weight = Param::from_tensor(tensor([rows, cols], w, &device));
+        let fc_b = param(&self.pose, "pose.fc.bias", &[np])?;
+        if let Some(bias) = &d.fc.bias {
+            let mut b = host(bias.val())?;
+            b[first..].copy_from_slice(&fc_b);
+            d.fc.bias = Some(Param::from_tensor(tensor([cols], b, &device)));
+        }
+        Ok(())
+    }
 }
 
 /// The parameters of `dir/file`, refused when its metadata does not fit `config`.
-fn read(dir: &Path, file: &str, config: &Config) -> Result<Weights, String> {
+fn read_file(dir: &Path, file: &str, config: &Config) -> Result<Weights, String> {
     let path = dir.join(file);
     let bytes = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let (weights, meta) = onnx_parameters(&bytes, file, MAX_FILE_BYTES)
@@ -148,10 +153,4 @@ fn param(w: &Weights, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
 
 fn tensor<const D: usize>(shape: [usize; D], data: Vec<f32>, device: &Device) -> Tensor<D> {
     Tensor::from_data(TensorData::new(data, shape), device)
-}
-
-fn host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, String> {
-    t.into_data()
-        .try_to_vec::<f32>()
-        .map_err(|e| format!("{e:?}"))
 }

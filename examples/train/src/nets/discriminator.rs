@@ -2,6 +2,7 @@
 //! one is "synthesized") and Np pose classes.
 
 use super::generator::Generator;
+use super::host;
 use super::trunk::Trunk;
 use burn::module::Param;
 use burn::nn::{Linear, LinearConfig};
@@ -90,11 +91,4 @@ impl Discriminator {
             pose: logits.slice([0..n, nd1..k]),
         }
     }
-}
-
-/// A tensor's values on the host.
-fn host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, String> {
-    t.into_data()
-        .try_to_vec::<f32>()
-        .map_err(|e| format!("{e:?}"))
 }

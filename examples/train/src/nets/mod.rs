@@ -16,6 +16,7 @@ pub use generator::{Encoded, Generator};
 pub use trunk::Trunk;
 
 use burn::module::Initializer;
+use burn::prelude::*;
 
 /// The paper's weight initialisation: N(0, 0.02).
 pub fn paper_init() -> Initializer {
@@ -23,4 +24,13 @@ pub fn paper_init() -> Initializer {
         mean: 0.0,
         std: 0.02,
     }
+}
+
+/// A tensor's values on the host, as f32 (the import, export and D's identity-column
+/// copy read weights back through this).
+pub fn host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, String> {
+    t.into_data()
+        .convert::<f32>()
+        .try_into_vec::<f32>()
+        .map_err(|e| format!("{e:?}"))
 }

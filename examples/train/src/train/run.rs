@@ -85,9 +85,11 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     }
     std::fs::write(run.join("options.txt"), o.to_text())
         .map_err(|e| format!("writing options.txt: {e}"))?;
-    if let (false, Some(bundle)) = (resume, &o.init_from) {
-        crate::import::check(bundle, &o.config)?;
-    }
+    // Read before the data renders, so that a bad bundle fails fast.
+    let imported = match (resume, &o.init_from) {
+        (false, Some(bundle)) => Some(crate::import::read(bundle, &o.config)?),
+        _ => None,
+    };
     let data = load_data(&o, quiet)?;
     let mut t = Trainer::new(o.clone(), data.classes, device());
     let start = if resume {
@@ -98,8 +100,8 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         }
         step
     } else {
-        if let Some(bundle) = &o.init_from {
-            crate::import::load(bundle, &o.config, &mut t.g, &mut t.d)?;
+        if let Some(imported) = &imported {
+            imported.apply(&mut t.g, &mut t.d)?;
         }
         0
     };
