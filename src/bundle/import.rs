@@ -6,7 +6,7 @@
 //! and no `*.bn.*` entries.
 
 use tract_onnx::pb::tensor_proto::DataType;
-use tract_onnx::pb::{ModelProto, TensorProto};
+use tract_onnx::pb::TensorProto;
 
 use super::metadata::Metadata;
 use super::weights::Weights;
@@ -24,9 +24,9 @@ pub fn onnx_parameters(
     // The same checks as opening a bundle: size, decoding, tensor sizes against the file.
     let proto = super::validate::decode(bytes, part, max_bytes)?;
     let meta = Metadata::from_proto(&proto)?;
-    let graph = proto_graph(&proto, part)?;
     let mut w = Weights::new();
-    for t in &graph.initializer {
+    // `decode` refuses a file without a graph.
+    for t in proto.graph.iter().flat_map(|g| &g.initializer) {
         if t.data_type != DataType::Float as i32 {
             continue;
         }
@@ -68,18 +68,12 @@ pub(crate) fn f32_tensor(t: &TensorProto) -> std::result::Result<(Vec<usize>, Ve
     Ok((shape, data))
 }
 
-fn proto_graph<'a>(proto: &'a ModelProto, part: &str) -> Result<&'a tract_onnx::pb::GraphProto> {
-    proto
-        .graph
-        .as_ref()
-        .ok_or_else(|| Error::model(format!("the {part} ONNX file has no graph")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::bundle::{encoder_onnx, metadata_for, Config};
     use prost::Message;
+    use tract_onnx::pb::ModelProto;
 
     #[test]
     fn an_exported_encoder_gives_back_its_folded_parameters() {
