@@ -93,6 +93,7 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
                 crate::train::Scene::PerVariation => "",
                 crate::train::Scene::PerPicture => ", per-picture scenes",
                 crate::train::Scene::Paired => ", per-picture scenes, paired targets",
+                crate::train::Scene::Studio => ", per-picture scenes, studio targets",
             }
         ),
         crate::train::DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),

@@ -63,12 +63,15 @@ TRAIN OPTIONS:
                      labels.csv (path,identity,yaw_degrees; greyscale accepted)
   --identities N     synthetic training identities 0..N (default 1000)
   --variations V     synthetic pictures per identity and yaw (default 4)
-  --scene per-picture|paired|per-variation  synthetic lighting and background: drawn
-                     for each picture so that they cannot stand in for identity (default;
-                     the reconstruction target is then in another scene than the input);
-                     `paired`: the same pictures, each target rendered while the batch is
-                     drawn in its input's scene; or shared by a variation's pictures at
-                     every yaw (runs before --scene)
+  --scene per-picture|paired|studio|per-variation  synthetic lighting and background:
+                     drawn for each picture so that they cannot stand in for identity
+                     (default; the reconstruction target is then in another scene than
+                     the input); `paired`: the same pictures, each target rendered while
+                     the batch is drawn in its input's scene; `studio`: the same pictures,
+                     each target the person's studio portrait at the target yaw (neutral
+                     expression, grey background, frontal light), so that the decoder
+                     learns sharp portraits; or shared by a variation's pictures at every
+                     yaw (runs before --scene)
   --steps N          generator updates (default 1000)
   --warmup-steps W   the first W steps train only the encoder, with the identity loss,
                      on 4x the groups (default 0)

@@ -80,6 +80,24 @@ pub fn sample_in_scene(
     sample_with(&h, yaw_deg, variation, &n, size)
 }
 
+/// Key light of [`studio_portrait`]: from the camera's side, 25° above the eyes, so that a
+/// portrait and its mirror image are lit alike.
+pub const STUDIO_LIGHT_DEG: (f32, f32) = (0.0, 25.0);
+
+/// `identity` at `yaw_deg` in studio conditions ([`Nuisance::studio`] with
+/// [`STUDIO_LIGHT_DEG`]): neutral expression, no pitch, roll or framing jitter, a grey
+/// background. The same arguments give the same bytes.
+pub fn studio_portrait(identity: u64, yaw_deg: f32, size: u32) -> Sample {
+    let (azimuth, elevation) = STUDIO_LIGHT_DEG;
+    sample_with(
+        &head(identity),
+        yaw_deg,
+        0,
+        &Nuisance::studio(azimuth, elevation),
+        size,
+    )
+}
+
 /// Renders a built head under explicit conditions.
 pub fn sample_with(head: &Head, yaw_deg: f32, variation: u64, n: &Nuisance, size: u32) -> Sample {
     let r = render(head, yaw_deg, n, size);

@@ -104,7 +104,8 @@ impl Dataset {
 
     /// A random target pose for `input`, with, when `truths` asks for it, the input's
     /// variation at that pose as ground truth where there is one: rendered in the input's
-    /// own scene for [`Scene::Paired`] data, else the dataset's picture.
+    /// own scene for [`Scene::Paired`] data, the person's studio portrait for
+    /// [`Scene::Studio`], else the dataset's picture.
     fn push_target(&self, b: &mut Batch, input: &Input, truths: bool, rng: &mut Rng) {
         let np = self.yaws.len();
         let s = self.size;
@@ -122,6 +123,8 @@ impl Dataset {
             let yaw = self.yaws[source_bin];
             rendered = sample_in_scene(input.class as u64, yaw, v, scene, s as u32).rgb;
             Some(&rendered[..])
+        } else if self.scene == Some(Scene::Studio) {
+            self.studio_portrait(input.class, source_bin)
         } else {
             self.pictures(input.class, source_bin)
                 .iter()
@@ -182,6 +185,7 @@ pub fn push_image(out: &mut Vec<f32>, rgb: &[u8], s: usize, flip: bool, dx: isiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::synth::dataset::studio_portrait;
     use crate::train::data::Scene;
 
     #[test]
@@ -256,6 +260,49 @@ mod tests {
             }
         }
         assert!(same_pose > 0 && turned > 0, "{same_pose} / {turned}");
+    }
+
+    #[test]
+    fn studio_targets_are_the_portrait_at_the_target_pose() {
+        let yaws = [-30.0, 0.0, 30.0];
+        let d = Dataset::synthetic(2, 2, Scene::Studio, &yaws, 16, 2, |_| {}).unwrap();
+        let spec = BatchSpec {
+            groups: 2,
+            group: 2,
+            max_shift: 1,
+            flip: true,
+            truths: true,
+        };
+        let n = 3 * 16 * 16;
+        let (mut plain, mut mirrored) = (0, 0);
+        for seed in 0..20 {
+            let b = d.batch(&spec, &mut Rng::new(seed));
+            // Two targets per group of two inputs, and one for each group's fused code.
+            assert_eq!(b.target_bin.len(), 6);
+            assert!(b.truth_mask.iter().all(|&m| m == 1.0));
+            for (i, (&class, &to)) in b.target_class.iter().zip(&b.target_bin).enumerate() {
+                let truth = &b.truth[i * n..(i + 1) * n];
+                // Seen as is, the portrait at the target bin; seen mirrored, the mirror
+                // image of the portrait at the opposite bin.
+                let portrait = |bin: usize, flip: bool| {
+                    let mut out = Vec::new();
+                    let rgb = studio_portrait(class as u64, yaws[bin], 16).rgb;
+                    push_image(&mut out, &rgb, 16, flip, 0, 0);
+                    out
+                };
+                if truth == &portrait(to, false)[..] {
+                    plain += 1;
+                } else {
+                    assert_eq!(
+                        truth,
+                        &portrait(2 - to, true)[..],
+                        "seed {seed}, target {i}"
+                    );
+                    mirrored += 1;
+                }
+            }
+        }
+        assert!(plain > 0 && mirrored > 0, "{plain} / {mirrored}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! yaw bin (on the fly, at start-up) or a `labels.csv` folder of real or exported faces.
 //! Read-only once built; [`Dataset::batch`] draws DR-GAN batches from it.
 
-use crate::synth::dataset::{parallel_map, sample_in_scene};
+use crate::synth::dataset::{parallel_map, sample_in_scene, studio_portrait};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -27,6 +27,12 @@ pub enum Scene {
     /// anew (while the batch is drawn) at the target yaw in its input's scene, so that the
     /// decoder can learn to keep the input's light and background.
     Paired,
+    /// The pictures of [`Scene::PerPicture`], and each reconstruction target the person's
+    /// studio portrait at the target yaw ([`studio_portrait`]: neutral expression, no
+    /// jitter, grey background, a frontal key light). The target then depends only on who
+    /// and which pose, all the decoder is told, so it can learn one sharp portrait
+    /// instead of the average over scenes it cannot know.
+    Studio,
 }
 
 impl Scene {
@@ -36,6 +42,7 @@ impl Scene {
             Scene::PerVariation => "per-variation",
             Scene::PerPicture => "per-picture",
             Scene::Paired => "paired",
+            Scene::Studio => "studio",
         }
     }
 
@@ -44,7 +51,7 @@ impl Scene {
     pub fn key(self, variation: u64, bin: usize, bins: usize) -> u64 {
         match self {
             Scene::PerVariation => variation,
-            Scene::PerPicture | Scene::Paired => {
+            Scene::PerPicture | Scene::Paired | Scene::Studio => {
                 PER_PICTURE_SCENES + variation * bins as u64 + bin as u64
             }
         }
@@ -56,8 +63,9 @@ impl Scene {
             "per-variation" => Ok(Scene::PerVariation),
             "per-picture" => Ok(Scene::PerPicture),
             "paired" => Ok(Scene::Paired),
+            "studio" => Ok(Scene::Studio),
             _ => Err(format!(
-                "scene `{text}`: want `per-variation`, `per-picture` or `paired`"
+                "scene `{text}`: want `per-variation`, `per-picture`, `paired` or `studio`"
             )),
         }
     }
@@ -81,6 +89,9 @@ pub struct Dataset {
     /// for a folder.
     pub scene: Option<Scene>,
     pixels: Vec<u8>,
+    /// [`Scene::Studio`]'s targets: each class's studio portrait at every bin, by
+    /// `class * bins + bin`; empty for other data.
+    studio: Vec<u8>,
     variation: Vec<u32>,
     /// Picture indices by [class][bin].
     by_class_bin: Vec<Vec<Vec<u32>>>,
@@ -107,6 +118,7 @@ impl Dataset {
             ));
         }
         let per_id = yaws.len() * variations;
+        let portraits = scene == Scene::Studio;
         let pics = parallel_map(identities, threads, |id| {
             let mut out = Vec::with_capacity(per_id * size * size * 3);
             for (bin, &yaw) in yaws.iter().enumerate() {
@@ -115,13 +127,22 @@ impl Dataset {
                     out.extend(sample_in_scene(id as u64, yaw, v as u64, key, size as u32).rgb);
                 }
             }
+            let studio: Vec<u8> = match portraits {
+                true => yaws
+                    .iter()
+                    .flat_map(|&yaw| studio_portrait(id as u64, yaw, size as u32).rgb)
+                    .collect(),
+                false => Vec::new(),
+            };
             progress(per_id);
-            out
+            (out, studio)
         });
         let mut d = Dataset::empty(size, yaws, identities);
         d.class_names = (0..identities).map(|i| i.to_string()).collect();
         d.scene = Some(scene);
-        d.pixels = pics.concat();
+        let (pixels, studio): (Vec<_>, Vec<_>) = pics.into_iter().unzip();
+        d.pixels = pixels.concat();
+        d.studio = studio.concat();
         let mut k = 0u32;
         for bins in d.by_class_bin.iter_mut() {
             for bin in bins.iter_mut() {
@@ -211,6 +232,7 @@ impl Dataset {
             class_names: Vec::new(),
             scene: None,
             pixels: Vec::new(),
+            studio: Vec::new(),
             variation: Vec::new(),
             by_class_bin: vec![vec![Vec::new(); yaws.len()]; classes],
         }
@@ -229,6 +251,13 @@ impl Dataset {
     pub fn picture(&self, k: u32) -> &[u8] {
         let n = self.size * self.size * 3;
         &self.pixels[k as usize * n..(k as usize + 1) * n]
+    }
+
+    /// The studio portrait of `class` at yaw bin `bin` ([`Scene::Studio`] data only).
+    pub fn studio_portrait(&self, class: usize, bin: usize) -> Option<&[u8]> {
+        let n = self.size * self.size * 3;
+        let k = class * self.yaws.len() + bin;
+        self.studio.get(k * n..(k + 1) * n)
     }
 
     /// Picture indices of `class` in yaw bin `bin`.
@@ -315,5 +344,21 @@ mod tests {
             Ok(Scene::PerVariation)
         );
         assert!(Scene::parse("sunny").is_err());
+    }
+
+    #[test]
+    fn studio_data_keeps_a_portrait_per_identity_and_bin() {
+        let yaws = [-45.0, 0.0, 45.0];
+        let studio = Dataset::synthetic(2, 2, Scene::Studio, &yaws, 16, 2, |_| {}).unwrap();
+        let own = Dataset::synthetic(2, 2, Scene::PerPicture, &yaws, 16, 2, |_| {}).unwrap();
+        for (bin, &yaw) in yaws.iter().enumerate() {
+            let want = studio_portrait(1, yaw, 16).rgb;
+            assert_eq!(studio.studio_portrait(1, bin), Some(&want[..]));
+            assert_eq!(own.studio_portrait(1, bin), None);
+            // The inputs are the per-picture scenes' pictures.
+            let k = own.pictures(1, bin)[1];
+            assert_eq!(studio.picture(k), own.picture(k));
+        }
+        assert_eq!(Scene::parse(Scene::Studio.name()), Ok(Scene::Studio));
     }
 }

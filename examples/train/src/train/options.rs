@@ -353,7 +353,12 @@ mod tests {
         let back = TrainOptions::from_text(&frozen.to_text()).unwrap();
         assert_eq!(back, frozen);
         assert!(!back.encoder_frozen_at(49) && back.encoder_frozen_at(50));
-        for scene in [Scene::PerVariation, Scene::PerPicture, Scene::Paired] {
+        for scene in [
+            Scene::PerVariation,
+            Scene::PerPicture,
+            Scene::Paired,
+            Scene::Studio,
+        ] {
             let mut synth = o.clone();
             synth.data = DataSource::Synth {
                 identities: 12,
