@@ -40,10 +40,20 @@ pub fn read(dir: &Path, config: &Config) -> Result<Imported, String> {
 }
 
 impl Imported {
-    /// Loads the encoder into `g` and the pose head into `d`.
-    pub fn apply(&self, g: &mut Generator, d: &mut Discriminator) -> Result<(), String> {
+    /// Loads the encoder into `g`, and the pose head into `d` unless `d_from_encoder`
+    /// (`--d-init encoder`: D will start as a copy of that encoder, with its own pose
+    /// outputs, so that such a run is the one a resumed run would be).
+    pub fn apply(
+        &self,
+        g: &mut Generator,
+        d: &mut Discriminator,
+        d_from_encoder: bool,
+    ) -> Result<(), String> {
         let device = g.id_head.weight.val().device();
         g.encoder = trunk(&g.encoder, &self.encoder, "encoder", &device)?;
+        if d_from_encoder {
+            return Ok(());
+        }
         d.trunk = trunk(&d.trunk, &self.pose, "pose", &device)?;
         // D's FC: identity and "synthesized" columns first, then the pose columns.
         let np = self.config.pose_yaws.len();
@@ -153,4 +163,55 @@ fn param(w: &Weights, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
 
 fn tensor<const D: usize>(shape: [usize; D], data: Vec<f32>, device: &Device) -> Tensor<D> {
     Tensor::from_data(TensorData::new(data, shape), device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::{DataSource, Scene, TrainOptions, Trainer};
+
+    fn trainer() -> Trainer {
+        let mut o = TrainOptions::new(Config::named("tiny").unwrap());
+        o.data = DataSource::Synth {
+            identities: 4,
+            variations: 1,
+            scene: Scene::PerPicture,
+        };
+        Trainer::new(o, 4, crate::train::run::device())
+    }
+
+    #[test]
+    fn the_pose_head_is_left_alone_when_d_starts_from_the_encoder() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::named("tiny").unwrap();
+        drgan::bundle::BundleFiles::random(&config, 5)
+            .unwrap()
+            .write_dir(dir.path())
+            .unwrap();
+        let imported = read(dir.path(), &config).unwrap();
+        let pose_w = param(&imported.pose, "pose.fc.weight", &[17, 13]).unwrap();
+        for d_from_encoder in [false, true] {
+            let mut t = trainer();
+            let before = host(t.d.fc.weight.val()).unwrap();
+            imported.apply(&mut t.g, &mut t.d, d_from_encoder).unwrap();
+            let after = host(t.d.fc.weight.val()).unwrap();
+            let conv = "encoder.conv53.weight";
+            let shape = t.g.encoder.last.weight.val().dims();
+            assert_eq!(
+                host(t.g.encoder.last.weight.val()).unwrap(),
+                param(&imported.encoder, conv, &shape).unwrap(),
+                "the encoder is always imported"
+            );
+            // D's FC is [Nf + 1, Nd + 1 + 13]; its last 13 columns are the pose outputs.
+            let cols = after.len() / 17;
+            let pose_cols: Vec<f32> = (0..17)
+                .flat_map(|r| after[r * cols + cols - 13..(r + 1) * cols].to_vec())
+                .collect();
+            if d_from_encoder {
+                assert_eq!(after, before);
+            } else {
+                assert_eq!(pose_cols, pose_w);
+            }
+        }
+    }
 }

@@ -95,8 +95,9 @@ TRAIN OPTIONS:
   --proto-weight W   prototype loss on the features: each picture's cosine to its own
                      group's mean direction against the other groups' (default 0 = off)
   --init-from DIR    start from a bundle: its encoder (frozen from step 0) and its pose
-                     head (as D's pose outputs); the decoder starts afresh. DIR must be
-                     of the run's config (input size, width, Nf, yaw bins)
+                     head (as D's pose outputs; not with --d-init encoder, where D starts
+                     as a copy of the imported encoder); the decoder starts afresh. DIR
+                     must be of the run's config (input size, width, Nf, yaw bins)
   --id-margin M      the identity loss as a cosine classifier (scale 30) with an additive
                      margin M on the true class (CosFace; e.g. 0.2); 0 = linear softmax
   --strong-d A       D accuracy above which G takes 2 steps per D step (default 0.9)

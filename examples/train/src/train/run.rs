@@ -101,7 +101,7 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         step
     } else {
         if let Some(imported) = &imported {
-            imported.apply(&mut t.g, &mut t.d)?;
+            imported.apply(&mut t.g, &mut t.d, o.d_from_encoder)?;
         }
         0
     };
