@@ -235,7 +235,8 @@ fn evaluates_a_labels_folder_and_the_cmu_layout() {
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.starts_with(&report), "stdout carries the report");
     let (head, rows) = table_of(&report);
-    assert_eq!(head.len(), 8, "{head:?}");
+    assert_eq!(head.len(), 9, "{head:?}");
+    assert_eq!(head[8], "yaw estimate error °");
     let labels: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(
         labels,
@@ -265,6 +266,8 @@ fn evaluates_a_labels_folder_and_the_cmu_layout() {
         let (fp, fs) = quality(&r[6]).unwrap();
         assert!(fp.is_finite() && fs < 1.0, "{r:?}");
         quality(&r[7]).unwrap();
+        let yaw_error: f64 = r[8].parse().unwrap();
+        assert!((0.0..=180.0).contains(&yaw_error), "{r:?}");
     }
     // The frontal row's input is its own ground truth; turned rows' inputs are not.
     assert_eq!(quality(&rows[2][7]), Some((f64::INFINITY, 1.0)));

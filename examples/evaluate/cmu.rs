@@ -149,6 +149,7 @@ pub fn read(dir: &Path) -> Result<CmuSet, String> {
                 identity,
                 row: row_of(p.pose, p.eyes),
                 truth: None,
+                yaw: None,
             }),
             _ => {}
         }

@@ -38,6 +38,7 @@ pub fn read(dir: &Path, bins: &[f32]) -> Result<LabelsSet, String> {
 
     struct Row {
         identity: String,
+        yaw: f32,
         bin: usize,
         variation: u64,
     }
@@ -63,6 +64,7 @@ pub fn read(dir: &Path, bins: &[f32]) -> Result<LabelsSet, String> {
         paths.push(path);
         rows.push(Row {
             identity: table.get(r, identity_col).to_string(),
+            yaw,
             bin: snap(bins, yaw),
             variation,
         });
@@ -111,6 +113,7 @@ pub fn read(dir: &Path, bins: &[f32]) -> Result<LabelsSet, String> {
             row: row.bin,
             truth: variation_col
                 .and_then(|_| frontals[row.identity.as_str()].get(&row.variation).copied()),
+            yaw: Some(row.yaw),
         });
     }
     Ok(LabelsSet {

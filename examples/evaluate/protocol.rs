@@ -28,6 +28,8 @@ pub struct Probe {
     pub row: usize,
     /// The image that is this probe's ground-truth frontal face, if known.
     pub truth: Option<usize>,
+    /// The probe's labelled yaw in degrees, if known.
+    pub yaw: Option<f32>,
 }
 
 /// Gallery (one image per identity) and probes.
@@ -70,6 +72,9 @@ pub struct ProbeResult {
     pub input_quality: Option<Quality>,
     /// The probe is its own ground truth (a frontal probe).
     pub self_truth: bool,
+    /// |`Model::estimate_yaw` − the labelled yaw| in degrees, when the bundle has a pose
+    /// head and the probe a labelled yaw.
+    pub yaw_error: Option<f32>,
 }
 
 /// One fused group: `fuse` probes of one identity in one row, embedded together.
@@ -244,6 +249,19 @@ impl Context<'_> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(api("frontalizing"))?;
         let frontal_views: Vec<Image> = frontals.iter().map(RgbImage::view).collect();
+        let pose_head = self.model.info().has_pose_head;
+        let yaw_errors = probes
+            .iter()
+            .zip(&views)
+            .map(|(p, v)| match p.yaw {
+                Some(yaw) if pose_head => self
+                    .model
+                    .estimate_yaw(v)
+                    .map(|estimate| Some((estimate - yaw).abs())),
+                _ => Ok(None),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(api("estimating yaw"))?;
         let frontal_features = self
             .model
             .embed_batch(&frontal_views)
@@ -284,6 +302,7 @@ impl Context<'_> {
                 frontal_quality,
                 input_quality,
                 self_truth: probe.truth == Some(probe.image),
+                yaw_error: yaw_errors[k],
             });
         }
         // Fused groups: consecutive runs of `fuse` probes; a shorter rest is left out.

@@ -63,6 +63,29 @@ impl MeanQuality {
     }
 }
 
+/// Mean of absolute errors (degrees).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MeanError {
+    pub sum: f64,
+    pub n: usize,
+}
+
+impl MeanError {
+    fn add(&mut self, error: f32) {
+        self.sum += f64::from(error);
+        self.n += 1;
+    }
+
+    /// The mean, `None` without errors.
+    pub fn value(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+
+    fn text(&self) -> String {
+        self.value().map_or("–".into(), |v| format!("{v:.1}"))
+    }
+}
+
 /// One table row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -74,6 +97,8 @@ pub struct Row {
     pub raw: Rate,
     pub frontal_quality: MeanQuality,
     pub input_quality: MeanQuality,
+    /// `Model::estimate_yaw` against the labelled yaw.
+    pub yaw_error: MeanError,
 }
 
 /// The row over the probes (and fused groups) whose row index is in `rows`. With
@@ -89,12 +114,16 @@ pub fn row(label: &str, results: &Results, rows: &[usize], skip_self_truth: bool
         raw: Rate::default(),
         frontal_quality: MeanQuality::default(),
         input_quality: MeanQuality::default(),
+        yaw_error: MeanError::default(),
     };
     for p in results.probes.iter().filter(|p| rows.contains(&p.row)) {
         r.probes += 1;
         r.single.add(rank1_hit(&p.model, p.identity));
         r.frontal.add(rank1_hit(&p.frontal, p.identity));
         r.raw.add(rank1_hit(&p.raw, p.identity));
+        if let Some(e) = p.yaw_error {
+            r.yaw_error.add(e);
+        }
         if skip_self_truth && p.self_truth {
             continue;
         }
@@ -144,8 +173,9 @@ pub fn auc_text(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{v:.4}"))
 }
 
-/// A Markdown table of `rows`; `quality` adds the PSNR / SSIM columns.
-pub fn markdown(first_column: &str, rows: &[Row], fuse: usize, quality: bool) -> String {
+/// A Markdown table of `rows`; `quality` adds the PSNR / SSIM columns, `yaw` the pose
+/// head's mean absolute yaw error.
+pub fn markdown(first_column: &str, rows: &[Row], fuse: usize, quality: bool, yaw: bool) -> String {
     let mut head = vec![
         first_column.to_string(),
         "probes".into(),
@@ -157,6 +187,9 @@ pub fn markdown(first_column: &str, rows: &[Row], fuse: usize, quality: bool) ->
     if quality {
         head.push("PSNR dB / SSIM frontalized".into());
         head.push("PSNR dB / SSIM input".into());
+    }
+    if yaw {
+        head.push("yaw estimate error °".into());
     }
     let mut out = line(&head);
     out += &line(&head.iter().map(|_| "---".to_string()).collect::<Vec<_>>());
@@ -175,6 +208,9 @@ pub fn markdown(first_column: &str, rows: &[Row], fuse: usize, quality: bool) ->
         if quality {
             cells.push(r.frontal_quality.text());
             cells.push(r.input_quality.text());
+        }
+        if yaw {
+            cells.push(r.yaw_error.text());
         }
         out += &line(&cells);
     }
