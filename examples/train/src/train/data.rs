@@ -127,12 +127,12 @@ impl Dataset {
                     out.extend(sample_in_scene(id as u64, yaw, v as u64, key, size as u32).rgb);
                 }
             }
-            let studio: Vec<u8> = match portraits {
-                true => yaws
-                    .iter()
+            let studio: Vec<u8> = if portraits {
+                yaws.iter()
                     .flat_map(|&yaw| studio_portrait(id as u64, yaw, size as u32).rgb)
-                    .collect(),
-                false => Vec::new(),
+                    .collect()
+            } else {
+                Vec::new()
             };
             progress(per_id);
             (out, studio)
