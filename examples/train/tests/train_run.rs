@@ -26,15 +26,20 @@ fn a_tiny_run_trains_resumes_and_exports() {
     }
     let log = std::fs::read_to_string(r.join("log.csv")).unwrap();
     assert_eq!(log.lines().count(), 1 + 3);
-    // A second fresh run into the same folder is refused; --resume continues it.
+    // A second fresh run into the same folder is refused; --resume continues it, here
+    // with the batches shared by two workers (saved with the run).
     assert_ne!(run(&format!("train --out {rs} {common} --steps 3")), 0);
     assert_eq!(
-        run(&format!("train --out {rs} --resume --steps 5 --quiet")),
+        run(&format!(
+            "train --out {rs} --resume --steps 5 --workers 2 --quiet"
+        )),
         0
     );
     let log = std::fs::read_to_string(r.join("log.csv")).unwrap();
     assert_eq!(log.lines().count(), 1 + 5);
     assert!(log.lines().last().unwrap().starts_with("5,"));
+    let options = std::fs::read_to_string(r.join("options.txt")).unwrap();
+    assert!(options.contains("workers=2\n"), "{options}");
 
     let b = dir.path().join("bundle");
     assert_eq!(run(&format!("export {rs} --out {}", b.display())), 0);

@@ -104,4 +104,9 @@ TRAIN OPTIONS:
   --seed S           batches and noise (default 1)
   --sample-every K   steps between sample grids (default 250)
   --checkpoint-every K  steps between checkpoints and loss plots (default 250)
+  --threads T        threads that render the synthetic data (default: all cores)
+  --workers W        threads that share each batch, whole identity groups each, with
+                     their own copies of the networks (default 1; the number of cores is
+                     fastest); each part gets its own batch-norm statistics and
+                     prototype loss, so W is part of a run's recipe
   --quiet            no progress bars";

@@ -68,6 +68,7 @@ impl TrainArgs {
                 | "--sample-every"
                 | "--checkpoint-every"
                 | "--threads"
+                | "--workers"
                 | "--scene"
                 | "--freeze-encoder-from" => rest.push((k.clone(), value(&mut it, k)?)),
                 other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
@@ -151,12 +152,19 @@ impl TrainArgs {
                 "--sample-every" => o.sample_every = num(&k, &v)?,
                 "--checkpoint-every" => o.checkpoint_every = num(&k, &v)?,
                 "--threads" => o.threads = num(&k, &v)?,
+                "--workers" => o.workers = num(&k, &v)?,
                 _ => unreachable!("listed above"),
             }
         }
-        if o.groups == 0 || o.group == 0 || o.sample_every == 0 || o.checkpoint_every == 0 {
+        if o.groups == 0
+            || o.group == 0
+            || o.sample_every == 0
+            || o.checkpoint_every == 0
+            || o.workers == 0
+        {
             return Err(
-                "--groups, --group, --sample-every and --checkpoint-every must be at least 1"
+                "--groups, --group, --sample-every, --checkpoint-every and --workers must be \
+                 at least 1"
                     .into(),
             );
         }
@@ -299,6 +307,8 @@ mod tests {
         let frozen = "--warmup-steps 10 --freeze-encoder-from 10 --out r";
         let f = TrainArgs::parse(&args(frozen)).unwrap();
         assert_eq!(f.options.freeze_encoder_from, Some(10));
+        let w = TrainArgs::parse(&args("--workers 2 --out r")).unwrap();
+        assert_eq!((w.options.workers, c.options.workers), (2, 1));
         let d = TrainArgs::parse(&args("--scene paired --out r")).unwrap();
         assert!(matches!(
             d.options.data,
@@ -314,6 +324,7 @@ mod tests {
         assert!(TrainArgs::parse(&args("--steps 3")).is_err());
         assert!(TrainArgs::parse(&args("--config huge --out r")).is_err());
         assert!(TrainArgs::parse(&args("--out r --group 0")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --workers 0")).is_err());
         assert!(TrainArgs::parse(&args("--out r --bogus")).is_err());
         assert!(TrainArgs::parse(&args("--out r --size 50")).is_err());
         assert!(TrainArgs::parse(&args("--out r --adv-weight -1")).is_err());

@@ -4,11 +4,13 @@
 pub mod batch;
 pub mod checkpoint;
 pub mod data;
+mod gan_step;
 pub mod grid;
 pub mod heldout;
 pub mod log;
 pub mod losses;
 pub mod options;
+pub mod parallel;
 pub mod run;
 pub mod step;
 

@@ -71,7 +71,11 @@ pub struct TrainOptions {
     /// Steps between sample grids / checkpoints.
     pub sample_every: u64,
     pub checkpoint_every: u64,
+    /// Threads that render the synthetic data (not saved with the run).
     pub threads: usize,
+    /// Threads that share each batch, a part of whole identity groups each
+    /// (`train::parallel`); 1 = the whole batch in one pass.
+    pub workers: usize,
 }
 
 impl TrainOptions {
@@ -105,6 +109,7 @@ impl TrainOptions {
             sample_every: 250,
             checkpoint_every: 250,
             threads: crate::synth::dataset::default_threads(),
+            workers: 1,
         }
     }
 
@@ -128,7 +133,7 @@ impl TrainOptions {
         format!(
             "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
              groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nfreeze_encoder_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\ninit_from={}\nid_margin={}\nstrong_d={}\nseed={}\n\
-             sample_every={}\ncheckpoint_every={}\n",
+             sample_every={}\ncheckpoint_every={}\nworkers={}\n",
             c.name,
             c.input_size,
             c.width,
@@ -157,7 +162,8 @@ impl TrainOptions {
             self.strong_d,
             self.seed,
             self.sample_every,
-            self.checkpoint_every
+            self.checkpoint_every,
+            self.workers
         )
     }
 
@@ -244,6 +250,8 @@ impl TrainOptions {
             sample_every: num("sample_every", get("sample_every")?)?,
             checkpoint_every: num("checkpoint_every", get("checkpoint_every")?)?,
             threads: crate::synth::dataset::default_threads(),
+            // Absent in runs written before it existed: one pass per batch.
+            workers: get("workers").map_or(Ok(1), |v| num("workers", v))?,
         })
     }
 
@@ -345,8 +353,12 @@ mod tests {
         o.rec_weight = 0.0;
         o.adv_weight = 0.25;
         o.adv_from = 40;
+        o.workers = 2;
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
+        // Runs written before --workers took each batch whole.
+        let before = o.to_text().replace("workers=2\n", "");
+        assert_eq!(TrainOptions::from_text(&before).unwrap().workers, 1);
         assert_eq!(back.freeze_encoder_from, None);
         let mut frozen = o.clone();
         frozen.freeze_encoder_from = Some(50);

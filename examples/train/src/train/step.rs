@@ -1,15 +1,13 @@
-//! One DR-GAN training step: a discriminator update (skipped every other step while D is
-//! strong) and a generator update. Owns the networks and their Adam states.
+//! The trainer: the networks and their Adam states, the encoder warm-up step, and the
+//! losses it shares with the DR-GAN step (`train::gan_step`: a discriminator update,
+//! skipped every other step while D is strong, and a generator update).
 
 use super::batch::Batch;
-use super::losses::{
-    accuracy, cosine_logits, cross_entropy, identity_loss, masked_l1, one_hot, prototype_loss,
-    scalar,
-};
+use super::losses::{accuracy, cosine_logits, identity_loss, prototype_loss, scalar};
 use super::options::TrainOptions;
-use crate::nets::{Discriminator, Encoded, Generator};
-use crate::synth::rng::Rng;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use super::parallel;
+use crate::nets::{Discriminator, Generator};
+use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
@@ -68,27 +66,16 @@ impl Trainer {
     /// Encoder warm-up: trains only the encoder (and its identity classifier) on `batch`
     /// with the softmax identity loss; the decoder and D are untouched. About six times
     /// cheaper per picture than [`Trainer::step`], so a CPU run learns identity first.
+    /// With `workers` > 1 the batch's groups are shared among that many threads
+    /// ([`parallel::gradients`]).
     pub fn warmup_step(&mut self, batch: &Batch, step: u64) -> StepStats {
-        let dev = self.device.clone();
-        let s = self.options.config.input_size as usize;
-        let n = batch.input_class.len();
-        let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), &dev);
-        let enc = self.g.encode(x);
-        let logits = self.id_logits(enc.identity.clone());
-        let mut stats = StepStats {
-            d_real_acc: accuracy(&logits, &batch.input_class),
-            ..StepStats::default()
-        };
-        let mut loss = identity_loss(logits, &batch.input_class, self.options.id_margin, &dev);
-        stats.id_aux = scalar(&loss);
-        if let Some(p) = self.proto(&enc.identity, batch) {
-            stats.proto = scalar(&p);
-            loss = loss + p.mul_scalar(self.options.proto_weight);
-        }
-        let grads = GradientsParams::from_grads(loss.backward(), &self.g);
-        let lr = self.options.lr_at(step);
+        let (o, dev) = (&self.options, &self.device);
+        let (grads, parts) = parallel::gradients(&self.g, batch, o.workers, dev, |g, part| {
+            warmup_loss(g, part, o, dev)
+        });
+        let lr = o.lr_at(step);
         self.g = self.opt_g.step(lr, self.g.clone(), grads);
-        stats
+        StepStats::weighted(&parts)
     }
 
     /// Restarts D as a copy of the encoder ([`Discriminator::with_encoder_of`]) with a
@@ -99,137 +86,80 @@ impl Trainer {
         self.d_acc_ema = 0.0;
         Ok(())
     }
+}
 
-    /// The identity classifier's logits for `features`: linear softmax logits, or cosine
-    /// logits when the CosFace margin is on.
-    fn id_logits(&self, features: Tensor<2>) -> Tensor<2> {
-        if self.options.id_margin > 0.0 {
-            cosine_logits(features, self.g.id_head.weight.val())
-        } else {
-            self.g.id_head.forward(features)
-        }
+/// The warm-up's loss on `batch` for `g`: the identity loss on the encoder's features,
+/// plus the prototype loss when it is on.
+fn warmup_loss(
+    g: &Generator,
+    batch: &Batch,
+    o: &TrainOptions,
+    dev: &Device,
+) -> (Tensor<1>, StepStats) {
+    let s = o.config.input_size as usize;
+    let n = batch.input_class.len();
+    let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), dev);
+    let enc = g.encode(x);
+    let logits = id_logits(g, enc.identity.clone(), o.id_margin);
+    let mut stats = StepStats {
+        d_real_acc: accuracy(&logits, &batch.input_class),
+        ..StepStats::default()
+    };
+    let mut loss = identity_loss(logits, &batch.input_class, o.id_margin, dev);
+    stats.id_aux = scalar(&loss);
+    if let Some(p) = proto(&enc.identity, batch, o, dev) {
+        stats.proto = scalar(&p);
+        loss = loss + p.mul_scalar(o.proto_weight);
     }
+    (loss, stats)
+}
 
-    /// The prototype loss on the features of `batch`, when it is on and groups have 2+.
-    fn proto(&self, features: &Tensor<2>, batch: &Batch) -> Option<Tensor<1>> {
-        (self.options.proto_weight > 0.0 && batch.group > 1 && batch.groups > 1)
-            .then(|| prototype_loss(features.clone(), batch.group, 10.0, &self.device))
+/// `g`'s identity classifier's logits for `features`: linear softmax logits, or cosine
+/// logits when the CosFace margin is on.
+pub(super) fn id_logits(g: &Generator, features: Tensor<2>, margin: f32) -> Tensor<2> {
+    if margin > 0.0 {
+        cosine_logits(features, g.id_head.weight.val())
+    } else {
+        g.id_head.forward(features)
     }
+}
 
-    /// Trains on `batch`; `step` seeds the noise and picks the D:G schedule.
-    pub fn step(&mut self, batch: &Batch, step: u64) -> StepStats {
-        let dev = self.device.clone();
-        let c = &self.options.config;
-        let (s, np, nz, nd) = (
-            c.input_size as usize,
-            c.pose_yaws.len(),
-            c.noise_dim,
-            self.d.identities,
-        );
-        let n = batch.input_class.len();
-        let m = batch.target_bin.len();
-        let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), &dev);
-        let truth =
-            Tensor::<4>::from_data(TensorData::new(batch.truth.clone(), [m, 3, s, s]), &dev);
-        let mut rng = Rng::new(crate::synth::rng::hash2(self.options.seed, step));
-        let noise: Vec<f32> = (0..m * nz).map(|_| rng.range(-1.0, 1.0)).collect();
-        let noise = Tensor::<2>::from_data(TensorData::new(noise, [m, nz]), &dev);
+/// The prototype loss on the features of `batch`, when it is on and groups have 2+.
+pub(super) fn proto(
+    features: &Tensor<2>,
+    batch: &Batch,
+    o: &TrainOptions,
+    dev: &Device,
+) -> Option<Tensor<1>> {
+    (o.proto_weight > 0.0 && batch.group > 1 && batch.groups > 1)
+        .then(|| prototype_loss(features.clone(), batch.group, 10.0, dev))
+}
 
-        // G forward once; D's update sees its output detached.
-        let frozen = self.options.encoder_frozen_at(step);
-        let enc = if frozen {
-            // The encoder as exported: inference batch norm, a constant for the decoder.
-            let e = self.g.valid().encode(x.clone().inner());
-            Encoded {
-                identity: e.identity.autodiff(),
-                confidence: e.confidence.autodiff(),
-            }
-        } else {
-            self.g.encode(x.clone())
-        };
-        let codes = if batch.group > 1 {
-            Tensor::cat(
-                vec![enc.identity.clone(), Generator::fuse(&enc, batch.group)],
-                0,
-            )
-        } else {
-            enc.identity.clone()
-        };
-        let fake = self
-            .g
-            .decoder
-            .forward(codes, one_hot(&batch.target_bin, np, &dev), noise);
-
-        let mut stats = StepStats::default();
-        // With the adversarial weight at 0 G is a pose-conditioned autoencoder; D learns
-        // beside it only from `d_from` on (it is neither run nor updated otherwise).
-        let adv_weight = self.options.adv_weight_at(step);
-        let adversarial = adv_weight > 0.0;
-        let d_strong = self.d_acc_ema > self.options.strong_d;
-        stats.d_step = self.options.d_learns_at(step) && !(d_strong && step % 2 == 1);
-        if stats.d_step {
-            let real = self.d.forward(x);
-            let gen = self.d.forward(fake.clone().detach());
-            let fake_class = vec![nd; m];
-            let loss = cross_entropy(
-                real.identity.clone(),
-                one_hot(&batch.input_class, nd + 1, &dev),
-            ) + cross_entropy(real.pose, one_hot(&batch.input_bin, np, &dev))
-                + cross_entropy(gen.identity.clone(), one_hot(&fake_class, nd + 1, &dev));
-            stats.d_real_acc = accuracy(&real.identity, &batch.input_class);
-            stats.d_fake_acc = accuracy(&gen.identity, &fake_class);
-            stats.d_loss = scalar(&loss);
-            let grads = GradientsParams::from_grads(loss.backward(), &self.d);
-            self.d = self
-                .opt_d
-                .step(self.options.lr_at(step), self.d.clone(), grads);
-            self.d_acc_ema = 0.95 * self.d_acc_ema + 0.05 * stats.d_real_acc;
+impl StepStats {
+    /// The statistics of a step made of parts: each figure the parts' mean weighted by
+    /// their shares of the batch; D stepped if it stepped in any.
+    pub fn weighted(parts: &[(f32, StepStats)]) -> StepStats {
+        let mean = |f: fn(&StepStats) -> f32| parts.iter().map(|(w, s)| w * f(s)).sum();
+        StepStats {
+            d_loss: mean(|s| s.d_loss),
+            g_adv: mean(|s| s.g_adv),
+            rec: mean(|s| s.rec),
+            id_aux: mean(|s| s.id_aux),
+            proto: mean(|s| s.proto),
+            d_real_acc: mean(|s| s.d_real_acc),
+            d_fake_acc: mean(|s| s.d_fake_acc),
+            d_step: parts.iter().any(|(_, s)| s.d_step),
         }
-
-        // G's loss: the weighted sum of the terms that are on.
-        let mut terms: Vec<Tensor<1>> = Vec::new();
-        if adversarial {
-            let gen = self.d.forward(fake.clone());
-            let adv = cross_entropy(gen.identity, one_hot(&batch.target_class, nd + 1, &dev))
-                + cross_entropy(gen.pose, one_hot(&batch.target_bin, np, &dev));
-            stats.g_adv = scalar(&adv);
-            terms.push(adv.mul_scalar(adv_weight));
-        }
-        if self.options.rec_weight > 0.0 {
-            let rec = masked_l1(fake, truth, &batch.truth_mask, &dev);
-            stats.rec = scalar(&rec);
-            terms.push(rec.mul_scalar(self.options.rec_weight));
-        }
-        // The encoder's own losses, unless it is frozen.
-        if !frozen {
-            if let Some(p) = self.proto(&enc.identity, batch) {
-                stats.proto = scalar(&p);
-                terms.push(p.mul_scalar(self.options.proto_weight));
-            }
-            if self.options.id_weight > 0.0 {
-                let logits = self.id_logits(enc.identity);
-                let aux = identity_loss(logits, &batch.input_class, self.options.id_margin, &dev);
-                stats.id_aux = scalar(&aux);
-                terms.push(aux.mul_scalar(self.options.id_weight));
-            }
-        }
-        let Some(loss) = terms.into_iter().reduce(|a, b| a + b) else {
-            // Every term is off (checked when the options are parsed): nothing to learn.
-            return stats;
-        };
-        let grads = GradientsParams::from_grads(loss.backward(), &self.g);
-        self.g = self
-            .opt_g
-            .step(self.options.lr_at(step), self.g.clone(), grads);
-        stats
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::synth::rng::Rng;
     use crate::train::batch::BatchSpec;
     use crate::train::data::{Dataset, Scene};
+    use crate::train::losses::one_hot;
     use drgan::bundle::Config;
 
     /// D's identity logits and G's encoder features on `batch`, in inference mode.
@@ -249,13 +179,18 @@ mod tests {
     }
 
     fn trainer_and_batch(adv_weight: f32) -> (Trainer, Batch) {
+        trainer_and_groups(adv_weight, 2)
+    }
+
+    /// A tiny trainer and a batch of `groups` groups of 2 pictures.
+    fn trainer_and_groups(adv_weight: f32, groups: usize) -> (Trainer, Batch) {
         let mut o = TrainOptions::new(Config::named("tiny").unwrap());
         o.adv_weight = adv_weight;
         let s = o.config.input_size as usize;
         let data = Dataset::synthetic(2, 1, Scene::PerVariation, &o.config.pose_yaws, s, 1, |_| {})
             .unwrap();
         let spec = BatchSpec {
-            groups: 2,
+            groups,
             group: 2,
             max_shift: 1,
             flip: true,
@@ -402,5 +337,31 @@ mod tests {
         let mut small = Trainer::new(t.options.clone(), nd + 1, t.device.clone());
         small.g = Generator::new(&t.options.config, nd, &t.device);
         assert!(small.start_d_from_encoder().is_err(), "class counts differ");
+    }
+
+    #[test]
+    fn two_workers_train_every_network_they_should() {
+        // Two parts of two groups each, so that each part has a prototype loss.
+        let (mut t, batch) = trainer_and_groups(1.0, 4);
+        t.options.workers = 2;
+        t.options.proto_weight = 1.0;
+        let (d0, g0) = outputs(&t, &batch);
+        let stats = t.warmup_step(&batch, 0);
+        assert!(stats.id_aux > 0.0 && stats.proto > 0.0 && stats.d_real_acc >= 0.0);
+        let (d1, g1) = outputs(&t, &batch);
+        assert_eq!(d0, d1, "the warm-up leaves D alone");
+        assert_ne!(g0, g1, "the encoder learns");
+        let stats = t.step(&batch, 1);
+        assert!(stats.d_step && stats.d_loss > 0.0 && stats.g_adv > 0.0 && stats.rec > 0.0);
+        assert!(stats.id_aux > 0.0 && stats.proto > 0.0);
+        let (d2, g2) = outputs(&t, &batch);
+        assert_ne!(d1, d2, "D learns");
+        assert_ne!(g1, g2, "G learns");
+        t.options.freeze_encoder_from = Some(2);
+        for step in 2..4 {
+            let stats = t.step(&batch, step);
+            assert!(stats.rec > 0.0 && stats.id_aux == 0.0);
+        }
+        assert_eq!(outputs(&t, &batch).1, g2, "a frozen encoder stays");
     }
 }

@@ -1,0 +1,262 @@
+//! One DR-GAN step in three phases: G's forward pass, D's update on G's output (detached),
+//! and G's update against the updated D. With `workers` > 1 the batch's identity groups
+//! are shared among that many threads in every phase, each part with its own copies of
+//! the networks (see `train::parallel`); the gradients are summed.
+
+use super::batch::Batch;
+use super::losses::{accuracy, cross_entropy, identity_loss, masked_l1, one_hot, scalar};
+use super::options::TrainOptions;
+use super::step::{id_logits, proto, StepStats, Trainer};
+use crate::nets::{Discriminator, Encoded, Generator};
+use crate::synth::rng::Rng;
+use burn::module::Module;
+use burn::optim::{GradientsAccumulator, GradientsParams};
+use burn::prelude::*;
+use burn::tensor::TensorData;
+use rayon::prelude::*;
+
+/// A part of the batch after G's forward pass: its own copy of G, whose graph the
+/// backward pass of G's update runs through.
+struct Forward {
+    part: Batch,
+    share: f32,
+    g: Generator,
+    x: Tensor<4>,
+    enc: Encoded,
+    fake: Tensor<4>,
+}
+
+impl Trainer {
+    /// Trains on `batch`; `step` seeds the noise and picks the D:G schedule.
+    pub fn step(&mut self, batch: &Batch, step: u64) -> StepStats {
+        let o = &self.options;
+        let nz = o.config.noise_dim;
+        let m = batch.target_bin.len();
+        let mut rng = Rng::new(crate::synth::rng::hash2(o.seed, step));
+        let noise: Vec<f32> = (0..m * nz).map(|_| rng.range(-1.0, 1.0)).collect();
+        let frozen = o.encoder_frozen_at(step);
+        let total = batch.input_class.len() as f32;
+        let forwards: Vec<Forward> = split_with_noise(batch, noise, nz, o.workers)
+            .into_par_iter()
+            .map(|(part, noise)| {
+                let share = part.input_class.len() as f32 / total;
+                forward(&self.g, part, noise, share, frozen, o, &self.device)
+            })
+            .collect();
+
+        let mut stats = StepStats::default();
+        // With the adversarial weight at 0 G is a pose-conditioned autoencoder; D learns
+        // beside it only from `d_from` on (it is neither run nor updated otherwise).
+        let d_strong = self.d_acc_ema > o.strong_d;
+        stats.d_step = o.d_learns_at(step) && !(d_strong && step % 2 == 1);
+        if stats.d_step {
+            let np = o.config.pose_yaws.len();
+            let (grads, parts) =
+                sum_gradients(&self.d, &forwards, |d, f| d_loss(d, f, np, &self.device));
+            let d_stats = StepStats::weighted(&parts);
+            (stats.d_loss, stats.d_real_acc, stats.d_fake_acc) =
+                (d_stats.d_loss, d_stats.d_real_acc, d_stats.d_fake_acc);
+            self.d = self.opt_d.step(o.lr_at(step), self.d.clone(), grads);
+            self.d_acc_ema = 0.95 * self.d_acc_ema + 0.05 * stats.d_real_acc;
+        }
+
+        let o = &self.options;
+        let adv_weight = o.adv_weight_at(step);
+        let d = &self.d;
+        let results: Vec<Option<(GradientsParams, f32, StepStats)>> = forwards
+            .into_par_iter()
+            .map(|f| {
+                let d = (adv_weight > 0.0).then(|| d.clone().fork(&self.device));
+                let (loss, s) = g_loss(&f, d.as_ref(), adv_weight, frozen, o, &self.device)?;
+                let grads = loss.mul_scalar(f.share).backward();
+                Some((GradientsParams::from_grads(grads, &f.g), f.share, s))
+            })
+            .collect();
+        let mut sum = GradientsAccumulator::new();
+        let mut parts = Vec::new();
+        for (grads, share, s) in results.into_iter().flatten() {
+            sum.accumulate(&self.g, grads);
+            parts.push((share, s));
+        }
+        if parts.is_empty() {
+            // Every term is off (checked when the options are parsed): nothing to learn.
+            return stats;
+        }
+        let g_stats = StepStats::weighted(&parts);
+        (stats.g_adv, stats.rec, stats.id_aux, stats.proto) =
+            (g_stats.g_adv, g_stats.rec, g_stats.id_aux, g_stats.proto);
+        self.g = self
+            .opt_g
+            .step(self.options.lr_at(step), self.g.clone(), sum.grads());
+        stats
+    }
+}
+
+/// The batch in `workers` parts of whole groups, each with its targets' rows of `noise`
+/// (`nz` values per target).
+fn split_with_noise(
+    batch: &Batch,
+    noise: Vec<f32>,
+    nz: usize,
+    workers: usize,
+) -> Vec<(Batch, Vec<f32>)> {
+    batch
+        .split(workers)
+        .into_iter()
+        .zip(batch.target_rows(workers))
+        .map(|(part, rows)| {
+            let rows = rows
+                .iter()
+                .flat_map(|&t| &noise[t * nz..(t + 1) * nz])
+                .copied()
+                .collect();
+            (part, rows)
+        })
+        .collect()
+}
+
+/// G's forward pass on `part` with a copy of `g` of its own.
+fn forward(
+    g: &Generator,
+    part: Batch,
+    noise: Vec<f32>,
+    share: f32,
+    frozen: bool,
+    o: &TrainOptions,
+    dev: &Device,
+) -> Forward {
+    let c = &o.config;
+    let (s, np, nz) = (c.input_size as usize, c.pose_yaws.len(), c.noise_dim);
+    let n = part.input_class.len();
+    let m = part.target_bin.len();
+    let g = g.clone().fork(dev);
+    let x = Tensor::<4>::from_data(TensorData::new(part.inputs.clone(), [n, 3, s, s]), dev);
+    let noise = Tensor::<2>::from_data(TensorData::new(noise, [m, nz]), dev);
+    let enc = if frozen {
+        // The encoder as exported: inference batch norm, a constant for the decoder.
+        let e = g.valid().encode(x.clone().inner());
+        Encoded {
+            identity: e.identity.autodiff(),
+            confidence: e.confidence.autodiff(),
+        }
+    } else {
+        g.encode(x.clone())
+    };
+    let codes = if part.group > 1 {
+        Tensor::cat(
+            vec![enc.identity.clone(), Generator::fuse(&enc, part.group)],
+            0,
+        )
+    } else {
+        enc.identity.clone()
+    };
+    let fake = g
+        .decoder
+        .forward(codes, one_hot(&part.target_bin, np, dev), noise);
+    Forward {
+        part,
+        share,
+        g,
+        x,
+        enc,
+        fake,
+    }
+}
+
+/// The sum over `forwards` of `loss` x each part's share, differentiated for a copy of
+/// `model` per part, on as many threads; with each part's share and statistics.
+fn sum_gradients<M, F>(
+    model: &M,
+    forwards: &[Forward],
+    loss: F,
+) -> (GradientsParams, Vec<(f32, StepStats)>)
+where
+    M: Module + Sync,
+    F: Fn(&M, &Forward) -> (Tensor<1>, StepStats) + Sync,
+{
+    let results: Vec<(GradientsParams, f32, StepStats)> = forwards
+        .par_iter()
+        .map(|f| {
+            let copy = model.clone().fork(&f.x.device());
+            let (l, s) = loss(&copy, f);
+            let grads = GradientsParams::from_grads(l.mul_scalar(f.share).backward(), &copy);
+            (grads, f.share, s)
+        })
+        .collect();
+    let mut sum = GradientsAccumulator::new();
+    let mut parts = Vec::with_capacity(results.len());
+    for (grads, share, s) in results {
+        sum.accumulate(model, grads);
+        parts.push((share, s));
+    }
+    (sum.grads(), parts)
+}
+
+/// D's loss on a part: identity (with the "synthesized" class) and pose of the real
+/// pictures, and "synthesized" for G's output, detached.
+fn d_loss(d: &Discriminator, f: &Forward, np: usize, dev: &Device) -> (Tensor<1>, StepStats) {
+    let nd = d.identities;
+    let real = d.forward(f.x.clone());
+    let gen = d.forward(f.fake.clone().detach());
+    let fake_class = vec![nd; f.part.target_bin.len()];
+    let loss = cross_entropy(
+        real.identity.clone(),
+        one_hot(&f.part.input_class, nd + 1, dev),
+    ) + cross_entropy(real.pose, one_hot(&f.part.input_bin, np, dev))
+        + cross_entropy(gen.identity.clone(), one_hot(&fake_class, nd + 1, dev));
+    let stats = StepStats {
+        d_real_acc: accuracy(&real.identity, &f.part.input_class),
+        d_fake_acc: accuracy(&gen.identity, &fake_class),
+        d_loss: scalar(&loss),
+        ..StepStats::default()
+    };
+    (loss, stats)
+}
+
+/// G's loss on a part: the weighted sum of the terms that are on (adversarial against
+/// `d` when given, reconstruction, and the encoder's own unless it is frozen); `None`
+/// when every term is off.
+fn g_loss(
+    f: &Forward,
+    d: Option<&Discriminator>,
+    adv_weight: f32,
+    frozen: bool,
+    o: &TrainOptions,
+    dev: &Device,
+) -> Option<(Tensor<1>, StepStats)> {
+    let s = o.config.input_size as usize;
+    let np = o.config.pose_yaws.len();
+    let part = &f.part;
+    let mut stats = StepStats::default();
+    let mut terms: Vec<Tensor<1>> = Vec::new();
+    if let Some(d) = d {
+        let nd = d.identities;
+        let gen = d.forward(f.fake.clone());
+        let adv = cross_entropy(gen.identity, one_hot(&part.target_class, nd + 1, dev))
+            + cross_entropy(gen.pose, one_hot(&part.target_bin, np, dev));
+        stats.g_adv = scalar(&adv);
+        terms.push(adv.mul_scalar(adv_weight));
+    }
+    if o.rec_weight > 0.0 {
+        let m = part.target_bin.len();
+        let truth = Tensor::<4>::from_data(TensorData::new(part.truth.clone(), [m, 3, s, s]), dev);
+        let rec = masked_l1(f.fake.clone(), truth, &part.truth_mask, dev);
+        stats.rec = scalar(&rec);
+        terms.push(rec.mul_scalar(o.rec_weight));
+    }
+    // The encoder's own losses, unless it is frozen.
+    if !frozen {
+        if let Some(p) = proto(&f.enc.identity, part, o, dev) {
+            stats.proto = scalar(&p);
+            terms.push(p.mul_scalar(o.proto_weight));
+        }
+        if o.id_weight > 0.0 {
+            let logits = id_logits(&f.g, f.enc.identity.clone(), o.id_margin);
+            let aux = identity_loss(logits, &part.input_class, o.id_margin, dev);
+            stats.id_aux = scalar(&aux);
+            terms.push(aux.mul_scalar(o.id_weight));
+        }
+    }
+    let loss = terms.into_iter().reduce(|a, b| a + b)?;
+    Some((loss, stats))
+}
