@@ -5,6 +5,7 @@
 
 mod config;
 mod export;
+mod feature_map;
 mod import;
 mod metadata;
 mod onnx;
@@ -17,6 +18,7 @@ pub use config::{
     multipie_yaws, Config, Layer, DECODER, DECODER_FC_CHANNELS, ENCODER, TEMPLATE_FRACTIONS,
 };
 pub use export::{decoder_onnx, encoder_onnx, metadata_for, pose_onnx};
+pub use feature_map::FeatureMap;
 #[cfg(feature = "gpu")]
 pub(crate) use import::f32_tensor;
 pub use import::onnx_parameters;

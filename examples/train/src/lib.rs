@@ -1,6 +1,7 @@
 //! `drgan-train`: the training side of drgan: the synthetic multi-pose face generator
 //! ([`synth`]), DR-GAN's networks in burn ([`nets`]), the trainer ([`train`]), export to a
-//! drgan bundle ([`export`]) and the `drgan-train` command line ([`cli`]).
+//! drgan bundle ([`export`]), feature whitening of a bundle ([`whiten`]) and the
+//! `drgan-train` command line ([`cli`]).
 
 pub mod cli;
 pub mod export;
@@ -8,5 +9,6 @@ pub mod import;
 pub mod nets;
 pub mod synth;
 pub mod train;
+pub mod whiten;
 
 pub use synth::CANONICAL_LANDMARKS5;

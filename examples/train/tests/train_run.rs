@@ -82,6 +82,42 @@ fn a_tiny_run_trains_resumes_and_exports() {
     let model = drgan::Model::open(&c, &drgan::Options::default()).unwrap();
     assert_eq!(model.info().trained_on, "hand-written");
     assert_ne!(export(&"x".repeat(256)), 0, "too long for the C field");
+
+    // Whitening: the features move, the synthesis stays.
+    let w = dir.path().join("whitened");
+    let whiten = format!(
+        "whiten {} --out {} --identities 3 --variations 1",
+        c.display(),
+        w.display()
+    );
+    assert_eq!(run(&whiten), 0);
+    let white = drgan::Model::open(&w, &drgan::Options::default()).unwrap();
+    assert_eq!(
+        white.info().trained_on,
+        "hand-written; WCCN on 3 synthetic identities"
+    );
+    let (e0, e1) = (model.embed(&image).unwrap(), white.embed(&image).unwrap());
+    assert!((e0.confidence - e1.confidence).abs() < 1e-5);
+    assert_ne!(e0.feature, e1.feature);
+    let (f0, f1) = (
+        model.frontalize(&image, 3).unwrap(),
+        white.frontalize(&image, 3).unwrap(),
+    );
+    let off = f0
+        .data
+        .iter()
+        .zip(&f1.data)
+        .filter(|(a, b)| a.abs_diff(**b) > 2)
+        .count();
+    assert!(off * 100 < f0.data.len(), "{off} pixels differ");
+    let long = format!("{whiten} --trained-on {}", "x".repeat(256));
+    assert_ne!(run(&long), 0, "too long for the C field");
+    assert_ne!(
+        run(&format!("whiten {} --identities 3", c.display())),
+        0,
+        "no --out"
+    );
+    assert_ne!(run("whiten /nonexistent/bundle --out /tmp/x"), 0);
     // Bad arguments fail with a message, not a panic.
     assert_ne!(run("export /nonexistent/run --out /tmp/x"), 0);
     assert_ne!(run("train --config tiny"), 0);

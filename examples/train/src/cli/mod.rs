@@ -3,6 +3,7 @@
 pub mod args;
 pub mod synth_cmd;
 pub mod train_cmd;
+pub mod whiten_cmd;
 
 /// Runs the command line `args` (without the program name); returns the exit code.
 pub fn run(args: Vec<String>) -> i32 {
@@ -11,6 +12,7 @@ pub fn run(args: Vec<String>) -> i32 {
         Some("train") => train_cmd::train(&args[1..]),
         Some("export") => train_cmd::export(&args[1..]),
         Some("heldout") => train_cmd::heldout(&args[1..]),
+        Some("whiten") => whiten_cmd::whiten(&args[1..]),
         Some("-h") | Some("--help") | None => {
             println!("{}", USAGE);
             Ok(())
@@ -46,6 +48,12 @@ USAGE:
   drgan-train export RUN --out DIR [--trained-on TEXT]
       Write RUN's checkpoint as a drgan bundle (encoder.onnx, decoder.onnx, pose.onnx);
       --trained-on replaces the description of the training written into it.
+  drgan-train whiten BUNDLE --out DIR [--identities N] [--variations V] [--trained-on TEXT]
+      Write BUNDLE with its features whitened within identities (WCCN): the mean and
+      within-identity covariance of its features on N synthetic training identities
+      (default 1000, V = 2 variations at every yaw) folded into the encoder, and undone
+      in the decoder's first layer, so that synthesis is unchanged. TEXT replaces the
+      description (default: the bundle's, with the whitening appended).
   drgan-train heldout RUN [--identities N]
       Rank-1 per yaw of RUN's checkpoint on N held-out synthetic identities (default 50);
       synthetic runs also log it to RUN/heldout.csv at every sample grid.

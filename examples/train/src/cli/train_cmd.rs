@@ -13,13 +13,16 @@ pub struct TrainArgs {
     pub options: TrainOptions,
 }
 
-fn value<'a>(it: &mut impl Iterator<Item = &'a String>, k: &str) -> Result<String, String> {
+pub(super) fn value<'a>(
+    it: &mut impl Iterator<Item = &'a String>,
+    k: &str,
+) -> Result<String, String> {
     it.next()
         .cloned()
         .ok_or_else(|| format!("{k} needs a value"))
 }
 
-fn num<T: std::str::FromStr>(k: &str, v: &str) -> Result<T, String> {
+pub(super) fn num<T: std::str::FromStr>(k: &str, v: &str) -> Result<T, String> {
     v.parse().map_err(|_| format!("{k}: not a number: `{v}`"))
 }
 
