@@ -6,11 +6,12 @@
 use super::batch::Batch;
 use super::losses::{accuracy, cross_entropy, identity_loss, masked_l1, one_hot, scalar};
 use super::options::TrainOptions;
+use super::parallel;
 use super::step::{id_logits, proto, StepStats, Trainer};
 use crate::nets::{Discriminator, Encoded, Generator};
 use crate::synth::rng::Rng;
 use burn::module::Module;
-use burn::optim::{GradientsAccumulator, GradientsParams};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 use burn::tensor::TensorData;
 use rayon::prelude::*;
@@ -51,8 +52,11 @@ impl Trainer {
         stats.d_step = o.d_learns_at(step) && !(d_strong && step % 2 == 1);
         if stats.d_step {
             let np = o.config.pose_yaws.len();
+            let share = |f: &Forward| f.share;
             let (grads, parts) =
-                sum_gradients(&self.d, &forwards, |d, f| d_loss(d, f, np, &self.device));
+                parallel::sum_gradients(&self.d, &forwards, share, &self.device, |d, f| {
+                    d_loss(d, f, np, &self.device)
+                });
             let d_stats = StepStats::weighted(&parts);
             (stats.d_loss, stats.d_real_acc, stats.d_fake_acc) =
                 (d_stats.d_loss, d_stats.d_real_acc, d_stats.d_fake_acc);
@@ -72,12 +76,7 @@ impl Trainer {
                 Some((GradientsParams::from_grads(grads, &f.g), f.share, s))
             })
             .collect();
-        let mut sum = GradientsAccumulator::new();
-        let mut parts = Vec::new();
-        for (grads, share, s) in results.into_iter().flatten() {
-            sum.accumulate(&self.g, grads);
-            parts.push((share, s));
-        }
+        let (grads, parts) = parallel::sum_parts(&self.g, results.into_iter().flatten().collect());
         if parts.is_empty() {
             // Every term is off (checked when the options are parsed): nothing to learn.
             return stats;
@@ -87,7 +86,7 @@ impl Trainer {
             (g_stats.g_adv, g_stats.rec, g_stats.id_aux, g_stats.proto);
         self.g = self
             .opt_g
-            .step(self.options.lr_at(step), self.g.clone(), sum.grads());
+            .step(self.options.lr_at(step), self.g.clone(), grads);
         stats
     }
 }
@@ -161,35 +160,6 @@ fn forward(
         enc,
         fake,
     }
-}
-
-/// The sum over `forwards` of `loss` x each part's share, differentiated for a copy of
-/// `model` per part, on as many threads; with each part's share and statistics.
-fn sum_gradients<M, F>(
-    model: &M,
-    forwards: &[Forward],
-    loss: F,
-) -> (GradientsParams, Vec<(f32, StepStats)>)
-where
-    M: Module + Sync,
-    F: Fn(&M, &Forward) -> (Tensor<1>, StepStats) + Sync,
-{
-    let results: Vec<(GradientsParams, f32, StepStats)> = forwards
-        .par_iter()
-        .map(|f| {
-            let copy = model.clone().fork(&f.x.device());
-            let (l, s) = loss(&copy, f);
-            let grads = GradientsParams::from_grads(l.mul_scalar(f.share).backward(), &copy);
-            (grads, f.share, s)
-        })
-        .collect();
-    let mut sum = GradientsAccumulator::new();
-    let mut parts = Vec::with_capacity(results.len());
-    for (grads, share, s) in results {
-        sum.accumulate(model, grads);
-        parts.push((share, s));
-    }
-    (sum.grads(), parts)
 }
 
 /// D's loss on a part: identity (with the "synthesized" class) and pose of the real

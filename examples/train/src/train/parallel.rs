@@ -41,19 +41,48 @@ where
         );
     }
     let total = batch.input_class.len() as f32;
-    let results: Vec<(GradientsParams, f32, S)> = pieces
+    let share = |piece: &Batch| piece.input_class.len() as f32 / total;
+    sum_gradients(model, &pieces, share, device, loss)
+}
+
+/// The gradients of Σ share(item) x `loss(copy, item)` over `items`, each item on a
+/// thread of its own with its own copy of `model`; with each item's share and what
+/// `loss` reported for it.
+pub fn sum_gradients<M, T, S, F>(
+    model: &M,
+    items: &[T],
+    share: impl Fn(&T) -> f32 + Sync,
+    device: &Device,
+    loss: F,
+) -> (GradientsParams, Vec<(f32, S)>)
+where
+    M: Module + Sync,
+    T: Sync,
+    S: Send,
+    F: Fn(&M, &T) -> (Tensor<1>, S) + Sync,
+{
+    let results: Vec<(GradientsParams, f32, S)> = items
         .par_iter()
-        .map(|piece| {
+        .map(|item| {
             let copy = model.clone().fork(device);
-            let share = piece.input_class.len() as f32 / total;
-            let (l, s) = loss(&copy, piece);
+            let share = share(item);
+            let (l, s) = loss(&copy, item);
             let grads = GradientsParams::from_grads(l.mul_scalar(share).backward(), &copy);
             (grads, share, s)
         })
         .collect();
+    sum_parts(model, results)
+}
+
+/// Sums the parts' gradients for `model`'s parameters; keeps each part's share and
+/// statistics.
+pub fn sum_parts<M: Module, S>(
+    model: &M,
+    parts: Vec<(GradientsParams, f32, S)>,
+) -> (GradientsParams, Vec<(f32, S)>) {
     let mut sum = GradientsAccumulator::new();
-    let mut stats = Vec::with_capacity(results.len());
-    for (grads, share, s) in results {
+    let mut stats = Vec::with_capacity(parts.len());
+    for (grads, share, s) in parts {
         sum.accumulate(model, grads);
         stats.push((share, s));
     }
