@@ -18,7 +18,7 @@ use drgan::bundle::{onnx_parameters, Config, Metadata, Weights, ENCODER, ENCODER
 use std::path::Path;
 
 /// Largest bundle file read (the paper config's files are about 60 MB).
-const MAX_FILE_BYTES: u64 = 1 << 30;
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// A bundle's encoder and pose head, read and checked against a run's config; applied
 /// to the run's networks once they are built.

@@ -3,14 +3,12 @@
 //! writes the bundle with within-class covariance normalisation folded in (`whiten`).
 
 use super::train_cmd::{num, value};
+use crate::import::MAX_FILE_BYTES;
 use crate::train::{Dataset, Scene};
 use crate::whiten::{scatter, wccn};
 use drgan::bundle::BundleFiles;
 use drgan::{Image, Model, Options, PixelFormat};
 use std::path::PathBuf;
-
-/// Largest bundle file read (the paper config's files are about 60 MB).
-const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// Pictures embedded per call.
 const BATCH: usize = 256;

@@ -53,10 +53,9 @@ impl Trainer {
         if stats.d_step {
             let np = o.config.pose_yaws.len();
             let share = |f: &Forward| f.share;
-            let (grads, parts) =
-                parallel::sum_gradients(&self.d, &forwards, share, &self.device, |d, f| {
-                    d_loss(d, f, np, &self.device)
-                });
+            let (grads, parts) = parallel::sum_gradients(&self.d, &forwards, share, |d, f| {
+                d_loss(d, f, np, &self.device)
+            });
             let d_stats = StepStats::weighted(&parts);
             (stats.d_loss, stats.d_real_acc, stats.d_fake_acc) =
                 (d_stats.d_loss, d_stats.d_real_acc, d_stats.d_fake_acc);
@@ -70,7 +69,7 @@ impl Trainer {
         let results: Vec<Option<(GradientsParams, f32, StepStats)>> = forwards
             .into_par_iter()
             .map(|f| {
-                let d = (adv_weight > 0.0).then(|| d.clone().fork(&self.device));
+                let d = (adv_weight > 0.0).then(|| parallel::own_copy(d));
                 let (loss, s) = g_loss(&f, d.as_ref(), adv_weight, frozen, o, &self.device)?;
                 let grads = loss.mul_scalar(f.share).backward();
                 Some((GradientsParams::from_grads(grads, &f.g), f.share, s))
@@ -128,7 +127,7 @@ fn forward(
     let (s, np, nz) = (c.input_size as usize, c.pose_yaws.len(), c.noise_dim);
     let n = part.input_class.len();
     let m = part.target_bin.len();
-    let g = g.clone().fork(dev);
+    let g = parallel::own_copy(g);
     let x = Tensor::<4>::from_data(TensorData::new(part.inputs.clone(), [n, 3, s, s]), dev);
     let noise = Tensor::<2>::from_data(TensorData::new(noise, [m, nz]), dev);
     let enc = if frozen {

@@ -3,15 +3,16 @@
 //! network, the gradients summed. One process with several op-level threads keeps the
 //! cores only partly busy on these small networks; independent parts keep them all busy.
 //!
-//! Each copy is a [`Module::fork`]: the same parameters under autodiff nodes of its own,
-//! so the parts' graphs stay apart and their backward passes do not wait on one another.
+//! Each copy is an [`own_copy`]: the same parameters as fresh autodiff leaves of their
+//! own, so the parts' graphs stay apart and their backward passes do not wait on one
+//! another.
 //! What changes with the parts: batch-norm statistics are each part's own (as on several
 //! GPUs), losses that compare pictures with one another (the prototype loss) see only
 //! their part, and the batch-norm running averages, which the copies share, are merged
 //! in whatever order the threads reach them. One part is the plain single-batch step.
 
 use super::batch::Batch;
-use burn::module::Module;
+use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::{GradientsAccumulator, GradientsParams};
 use burn::prelude::*;
 use rayon::prelude::*;
@@ -24,7 +25,6 @@ pub fn gradients<M, S, F>(
     model: &M,
     batch: &Batch,
     parts: usize,
-    device: &Device,
     loss: F,
 ) -> (GradientsParams, Vec<(f32, S)>)
 where
@@ -32,17 +32,18 @@ where
     S: Send,
     F: Fn(&M, &Batch) -> (Tensor<1>, S) + Sync,
 {
-    let pieces = batch.split(parts);
-    if pieces.len() < 2 {
+    // One part: the batch as it is, not a copy.
+    if parts < 2 || batch.groups < 2 {
         let (l, s) = loss(model, batch);
         return (
             GradientsParams::from_grads(l.backward(), model),
             vec![(1.0, s)],
         );
     }
+    let pieces = batch.split(parts);
     let total = batch.input_class.len() as f32;
     let share = |piece: &Batch| piece.input_class.len() as f32 / total;
-    sum_gradients(model, &pieces, share, device, loss)
+    sum_gradients(model, &pieces, share, loss)
 }
 
 /// The gradients of Σ share(item) x `loss(copy, item)` over `items`, each item on a
@@ -52,7 +53,6 @@ pub fn sum_gradients<M, T, S, F>(
     model: &M,
     items: &[T],
     share: impl Fn(&T) -> f32 + Sync,
-    device: &Device,
     loss: F,
 ) -> (GradientsParams, Vec<(f32, S)>)
 where
@@ -64,7 +64,7 @@ where
     let results: Vec<(GradientsParams, f32, S)> = items
         .par_iter()
         .map(|item| {
-            let copy = model.clone().fork(device);
+            let copy = own_copy(model);
             let share = share(item);
             let (l, s) = loss(&copy, item);
             let grads = GradientsParams::from_grads(l.mul_scalar(share).backward(), &copy);
@@ -72,6 +72,26 @@ where
         })
         .collect();
     sum_parts(model, results)
+}
+
+/// A copy of `model` whose parameters (same ids, same values, still requiring gradients)
+/// are leaves of autodiff graphs of their own: a backward pass through the copy reaches
+/// none of `model`'s nodes. The batch-norm running averages stay shared.
+///
+/// Not `Module::fork`: it moves each parameter with a tracked `to_device`, which leaves a
+/// node in the original's graph that no backward pass frees, so every step of a run
+/// that forks its networks got slower than the one before.
+pub fn own_copy<M: Module>(model: &M) -> M {
+    model.clone().map(&mut FreshLeaves)
+}
+
+/// Replaces each float parameter by its detached value (`detach` keeps `require_grad`).
+struct FreshLeaves;
+
+impl ModuleMapper for FreshLeaves {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        param.map(|t| t.detach())
+    }
 }
 
 /// Sums the parts' gradients for `model`'s parameters; keeps each part's share and
@@ -184,7 +204,7 @@ mod tests {
             (l, n)
         };
         let weight = |parts: usize| {
-            let (mut grads, stats) = gradients(&model, &batch, parts, &dev, loss);
+            let (mut grads, stats) = gradients(&model, &batch, parts, loss);
             let sizes: Vec<(f32, usize)> = stats;
             let g = grads
                 .remove::<2>(model.weight.id)

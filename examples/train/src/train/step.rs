@@ -70,7 +70,7 @@ impl Trainer {
     /// ([`parallel::gradients`]).
     pub fn warmup_step(&mut self, batch: &Batch, step: u64) -> StepStats {
         let (o, dev) = (&self.options, &self.device);
-        let (grads, parts) = parallel::gradients(&self.g, batch, o.workers, dev, |g, part| {
+        let (grads, parts) = parallel::gradients(&self.g, batch, o.workers, |g, part| {
             warmup_loss(g, part, o, dev)
         });
         let lr = o.lr_at(step);
