@@ -179,6 +179,7 @@ mod tests {
     use crate::train::data::{Dataset, Scene};
     use crate::train::losses::{cross_entropy, one_hot};
     use burn::nn::{Linear, LinearConfig};
+    use burn::optim::GradientsParams;
     use burn::prelude::*;
     use burn::tensor::TensorData;
 
@@ -223,6 +224,30 @@ mod tests {
         for (a, b) in whole.iter().zip(&split) {
             assert!((a - b).abs() < 1e-5, "{a} vs {b}");
         }
+    }
+
+    #[test]
+    fn own_copy_has_the_same_parameters_as_leaves_of_its_own() {
+        let dev = crate::train::run::device();
+        let model: Linear = LinearConfig::new(3, 2).init(&dev);
+        let copy = super::own_copy(&model);
+        assert_eq!(copy.weight.id, model.weight.id);
+        assert_eq!(
+            copy.weight.val().into_data(),
+            model.weight.val().into_data()
+        );
+        assert!(copy.weight.val().is_require_grad());
+        let x = Tensor::<2>::ones([1, 3], &dev);
+        let loss = copy.forward(x).sum();
+        let mut of_copy = GradientsParams::from_grads(loss.backward(), &copy);
+        assert!(of_copy.remove::<2>(model.weight.id).is_some());
+        let x = Tensor::<2>::ones([1, 3], &dev);
+        let loss = copy.forward(x).sum();
+        let mut of_model = GradientsParams::from_grads(loss.backward(), &model);
+        assert!(
+            of_model.remove::<2>(model.weight.id).is_none(),
+            "a backward pass through the copy reaches the original"
+        );
     }
 
     #[test]
