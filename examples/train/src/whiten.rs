@@ -8,9 +8,9 @@
 
 use drgan::bundle::FeatureMap;
 
-/// Relative ridge: ε = `RIDGE` x the mean eigenvalue of S_w, so that directions in which
-/// the training features hardly vary are not blown up.
-pub const RIDGE: f64 = 0.01;
+/// Default relative ridge: ε = `ridge` x the mean eigenvalue of S_w, so that directions
+/// in which the training features hardly vary are not blown up.
+pub const DEFAULT_RIDGE: f64 = 0.01;
 
 /// Mean and within-class covariance of `features` (rows of `nf`) grouped by `labels`.
 pub fn scatter(features: &[Vec<f32>], labels: &[usize], nf: usize) -> (Vec<f64>, Vec<f64>) {
@@ -45,9 +45,13 @@ pub fn scatter(features: &[Vec<f32>], labels: &[usize], nf: usize) -> (Vec<f64>,
 }
 
 /// The WCCN map of `mean` and within-class covariance `cov` (`nf` x `nf`): the matrix
-/// (cov + εI)^(-1/2) and its inverse (cov + εI)^(1/2). Errors when cov is not a
-/// covariance (not symmetric, negative or all-zero eigenvalues).
-pub fn wccn(mean: &[f64], cov: &[f64], nf: usize) -> Result<FeatureMap, String> {
+/// (cov + εI)^(-1/2) and its inverse (cov + εI)^(1/2), with ε = `ridge` x the mean
+/// eigenvalue of cov. Errors when cov is not a covariance (not symmetric, negative or
+/// all-zero eigenvalues) or `ridge` is not a positive number.
+pub fn wccn(mean: &[f64], cov: &[f64], nf: usize, ridge: f64) -> Result<FeatureMap, String> {
+    if !(ridge > 0.0 && ridge.is_finite()) {
+        return Err(format!("the ridge must be a positive number, not {ridge}"));
+    }
     let asymmetry = (0..nf)
         .flat_map(|i| (0..nf).map(move |j| (i, j)))
         .map(|(i, j)| (cov[i * nf + j] - cov[j * nf + i]).abs())
@@ -60,7 +64,7 @@ pub fn wccn(mean: &[f64], cov: &[f64], nf: usize) -> Result<FeatureMap, String> 
     if !positive || asymmetry > 1e-9 * scale || values.iter().any(|&v| v < -1e-9 * scale) {
         return Err("the within-identity covariance is not a covariance matrix".into());
     }
-    let ridge = RIDGE * mean_value;
+    let ridge = ridge * mean_value;
     let power = |p: f64| -> Vec<f32> {
         let mut m = vec![0f32; nf * nf];
         for i in 0..nf {
@@ -177,7 +181,7 @@ mod tests {
         let (mean, cov) = scatter(&features, &labels, 2);
         assert!((mean[1] - 5.0).abs() < 0.1);
         assert!(cov[3] > 3.0 * cov[0], "y scatters more within a class");
-        let map = wccn(&mean, &cov, 2).unwrap();
+        let map = wccn(&mean, &cov, 2, DEFAULT_RIDGE).unwrap();
         let mapped: Vec<Vec<f32>> = features
             .iter()
             .map(|f| {
@@ -203,10 +207,29 @@ mod tests {
                 assert!((p - f32::from(i == j)).abs() < 1e-4, "{p}");
             }
         }
-        assert!(wccn(&mean, &[0.0; 4], 2).is_err(), "no scatter at all");
         assert!(
-            wccn(&mean, &[1.0, 0.5, 0.0, 1.0], 2).is_err(),
+            wccn(&mean, &[0.0; 4], 2, DEFAULT_RIDGE).is_err(),
+            "no scatter at all"
+        );
+        assert!(
+            wccn(&mean, &[1.0, 0.5, 0.0, 1.0], 2, DEFAULT_RIDGE).is_err(),
             "not symmetric"
         );
+    }
+
+    #[test]
+    fn the_ridge_is_a_share_of_the_mean_eigenvalue() {
+        // Eigenvalues 1 and 3 (mean 2): ε = ridge x 2 on both.
+        let cov = [1.0, 0.0, 0.0, 3.0];
+        for ridge in [0.01, 0.5] {
+            let map = wccn(&[0.0, 0.0], &cov, 2, ridge).unwrap();
+            let eps = ridge * 2.0;
+            assert!((map.matrix[0] as f64 - (1.0 + eps).powf(-0.5)).abs() < 1e-6);
+            assert!((map.matrix[3] as f64 - (3.0 + eps).powf(-0.5)).abs() < 1e-6);
+            assert!((map.inverse[3] as f64 - (3.0 + eps).sqrt()).abs() < 1e-6);
+        }
+        for bad in [0.0, -0.1, f64::NAN, f64::INFINITY] {
+            assert!(wccn(&[0.0, 0.0], &cov, 2, bad).is_err(), "ridge {bad}");
+        }
     }
 }

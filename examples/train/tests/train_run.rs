@@ -117,6 +117,13 @@ fn a_tiny_run_trains_resumes_and_exports() {
         0,
         "no --out"
     );
+    for ridge in ["0", "-1", "NaN", "lots"] {
+        assert_ne!(
+            run(&format!("{whiten} --ridge {ridge}")),
+            0,
+            "ridge {ridge}"
+        );
+    }
     assert_ne!(run("whiten /nonexistent/bundle --out /tmp/x"), 0);
     // Bad arguments fail with a message, not a panic.
     assert_ne!(run("export /nonexistent/run --out /tmp/x"), 0);

@@ -48,11 +48,13 @@ USAGE:
   drgan-train export RUN --out DIR [--trained-on TEXT]
       Write RUN's checkpoint as a drgan bundle (encoder.onnx, decoder.onnx, pose.onnx);
       --trained-on replaces the description of the training written into it.
-  drgan-train whiten BUNDLE --out DIR [--identities N] [--variations V] [--trained-on TEXT]
+  drgan-train whiten BUNDLE --out DIR [--identities N] [--variations V] [--ridge R]
+                     [--trained-on TEXT]
       Write BUNDLE with its features whitened within identities (WCCN): the mean and
       within-identity covariance of its features on N synthetic training identities
       (default 1000, V = 2 variations at every yaw) folded into the encoder, and undone
-      in the decoder's first layer, so that synthesis is unchanged. TEXT replaces the
+      in the decoder's first layer, so that synthesis is unchanged. R x the covariance's
+      mean eigenvalue is added to each eigenvalue (default 0.01). TEXT replaces the
       description (default: the bundle's, with the whitening appended).
   drgan-train heldout RUN [--identities N]
       Rank-1 per yaw of RUN's checkpoint on N held-out synthetic identities (default 50);

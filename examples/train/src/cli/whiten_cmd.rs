@@ -1,11 +1,11 @@
-//! `drgan-train whiten BUNDLE --out DIR [--identities N] [--variations V] [--trained-on
-//! TEXT]`: embeds synthetic training identities with the bundle (through the SDK), and
+//! `drgan-train whiten BUNDLE --out DIR [--identities N] [--variations V] [--ridge R]
+//! [--trained-on TEXT]`: embeds synthetic training identities with the bundle (through the SDK), and
 //! writes the bundle with within-class covariance normalisation folded in (`whiten`).
 
 use super::train_cmd::{num, value};
 use crate::import::MAX_FILE_BYTES;
 use crate::train::{Dataset, Scene};
-use crate::whiten::{scatter, wccn};
+use crate::whiten::{scatter, wccn, DEFAULT_RIDGE};
 use drgan::bundle::BundleFiles;
 use drgan::{Image, Model, Options, PixelFormat};
 use std::path::PathBuf;
@@ -19,6 +19,7 @@ pub fn whiten(args: &[String]) -> Result<(), String> {
     let mut out = None;
     let mut identities = 1000usize;
     let mut variations = 2usize;
+    let mut ridge = DEFAULT_RIDGE;
     let mut trained_on = None;
     let mut threads = crate::synth::dataset::default_threads();
     let mut it = args.iter();
@@ -27,6 +28,7 @@ pub fn whiten(args: &[String]) -> Result<(), String> {
             "--out" => out = Some(PathBuf::from(value(&mut it, k)?)),
             "--identities" => identities = num(k, &value(&mut it, k)?)?,
             "--variations" => variations = num(k, &value(&mut it, k)?)?,
+            "--ridge" => ridge = num(k, &value(&mut it, k)?)?,
             "--trained-on" => trained_on = Some(value(&mut it, k)?),
             "--threads" => threads = num::<usize>(k, &value(&mut it, k)?)?.max(1),
             s if !s.starts_with('-') && bundle.is_none() => bundle = Some(PathBuf::from(s)),
@@ -37,6 +39,9 @@ pub fn whiten(args: &[String]) -> Result<(), String> {
     let out = out.ok_or("whiten needs --out DIR")?;
     if identities < 2 || variations == 0 {
         return Err("whiten needs at least 2 identities and 1 variation".into());
+    }
+    if !(ridge > 0.0 && ridge.is_finite()) {
+        return Err(format!("--ridge must be a positive number, not {ridge}"));
     }
     let model = Model::open(&bundle, &Options::default()).map_err(|e| e.to_string())?;
     let info = model.info().clone();
@@ -87,7 +92,7 @@ pub fn whiten(args: &[String]) -> Result<(), String> {
     }
     let nf = info.feature_dim;
     let (mean, cov) = scatter(&features, &labels, nf);
-    let map = wccn(&mean, &cov, nf)?;
+    let map = wccn(&mean, &cov, nf, ridge)?;
     let files = BundleFiles::read_dir(&bundle, MAX_FILE_BYTES).map_err(|e| e.to_string())?;
     let whitened = files
         .map_features(&map, &trained_on, MAX_FILE_BYTES)
