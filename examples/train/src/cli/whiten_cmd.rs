@@ -1,6 +1,7 @@
 //! `drgan-train whiten BUNDLE --out DIR [--identities N] [--variations V] [--ridge R]
-//! [--trained-on TEXT]`: embeds synthetic training identities with the bundle (through the SDK), and
-//! writes the bundle with within-class covariance normalisation folded in (`whiten`).
+//! [--trained-on TEXT]`: embeds synthetic training identities with the bundle (through
+//! the SDK), and writes the bundle with within-class covariance normalisation folded in
+//! (`whiten`).
 
 use super::train_cmd::{num, value};
 use crate::import::MAX_FILE_BYTES;
