@@ -44,14 +44,21 @@ pub fn scatter(features: &[Vec<f32>], labels: &[usize], nf: usize) -> (Vec<f64>,
     (mean, cov)
 }
 
+/// Errors unless `ridge` (see [`wccn`]) is a positive finite number.
+pub fn check_ridge(ridge: f64) -> Result<(), String> {
+    if ridge > 0.0 && ridge.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("the ridge must be a positive number, not {ridge}"))
+    }
+}
+
 /// The WCCN map of `mean` and within-class covariance `cov` (`nf` x `nf`): the matrix
 /// (cov + εI)^(-1/2) and its inverse (cov + εI)^(1/2), with ε = `ridge` x the mean
 /// eigenvalue of cov. Errors when cov is not a covariance (not symmetric, negative or
 /// all-zero eigenvalues) or `ridge` is not a positive number.
 pub fn wccn(mean: &[f64], cov: &[f64], nf: usize, ridge: f64) -> Result<FeatureMap, String> {
-    if !(ridge > 0.0 && ridge.is_finite()) {
-        return Err(format!("the ridge must be a positive number, not {ridge}"));
-    }
+    check_ridge(ridge)?;
     let asymmetry = (0..nf)
         .flat_map(|i| (0..nf).map(move |j| (i, j)))
         .map(|(i, j)| (cov[i * nf + j] - cov[j * nf + i]).abs())

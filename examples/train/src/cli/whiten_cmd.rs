@@ -6,7 +6,7 @@
 use super::train_cmd::{num, value};
 use crate::import::MAX_FILE_BYTES;
 use crate::train::{Dataset, Scene};
-use crate::whiten::{scatter, wccn, DEFAULT_RIDGE};
+use crate::whiten::{check_ridge, scatter, wccn, DEFAULT_RIDGE};
 use drgan::bundle::BundleFiles;
 use drgan::{Image, Model, Options, PixelFormat};
 use std::path::PathBuf;
@@ -41,9 +41,7 @@ pub fn whiten(args: &[String]) -> Result<(), String> {
     if identities < 2 || variations == 0 {
         return Err("whiten needs at least 2 identities and 1 variation".into());
     }
-    if !(ridge > 0.0 && ridge.is_finite()) {
-        return Err(format!("--ridge must be a positive number, not {ridge}"));
-    }
+    check_ridge(ridge).map_err(|e| format!("--ridge: {e}"))?;
     let model = Model::open(&bundle, &Options::default()).map_err(|e| e.to_string())?;
     let info = model.info().clone();
     let s = info.input_size as usize;
