@@ -128,4 +128,37 @@ fn a_tiny_run_trains_resumes_and_exports() {
     // Bad arguments fail with a message, not a panic.
     assert_ne!(run("export /nonexistent/run --out /tmp/x"), 0);
     assert_ne!(run("train --config tiny"), 0);
+
+    // The perceptual loss and D's targets-as-real: saved with the run, logged.
+    let p = dir.path().join("perceptual");
+    let extra = "--steps 1 --perceptual-weight 0.5 --d-reals inputs+targets";
+    assert_eq!(
+        run(&format!("train --out {} {common} {extra}", p.display())),
+        0
+    );
+    let options = std::fs::read_to_string(p.join("options.txt")).unwrap();
+    assert!(options.contains("perceptual_weight=0.5\n"), "{options}");
+    assert!(options.contains("d_reals=inputs+targets\n"), "{options}");
+    let log = std::fs::read_to_string(p.join("log.csv")).unwrap();
+    assert!(log.starts_with(drgan_train::train::log::HEADER), "{log}");
+    let last: Vec<f32> = log
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(
+        last[last.len() - 1] > 0.0,
+        "the perceptual loss is logged: {log}"
+    );
+    let q = dir.path().join("refused");
+    let q = q.display();
+    for bad in [
+        "--d-reals sideways",
+        "--perceptual-weight -1",
+        "--rec-weight 0 --adv-weight 0",
+    ] {
+        assert_ne!(run(&format!("train --out {q} {common} {bad}")), 0, "{bad}");
+    }
 }

@@ -100,7 +100,12 @@ TRAIN OPTIONS:
                      G ignores it until --adv-from (default: D starts at --adv-from)
   --d-init fresh|encoder  D's first step starts from its random weights (default) or
                      from a copy of the encoder and its identity classifier
+  --d-reals inputs|inputs+targets  what D learns as real: the input pictures (default),
+                     or also the pictures at the target poses, with their identities and
+                     poses (with --scene studio: the portraits the decoder is asked for)
   --rec-weight W     L1 to the picture at the target pose (default 10; 0 = paper losses only)
+  --perceptual-weight W  L1 to the picture at the target pose in the frozen encoder's
+                     activations at each resolution, for sharper synthesis (default 0 = off)
   --id-weight W      softmax identity loss on the encoder's features (default 1; 0 = off)
   --proto-weight W   prototype loss on the features: each picture's cosine to its own
                      group's mean direction against the other groups' (default 0 = off)

@@ -61,7 +61,9 @@ impl TrainArgs {
                 | "--adv-from"
                 | "--d-from"
                 | "--d-init"
+                | "--d-reals"
                 | "--rec-weight"
+                | "--perceptual-weight"
                 | "--id-weight"
                 | "--proto-weight"
                 | "--init-from"
@@ -131,12 +133,24 @@ impl TrainArgs {
                         _ => return Err(format!("--d-init `{v}`: want `fresh` or `encoder`")),
                     }
                 }
+                "--d-reals" => {
+                    o.d_real_targets = match v.as_str() {
+                        "inputs" => false,
+                        "inputs+targets" => true,
+                        _ => {
+                            return Err(format!(
+                                "--d-reals `{v}`: want `inputs` or `inputs+targets`"
+                            ))
+                        }
+                    }
+                }
                 "--scene" => match &mut o.data {
                     DataSource::Synth { scene, .. } => *scene = Scene::parse(&v)?,
                     DataSource::Folder(_) => return Err("--scene needs --data synth".into()),
                 },
                 "--freeze-encoder-from" => o.freeze_encoder_from = Some(num(&k, &v)?),
                 "--rec-weight" => o.rec_weight = num(&k, &v)?,
+                "--perceptual-weight" => o.perceptual_weight = num(&k, &v)?,
                 "--id-weight" => o.id_weight = num(&k, &v)?,
                 "--proto-weight" => o.proto_weight = num(&k, &v)?,
                 "--init-from" => {
@@ -178,7 +192,13 @@ impl TrainArgs {
                     .into(),
             );
         }
-        let weights = [o.adv_weight, o.rec_weight, o.id_weight, o.proto_weight];
+        let weights = [
+            o.adv_weight,
+            o.rec_weight,
+            o.perceptual_weight,
+            o.id_weight,
+            o.proto_weight,
+        ];
         if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
             return Err("loss weights must be finite and at least 0".into());
         }
@@ -196,10 +216,13 @@ impl TrainArgs {
             ));
         }
         let [_, autoencoder, _] = o.phase_steps(o.steps);
-        if autoencoder > 0 && o.rec_weight == 0.0 {
-            return Err("--rec-weight is 0 while the adversarial terms are off \
-                 (--adv-weight 0, or steps before --adv-from): the decoder would learn nothing"
-                .into());
+        if autoencoder > 0 && o.rec_weight == 0.0 && o.perceptual_weight == 0.0 {
+            return Err(
+                "--rec-weight and --perceptual-weight are 0 while the adversarial \
+                 terms are off (--adv-weight 0, or steps before --adv-from): the decoder \
+                 would learn nothing"
+                    .into(),
+            );
         }
         Ok(TrainArgs {
             out,

@@ -28,6 +28,21 @@ impl Trunk {
         }
     }
 
+    /// The activations at the end of each resolution: the output of the last block before
+    /// each stride-2 block, and of the last block (5 maps, S down to S/16). A perceptual
+    /// loss compares them (`train::perceptual`).
+    pub fn stage_outputs(&self, x: Tensor<4>) -> Vec<Tensor<4>> {
+        let mut x = x;
+        let mut out = Vec::new();
+        for (i, b) in self.blocks.iter().enumerate() {
+            x = b.forward(x);
+            if ENCODER.get(i + 1).is_none_or(|&(_, _, stride)| stride > 1) {
+                out.push(x.clone());
+            }
+        }
+        out
+    }
+
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
         let mut x = x;
         for b in &self.blocks {

@@ -7,6 +7,7 @@ use crate::synth::dataset::sample_in_scene;
 use crate::synth::rng::Rng;
 
 /// A batch as flat host arrays (images in [-1, 1], NCHW).
+#[derive(Clone)]
 pub struct Batch {
     /// Groups of `group` pictures of one identity each: `groups * group` inputs.
     pub inputs: Vec<f32>,

@@ -7,6 +7,7 @@ use super::batch::Batch;
 use super::losses::{accuracy, cross_entropy, identity_loss, masked_l1, one_hot, scalar};
 use super::options::TrainOptions;
 use super::parallel;
+use super::perceptual::perceptual_loss;
 use super::step::{id_logits, proto, StepStats, Trainer};
 use crate::nets::{Discriminator, Encoded, Generator};
 use crate::synth::rng::Rng;
@@ -51,10 +52,9 @@ impl Trainer {
         let d_strong = self.d_acc_ema > o.strong_d;
         stats.d_step = o.d_learns_at(step) && !(d_strong && step % 2 == 1);
         if stats.d_step {
-            let np = o.config.pose_yaws.len();
             let share = |f: &Forward| f.share;
             let (grads, parts) = parallel::sum_gradients(&self.d, &forwards, share, |d, f| {
-                d_loss(d, f, np, &self.device)
+                d_loss(d, f, o, &self.device)
             });
             let d_stats = StepStats::weighted(&parts);
             (stats.d_loss, stats.d_real_acc, stats.d_fake_acc) =
@@ -81,8 +81,9 @@ impl Trainer {
             return stats;
         }
         let g_stats = StepStats::weighted(&parts);
-        (stats.g_adv, stats.rec, stats.id_aux, stats.proto) =
-            (g_stats.g_adv, g_stats.rec, g_stats.id_aux, g_stats.proto);
+        (stats.g_adv, stats.rec, stats.perceptual) =
+            (g_stats.g_adv, g_stats.rec, g_stats.perceptual);
+        (stats.id_aux, stats.proto) = (g_stats.id_aux, g_stats.proto);
         self.g = self
             .opt_g
             .step(self.options.lr_at(step), self.g.clone(), grads);
@@ -162,17 +163,32 @@ fn forward(
 }
 
 /// D's loss on a part: identity (with the "synthesized" class) and pose of the real
-/// pictures, and "synthesized" for G's output, detached.
-fn d_loss(d: &Discriminator, f: &Forward, np: usize, dev: &Device) -> (Tensor<1>, StepStats) {
+/// pictures (the inputs, and with `d_real_targets` the truths at the target poses), and
+/// "synthesized" for G's output, detached.
+fn d_loss(
+    d: &Discriminator,
+    f: &Forward,
+    o: &TrainOptions,
+    dev: &Device,
+) -> (Tensor<1>, StepStats) {
     let nd = d.identities;
+    let np = o.config.pose_yaws.len();
     let real = d.forward(f.x.clone());
     let gen = d.forward(f.fake.clone().detach());
     let fake_class = vec![nd; f.part.target_bin.len()];
-    let loss = cross_entropy(
+    let mut loss = cross_entropy(
         real.identity.clone(),
         one_hot(&f.part.input_class, nd + 1, dev),
     ) + cross_entropy(real.pose, one_hot(&f.part.input_bin, np, dev))
         + cross_entropy(gen.identity.clone(), one_hot(&fake_class, nd + 1, dev));
+    if o.d_real_targets {
+        if let Some((truths, class, bin)) = truths_present(&f.part, o, dev) {
+            let out = d.forward(truths);
+            loss = loss
+                + cross_entropy(out.identity, one_hot(&class, nd + 1, dev))
+                + cross_entropy(out.pose, one_hot(&bin, np, dev));
+        }
+    }
     let stats = StepStats {
         d_real_acc: accuracy(&real.identity, &f.part.input_class),
         d_fake_acc: accuracy(&gen.identity, &fake_class),
@@ -182,9 +198,35 @@ fn d_loss(d: &Discriminator, f: &Forward, np: usize, dev: &Device) -> (Tensor<1>
     (loss, stats)
 }
 
+/// The part's truths at the target poses that exist (mask 1), with their identities and
+/// pose bins; `None` when there are none.
+fn truths_present(
+    part: &Batch,
+    o: &TrainOptions,
+    dev: &Device,
+) -> Option<(Tensor<4>, Vec<usize>, Vec<usize>)> {
+    let s = o.config.input_size as usize;
+    let rows: Vec<usize> = (0..part.truth_mask.len())
+        .filter(|&r| part.truth_mask[r] == 1.0)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let len = 3 * s * s;
+    let pixels = rows
+        .iter()
+        .flat_map(|&r| &part.truth[r * len..(r + 1) * len])
+        .copied()
+        .collect();
+    let truths = Tensor::<4>::from_data(TensorData::new(pixels, [rows.len(), 3, s, s]), dev);
+    let class = rows.iter().map(|&r| part.target_class[r]).collect();
+    let bin = rows.iter().map(|&r| part.target_bin[r]).collect();
+    Some((truths, class, bin))
+}
+
 /// G's loss on a part: the weighted sum of the terms that are on (adversarial against
-/// `d` when given, reconstruction, and the encoder's own unless it is frozen); `None`
-/// when every term is off.
+/// `d` when given, reconstruction and perceptual, and the encoder's own unless it is
+/// frozen); `None` when every term is off.
 fn g_loss(
     f: &Forward,
     d: Option<&Discriminator>,
@@ -206,12 +248,19 @@ fn g_loss(
         stats.g_adv = scalar(&adv);
         terms.push(adv.mul_scalar(adv_weight));
     }
-    if o.rec_weight > 0.0 {
+    if o.rec_weight > 0.0 || o.perceptual_weight > 0.0 {
         let m = part.target_bin.len();
         let truth = Tensor::<4>::from_data(TensorData::new(part.truth.clone(), [m, 3, s, s]), dev);
-        let rec = masked_l1(f.fake.clone(), truth, &part.truth_mask, dev);
-        stats.rec = scalar(&rec);
-        terms.push(rec.mul_scalar(o.rec_weight));
+        if o.rec_weight > 0.0 {
+            let rec = masked_l1(f.fake.clone(), truth.clone(), &part.truth_mask, dev);
+            stats.rec = scalar(&rec);
+            terms.push(rec.mul_scalar(o.rec_weight));
+        }
+        if o.perceptual_weight > 0.0 {
+            let p = perceptual_loss(&f.g.encoder, f.fake.clone(), truth, &part.truth_mask, dev);
+            stats.perceptual = scalar(&p);
+            terms.push(p.mul_scalar(o.perceptual_weight));
+        }
     }
     // The encoder's own losses, unless it is frozen.
     if !frozen {

@@ -8,13 +8,21 @@ use std::io::Write;
 use std::path::Path;
 
 pub const HEADER: &str =
-    "step,seconds,images_per_second,d_loss,g_adv,rec,id_aux,d_real_acc,d_fake_acc,d_step,proto";
+    "step,seconds,images_per_second,d_loss,g_adv,rec,id_aux,d_real_acc,d_fake_acc,d_step,proto,perceptual";
 
 /// Appends one row to `RUN/log.csv` (creating it with its header).
 pub fn append(run: &Path, step: u64, seconds: f64, ips: f64, s: &StepStats) -> Result<(), String> {
     let row = format!(
-        "{step},{seconds:.1},{ips:.1},{:.5},{:.5},{:.5},{:.5},{:.4},{:.4},{},{:.5}",
-        s.d_loss, s.g_adv, s.rec, s.id_aux, s.d_real_acc, s.d_fake_acc, s.d_step as u8, s.proto
+        "{step},{seconds:.1},{ips:.1},{:.5},{:.5},{:.5},{:.5},{:.4},{:.4},{},{:.5},{:.5}",
+        s.d_loss,
+        s.g_adv,
+        s.rec,
+        s.id_aux,
+        s.d_real_acc,
+        s.d_fake_acc,
+        s.d_step as u8,
+        s.proto,
+        s.perceptual
     );
     append_row(&run.join("log.csv"), HEADER, &row)
 }

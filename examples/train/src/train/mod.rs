@@ -11,6 +11,7 @@ pub mod log;
 pub mod losses;
 pub mod options;
 pub mod parallel;
+pub mod perceptual;
 pub mod run;
 pub mod step;
 

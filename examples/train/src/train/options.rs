@@ -50,12 +50,19 @@ pub struct TrainOptions {
     /// D starts as a copy of the encoder (trunk, and the identity classifier as its real
     /// identity logits) at its first step, instead of from its random initial weights.
     pub d_from_encoder: bool,
+    /// D also learns the pictures at the target poses (the batch's truths) as real, with
+    /// their identities and poses, so that "real" to D includes what the decoder is asked
+    /// to draw (with `--scene studio`: portraits on grey), not only the inputs' scenes.
+    pub d_real_targets: bool,
     /// From this step on the encoder and its identity classifier stop learning: G's steps
     /// run the encoder as it is exported (inference batch norm, no gradients), so the
     /// decoder learns alone, and recognition stays as it was. `None`: never.
     pub freeze_encoder_from: Option<u64>,
     /// Weight of the L1 loss to the picture at the target pose (0 = the paper's losses only).
     pub rec_weight: f32,
+    /// Weight of the perceptual loss to the picture at the target pose: L1 in the frozen
+    /// encoder's activations (`train::perceptual`; 0 = off).
+    pub perceptual_weight: f32,
     /// Weight of the softmax identity loss on the encoder's features (0 = off).
     pub id_weight: f32,
     /// Weight of the prototype loss on the encoder's features (0 = off).
@@ -98,8 +105,10 @@ impl TrainOptions {
             adv_from: 0,
             d_from: None,
             d_from_encoder: false,
+            d_real_targets: false,
             freeze_encoder_from: None,
             rec_weight: 10.0,
+            perceptual_weight: 0.0,
             id_weight: 1.0,
             proto_weight: 0.0,
             init_from: None,
@@ -132,7 +141,7 @@ impl TrainOptions {
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
             "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
-             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nfreeze_encoder_from={}\nrec_weight={}\nid_weight={}\nproto_weight={}\ninit_from={}\nid_margin={}\nstrong_d={}\nseed={}\n\
+             groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nd_reals={}\nfreeze_encoder_from={}\nrec_weight={}\nperceptual_weight={}\nid_weight={}\nproto_weight={}\ninit_from={}\nid_margin={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\nworkers={}\n",
             c.name,
             c.input_size,
@@ -150,9 +159,11 @@ impl TrainOptions {
             self.adv_from,
             self.d_from.map_or(String::new(), |s| s.to_string()),
             if self.d_from_encoder { "encoder" } else { "fresh" },
+            if self.d_real_targets { "inputs+targets" } else { "inputs" },
             self.freeze_encoder_from
                 .map_or(String::new(), |s| s.to_string()),
             self.rec_weight,
+            self.perceptual_weight,
             self.id_weight,
             self.proto_weight,
             self.init_from
@@ -229,12 +240,20 @@ impl TrainOptions {
                 Ok("fresh") | Err(_) => false,
                 Ok(other) => return Err(format!("options: bad d_init `{other}`")),
             },
+            d_real_targets: match get("d_reals") {
+                Ok("inputs+targets") => true,
+                Ok("inputs") | Err(_) => false,
+                Ok(other) => return Err(format!("options: bad d_reals `{other}`")),
+            },
             // Empty or absent (runs written before it existed): the encoder always learns.
             freeze_encoder_from: match get("freeze_encoder_from") {
                 Ok(v) if !v.is_empty() => Some(num("freeze_encoder_from", v)?),
                 _ => None,
             },
             rec_weight: num("rec_weight", get("rec_weight")?)?,
+            // Absent in runs written before the perceptual loss existed.
+            perceptual_weight: get("perceptual_weight")
+                .map_or(Ok(0.0), |v| num("perceptual_weight", v))?,
             id_weight: num("id_weight", get("id_weight")?)?,
             // Absent in runs written before the prototype loss existed.
             proto_weight: get("proto_weight").map_or(Ok(0.0), |v| num("proto_weight", v))?,
@@ -347,6 +366,7 @@ mod tests {
         o.steps = 77;
         o.warmup_steps = 9;
         o.proto_weight = 0.5;
+        o.perceptual_weight = 2.5;
         o.init_from = Some("/models/default".into());
         o.id_margin = 0.2;
         o.lr_schedule = vec![(5, 1e-4), (9, 2e-4)];
@@ -359,6 +379,11 @@ mod tests {
         // Runs written before --workers took each batch whole.
         let before = o.to_text().replace("workers=2\n", "");
         assert_eq!(TrainOptions::from_text(&before).unwrap().workers, 1);
+        let before = o.to_text().replace("perceptual_weight=2.5\n", "");
+        assert_eq!(
+            TrainOptions::from_text(&before).unwrap().perceptual_weight,
+            0.0
+        );
         assert_eq!(back.freeze_encoder_from, None);
         let mut frozen = o.clone();
         frozen.freeze_encoder_from = Some(50);
@@ -401,8 +426,15 @@ mod tests {
         let mut early = o.clone();
         early.d_from = Some(20);
         early.d_from_encoder = true;
+        early.d_real_targets = true;
         let mut early = TrainOptions::from_text(&early.to_text()).unwrap();
         assert_eq!((early.d_from, early.d_from_encoder), (Some(20), true));
+        assert!(early.d_real_targets);
+        assert!(
+            !TrainOptions::from_text(&o.to_text().replace("d_reals=inputs\n", ""))
+                .unwrap()
+                .d_real_targets
+        );
         assert_eq!(early.d_first_step(), Some(20));
         early.d_from = Some(3);
         assert_eq!(early.d_first_step(), Some(9), "not during the warm-up");

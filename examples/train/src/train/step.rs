@@ -20,6 +20,8 @@ pub struct StepStats {
     pub g_adv: f32,
     /// L1 to the picture at the target pose.
     pub rec: f32,
+    /// The perceptual loss to the picture at the target pose.
+    pub perceptual: f32,
     /// Softmax identity loss on the encoder's features.
     pub id_aux: f32,
     /// Prototype (group-matching) loss on the encoder's features.
@@ -144,6 +146,7 @@ impl StepStats {
             d_loss: mean(|s| s.d_loss),
             g_adv: mean(|s| s.g_adv),
             rec: mean(|s| s.rec),
+            perceptual: mean(|s| s.perceptual),
             id_aux: mean(|s| s.id_aux),
             proto: mean(|s| s.proto),
             d_real_acc: mean(|s| s.d_real_acc),
@@ -253,6 +256,23 @@ mod tests {
     }
 
     #[test]
+    fn the_perceptual_loss_alone_teaches_the_decoder() {
+        let (mut t, batch) = trainer_and_batch(0.0);
+        t.options.rec_weight = 0.0;
+        t.options.perceptual_weight = 1.0;
+        t.options.freeze_encoder_from = Some(0);
+        let (d0, g0) = outputs(&t, &batch);
+        let decoder = |t: &Trainer| t.g.decoder.fc.weight.val().into_data();
+        let before = decoder(&t);
+        for step in 0..2 {
+            let stats = t.step(&batch, step);
+            assert!(stats.perceptual > 0.0 && stats.rec == 0.0 && !stats.d_step);
+        }
+        assert_ne!(decoder(&t), before, "the decoder learns");
+        assert_eq!(outputs(&t, &batch), (d0, g0), "D and the encoder stay");
+    }
+
+    #[test]
     fn the_discriminator_starts_at_adv_from() {
         let (mut t, batch) = trainer_and_batch(1.0);
         t.options.adv_from = 2;
@@ -302,6 +322,32 @@ mod tests {
             outputs(&early, &batch).1,
             outputs(&late, &batch).1,
             "G must not see D before adv_from"
+        );
+    }
+
+    #[test]
+    fn d_can_learn_the_targets_as_real() {
+        let (mut with, batch) = trainer_and_batch(1.0);
+        let mut without = twin(&with, with.options.clone());
+        with.options.d_real_targets = true;
+        let mut bare = batch.clone();
+        bare.truth_mask.fill(0.0);
+        let (mut with_bare, mut without_bare) = (
+            twin(&with, with.options.clone()),
+            twin(&without, without.options.clone()),
+        );
+        assert!(with.step(&batch, 0).d_step && without.step(&batch, 0).d_step);
+        assert_ne!(
+            outputs(&with, &batch).0,
+            outputs(&without, &batch).0,
+            "the targets change D's update"
+        );
+        with_bare.step(&bare, 0);
+        without_bare.step(&bare, 0);
+        assert_eq!(
+            outputs(&with_bare, &batch),
+            outputs(&without_bare, &batch),
+            "without truths there is nothing more to learn"
         );
     }
 
