@@ -134,15 +134,8 @@ impl TrainArgs {
                     }
                 }
                 "--d-reals" => {
-                    o.d_real_targets = match v.as_str() {
-                        "inputs" => false,
-                        "inputs+targets" => true,
-                        _ => {
-                            return Err(format!(
-                                "--d-reals `{v}`: want `inputs` or `inputs+targets`"
-                            ))
-                        }
-                    }
+                    o.d_real_targets = crate::train::options::parse_d_reals(&v)
+                        .map_err(|e| format!("--d-reals {e}"))?
                 }
                 "--scene" => match &mut o.data {
                     DataSource::Synth { scene, .. } => *scene = Scene::parse(&v)?,

@@ -159,7 +159,7 @@ impl TrainOptions {
             self.adv_from,
             self.d_from.map_or(String::new(), |s| s.to_string()),
             if self.d_from_encoder { "encoder" } else { "fresh" },
-            if self.d_real_targets { "inputs+targets" } else { "inputs" },
+            d_reals_text(self.d_real_targets),
             self.freeze_encoder_from
                 .map_or(String::new(), |s| s.to_string()),
             self.rec_weight,
@@ -240,11 +240,10 @@ impl TrainOptions {
                 Ok("fresh") | Err(_) => false,
                 Ok(other) => return Err(format!("options: bad d_init `{other}`")),
             },
-            d_real_targets: match get("d_reals") {
-                Ok("inputs+targets") => true,
-                Ok("inputs") | Err(_) => false,
-                Ok(other) => return Err(format!("options: bad d_reals `{other}`")),
-            },
+            // Absent in runs written before it existed: D's reals are the inputs.
+            d_real_targets: get("d_reals").map_or(Ok(false), |v| {
+                parse_d_reals(v).map_err(|e| format!("options: bad d_reals {e}"))
+            })?,
             // Empty or absent (runs written before it existed): the encoder always learns.
             freeze_encoder_from: match get("freeze_encoder_from") {
                 Ok(v) if !v.is_empty() => Some(num("freeze_encoder_from", v)?),
@@ -337,6 +336,24 @@ impl TrainOptions {
 pub fn schedule_text(s: &[(u64, f64)]) -> String {
     let parts: Vec<String> = s.iter().map(|(f, lr)| format!("{f}:{lr}")).collect();
     parts.join(",")
+}
+
+/// The text of [`TrainOptions::d_real_targets`] (`d_reals=` and `--d-reals`).
+pub fn d_reals_text(real_targets: bool) -> &'static str {
+    if real_targets {
+        "inputs+targets"
+    } else {
+        "inputs"
+    }
+}
+
+/// Parses [`d_reals_text`].
+pub fn parse_d_reals(text: &str) -> Result<bool, String> {
+    match text {
+        "inputs" => Ok(false),
+        "inputs+targets" => Ok(true),
+        _ => Err(format!("`{text}`: want `inputs` or `inputs+targets`")),
+    }
 }
 
 /// Parses [`schedule_text`]; steps must ascend.
