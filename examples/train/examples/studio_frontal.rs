@@ -12,6 +12,7 @@
 //! and chance rank-1 (the last table rows); one that draws the person scores higher.
 
 use drgan::{Image, Model, Options, PixelFormat};
+use drgan_train::portrait::{nearest, psnr, unit_floats};
 use drgan_train::synth::dataset::{sample, studio_portrait};
 use drgan_train::train::HELD_OUT_FIRST_IDENTITY;
 
@@ -30,7 +31,7 @@ fn main() -> Result<(), String> {
     let ids: Vec<u64> = (HELD_OUT_FIRST_IDENTITY..HELD_OUT_FIRST_IDENTITY + n).collect();
     let portraits: Vec<Vec<f32>> = ids
         .iter()
-        .map(|&id| floats(&studio_portrait(id, 0.0, size).rgb))
+        .map(|&id| unit_floats(&studio_portrait(id, 0.0, size).rgb))
         .collect();
     let mean: Vec<f32> = (0..portraits[0].len())
         .map(|i| portraits.iter().map(|p| p[i]).sum::<f32>() / portraits.len() as f32)
@@ -44,7 +45,7 @@ fn main() -> Result<(), String> {
             let rgb = sample(id, yaw, 1, size).rgb;
             let face =
                 Image::packed(&rgb, size, size, PixelFormat::Rgb8).map_err(|e| e.to_string())?;
-            let out = floats(&model.frontalize(&face, 0).map_err(|e| e.to_string())?.data);
+            let out = unit_floats(&model.frontalize(&face, 0).map_err(|e| e.to_string())?.data);
             psnr_sum += psnr(&out, &portraits[k]);
             hits += usize::from(nearest(&out, &portraits) == k);
         }
@@ -68,31 +69,4 @@ fn main() -> Result<(), String> {
         100.0 / n as f64
     );
     Ok(())
-}
-
-/// RGB8 bytes as floats in [0, 1].
-fn floats(rgb: &[u8]) -> Vec<f32> {
-    rgb.iter().map(|&v| f32::from(v) / 255.0).collect()
-}
-
-fn squared_distance(a: &[f32], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| f64::from(x - y).powi(2)).sum()
-}
-
-/// PSNR in dB of `a` against `b` (values in [0, 1]); capped at 99 dB for equal images.
-fn psnr(a: &[f32], b: &[f32]) -> f64 {
-    let mse = squared_distance(a, b) / a.len() as f64;
-    (10.0 * (1.0 / mse.max(1e-10)).log10()).min(99.0)
-}
-
-/// Index of the portrait nearest to `x`.
-fn nearest(x: &[f32], portraits: &[Vec<f32>]) -> usize {
-    let mut best = (f64::MAX, 0);
-    for (i, p) in portraits.iter().enumerate() {
-        let d = squared_distance(x, p);
-        if d < best.0 {
-            best = (d, i);
-        }
-    }
-    best.1
 }
