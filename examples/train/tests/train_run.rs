@@ -162,3 +162,60 @@ fn a_tiny_run_trains_resumes_and_exports() {
         assert_ne!(run(&format!("train --out {q} {common} {bad}")), 0, "{bad}");
     }
 }
+
+#[test]
+fn a_resumed_run_can_take_the_decoder_of_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let common = "--config tiny --variations 1 --groups 2 --group 2 --quiet";
+    // A decoder run, and an encoder that has only warmed up.
+    let decoder = path("decoder");
+    let encoder = path("encoder");
+    let (ds, es) = (decoder.display(), encoder.display());
+    assert_eq!(
+        run(&format!(
+            "train --out {ds} {common} --identities 4 --steps 2"
+        )),
+        0
+    );
+    assert_eq!(
+        run(&format!(
+            "train --out {es} {common} --identities 4 --steps 2 --warmup-steps 2"
+        )),
+        0
+    );
+    assert_eq!(
+        run(&format!(
+            "train --out {es} --resume --decoder-from {ds} --steps 3 --adv-weight 0 --scene studio --quiet"
+        )),
+        0
+    );
+    let log = std::fs::read_to_string(encoder.join("log.csv")).unwrap();
+    assert!(log.lines().last().unwrap().starts_with("3,"), "{log}");
+
+    // Refused: without --resume (nothing written), and from a run of other identities.
+    let fresh = path("fresh");
+    assert_ne!(
+        run(&format!(
+            "train --out {} {common} --identities 4 --steps 1 --decoder-from {ds}",
+            fresh.display()
+        )),
+        0
+    );
+    assert!(!fresh.join("options.txt").exists());
+    let other = path("other");
+    assert_eq!(
+        run(&format!(
+            "train --out {} {common} --identities 5 --steps 1",
+            other.display()
+        )),
+        0
+    );
+    assert_ne!(
+        run(&format!(
+            "train --out {es} --resume --decoder-from {} --steps 4 --quiet",
+            other.display()
+        )),
+        0
+    );
+}

@@ -113,6 +113,10 @@ TRAIN OPTIONS:
                      head (as D's pose outputs; not with --d-init encoder, where D starts
                      as a copy of the imported encoder); the decoder starts afresh. DIR
                      must be of the run's config (input size, width, Nf, yaw bins)
+  --decoder-from RUN with --resume: the decoder and D of RUN's checkpoint (a run of the
+                     same networks and identities, e.g. a decoder trained with this
+                     run's encoder frozen, --init-from its export) replace this
+                     checkpoint's, so that encoder and decoder go on learning together
   --id-margin M      the identity loss as a cosine classifier (scale 30) with an additive
                      margin M on the true class (CosFace; e.g. 0.2); 0 = linear softmax
   --strong-d A       D accuracy above which G takes 2 steps per D step (default 0.9)

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 pub struct TrainArgs {
     pub out: PathBuf,
     pub resume: bool,
+    /// `--decoder-from RUN`: that run's decoder and D replace the resumed checkpoint's.
+    pub decoder_from: Option<PathBuf>,
     pub quiet: bool,
     pub options: TrainOptions,
 }
@@ -33,6 +35,7 @@ impl TrainArgs {
         let (mut size, mut width, mut nf, mut nz) = (None, None, None, None);
         let mut out = None;
         let mut resume = false;
+        let mut decoder_from = None;
         let mut quiet = false;
         let mut data = None;
         let (mut identities, mut variations) = (None, None);
@@ -50,6 +53,7 @@ impl TrainArgs {
                 "--identities" => identities = Some(num::<usize>(k, &value(&mut it, k)?)?),
                 "--variations" => variations = Some(num::<usize>(k, &value(&mut it, k)?)?),
                 "--resume" => resume = true,
+                "--decoder-from" => decoder_from = Some(PathBuf::from(value(&mut it, k)?)),
                 "--quiet" => quiet = true,
                 "--steps"
                 | "--warmup-steps"
@@ -220,6 +224,7 @@ impl TrainArgs {
         Ok(TrainArgs {
             out,
             resume,
+            decoder_from,
             quiet,
             options: o,
         })
@@ -229,7 +234,13 @@ impl TrainArgs {
 /// `drgan-train train ...`.
 pub fn train(args: &[String]) -> Result<(), String> {
     let a = TrainArgs::parse(args)?;
-    crate::train::run::train(&a.out, a.options, a.resume, a.quiet)
+    crate::train::run::train(
+        &a.out,
+        a.options,
+        a.resume,
+        a.decoder_from.as_deref(),
+        a.quiet,
+    )
 }
 
 /// `drgan-train export RUN --out DIR [--trained-on TEXT]`.

@@ -74,14 +74,28 @@ fn probes(o: &TrainOptions, data: &Dataset) -> Vec<Vec<u8>> {
     }
 }
 
-/// Trains `o` in `run` from scratch, or from its checkpoint when `resume`.
-pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(), String> {
+/// Trains `o` in `run` from scratch, or from its checkpoint when `resume`; with
+/// `decoder_from` (only when resuming), the decoder and D of that run's checkpoint
+/// replace the checkpoint's own first ([`checkpoint::take_decoder`]).
+pub fn train(
+    run: &Path,
+    o: TrainOptions,
+    resume: bool,
+    decoder_from: Option<&Path>,
+    quiet: bool,
+) -> Result<(), String> {
     std::fs::create_dir_all(run).map_err(|e| format!("creating {}: {e}", run.display()))?;
     if !resume && checkpoint::exists(run) {
         return Err(format!(
             "{} already holds a run: pass --resume to continue it, or pick another --out",
             run.display()
         ));
+    }
+    if let Some(source) = decoder_from {
+        if !resume {
+            return Err("--decoder-from needs --resume: it replaces a checkpoint's decoder".into());
+        }
+        checkpoint::decoder_source(source, &o.config)?;
     }
     std::fs::write(run.join("options.txt"), o.to_text())
         .map_err(|e| format!("writing options.txt: {e}"))?;
@@ -94,6 +108,15 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     let mut t = Trainer::new(o.clone(), data.classes, device());
     let start = if resume {
         let step = checkpoint::load(run, &mut t, true)?;
+        if let Some(source) = decoder_from {
+            let theirs = checkpoint::take_decoder(source, &mut t)?;
+            if !quiet {
+                eprintln!(
+                    "the decoder and discriminator of {} (step {theirs}) replace this run's",
+                    source.display()
+                );
+            }
+        }
         // Steps after the checkpoint are trained again: drop their old log rows.
         for f in ["log.csv", "heldout.csv"] {
             truncate_log(&run.join(f), step)?;
