@@ -21,7 +21,7 @@ use drgan_train::synth::identity::Identity;
 use drgan_train::train::HELD_OUT_FIRST_IDENTITY;
 
 /// Ridges (relative to the features' mean square) the linear decoder is fitted with.
-const RIDGES: [f64; 3] = [1e-5, 1e-4, 1e-3];
+const RIDGES: [f64; 3] = [1e-4, 1e-3, 1e-2];
 const HELD_OUT: u64 = 200;
 
 fn main() -> Result<(), String> {
