@@ -1,15 +1,18 @@
 //! How close a bundle's frontalized faces come to the person's own frontal face, judged
 //! in pixels, without any recognition network:
-//! `cargo run --release -p drgan-train --example studio_frontal -- MODEL_DIR [IDENTITIES]`.
+//! `cargo run --release -p drgan-train --example studio_frontal -- MODEL_DIR [IDENTITIES]
+//! [FIRST_IDENTITY]`.
 //!
-//! Held-out synthetic identities (default 200) are pictured at every yaw bin of the
-//! bundle in variation 1's conditions (the scene, expression and framing of the
-//! generator's usual held-out pictures) and frontalized with `Model::frontalize`. Each
-//! result is compared with the person's studio portrait at yaw 0 (neutral expression,
-//! grey background, frontal light: `synth::dataset::studio_portrait`): PSNR, and pixel
-//! rank-1, whether the nearest of all the identities' studio portraits (RGB L2) is the
-//! person's own. A decoder that draws an average face scores the mean portrait's PSNR
-//! and chance rank-1 (the last table rows); one that draws the person scores higher.
+//! Held-out synthetic identities (default 200, from the first held-out one; a
+//! `FIRST_IDENTITY` below it measures training identities instead) are pictured at
+//! every yaw bin of the bundle in variation 1's conditions (the scene, expression and
+//! framing of the generator's usual held-out pictures) and frontalized with
+//! `Model::frontalize`. Each result is compared with the person's studio portrait at
+//! yaw 0 (neutral expression, grey background, frontal light:
+//! `synth::dataset::studio_portrait`): PSNR, and pixel rank-1, whether the nearest of
+//! all the identities' studio portraits (RGB L2) is the person's own. A decoder that
+//! draws an average face scores the mean portrait's PSNR and chance rank-1 (the last
+//! table rows); one that draws the person scores higher.
 
 use drgan::{Image, Model, Options, PixelFormat};
 use drgan_train::portrait::{nearest, psnr, unit_floats};
@@ -20,7 +23,7 @@ fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = args
         .first()
-        .ok_or("usage: studio_frontal MODEL_DIR [IDENTITIES]")?;
+        .ok_or("usage: studio_frontal MODEL_DIR [IDENTITIES] [FIRST_IDENTITY]")?;
     let n: u64 = match args.get(1) {
         Some(v) => v.parse().map_err(|_| format!("bad identity count `{v}`"))?,
         None => 200,
@@ -28,7 +31,11 @@ fn main() -> Result<(), String> {
     let model = Model::open(dir, &Options::default()).map_err(|e| e.to_string())?;
     let size = model.info().input_size;
     let yaws = model.info().pose_yaws.clone();
-    let ids: Vec<u64> = (HELD_OUT_FIRST_IDENTITY..HELD_OUT_FIRST_IDENTITY + n).collect();
+    let first: u64 = match args.get(2) {
+        Some(v) => v.parse().map_err(|_| format!("bad first identity `{v}`"))?,
+        None => HELD_OUT_FIRST_IDENTITY,
+    };
+    let ids: Vec<u64> = (first..first.saturating_add(n)).collect();
     let portraits: Vec<Vec<f32>> = ids
         .iter()
         .map(|&id| unit_floats(&studio_portrait(id, 0.0, size).rgb))
