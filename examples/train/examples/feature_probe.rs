@@ -7,7 +7,7 @@
 //! variations 0 and 1, through `Model::embed_batch`) to each person's frontal studio
 //! portrait, and linear maps to the person's hair and skin colours. Both are then
 //! scored on the 200 held-out identities of `studio_frontal` (variation 1's pictures at
-//! every yaw) beside the bundle's own decoder (`Model::frontalize`): PSNR against the
+//! every yaw) beside the bundle's own decoder (frontalization): PSNR against the
 //! portrait, pixel rank-1 (the nearest of the 200 portraits is the person's own), and
 //! the share of colour variance the features explain (R²). A trained decoder that does
 //! no better than the linear one draws no more than a linear read-out of its features;
@@ -63,18 +63,19 @@ fn main() -> Result<(), String> {
     let mut colour_error = [0.0f64; 6];
     let mut probes = 0usize;
     for (k, &id) in ids.iter().enumerate() {
-        let pictures = pictures(&model, id, 1);
-        let faces = images(&pictures, size)?;
-        let embedded = model.embed_batch(&faces).map_err(|e| e.to_string())?;
-        for (face, e) in faces.iter().zip(embedded) {
-            let drawn = model.frontalize(face, 0).map_err(|e| e.to_string())?;
+        for feature in features(&model, id, 1)? {
+            // The bundle's frontalization of the face (`Model::frontalize`), decoded from
+            // the feature already at hand instead of running the encoder again.
+            let drawn = model
+                .synthesize(&feature, 0.0, 0)
+                .map_err(|e| e.to_string())?;
             let mut outputs = vec![unit_floats(&drawn.data)];
-            outputs.extend(linear.iter().map(|m| narrow(&m.predict(&e.feature))));
+            outputs.extend(linear.iter().map(|m| narrow(&m.predict(&feature))));
             for (score, out) in scores.iter_mut().zip(&outputs) {
                 score.0 += psnr(out, &portraits[k]);
                 score.1 += usize::from(nearest(out, &portraits) == k);
             }
-            for (c, p) in colour_map.predict(&e.feature).iter().enumerate() {
+            for (c, p) in colour_map.predict(&feature).iter().enumerate() {
                 colour_error[c] += (p - truth[k][c]).powi(2);
             }
             probes += 1;

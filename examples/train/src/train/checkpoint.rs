@@ -102,7 +102,7 @@ pub fn load(run: &Path, t: &mut Trainer, with_optimizers: bool) -> Result<u64, S
 /// not taken. Returns the source's step.
 pub fn take_decoder(source: &Path, t: &mut Trainer) -> Result<u64, String> {
     let o = decoder_source(source, &t.options.config)?;
-    let context = |e: String| format!("--decoder-from {}: {e}", source.display());
+    let context = |e| source_error(source, e);
     let classes = classes(source).map_err(context)?;
     if classes != t.d.identities {
         return Err(context(format!(
@@ -120,7 +120,7 @@ pub fn take_decoder(source: &Path, t: &mut Trainer) -> Result<u64, String> {
 /// The options of `source` when it can give its decoder to a run of `config` (see
 /// [`take_decoder`]); called before a run renders its data, so a wrong source fails fast.
 pub fn decoder_source(source: &Path, config: &Config) -> Result<TrainOptions, String> {
-    let context = |e: String| format!("--decoder-from {}: {e}", source.display());
+    let context = |e| source_error(source, e);
     if !exists(source) {
         return Err(context("no checkpoint there".into()));
     }
@@ -132,6 +132,11 @@ pub fn decoder_source(source: &Path, config: &Config) -> Result<TrainOptions, St
         )));
     }
     Ok(o)
+}
+
+/// `e`, said of the `--decoder-from` run `source`.
+fn source_error(source: &Path, e: String) -> String {
+    format!("--decoder-from {}: {e}", source.display())
 }
 
 /// What fixes the networks' parameter shapes, in words.
