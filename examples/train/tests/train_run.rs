@@ -203,6 +203,7 @@ fn a_resumed_run_can_take_the_decoder_of_another() {
         0
     );
     assert!(!fresh.join("options.txt").exists());
+    assert!(!fresh.exists(), "a refused run leaves no folder behind");
     let other = path("other");
     assert_eq!(
         run(&format!(

@@ -84,18 +84,19 @@ pub fn train(
     decoder_from: Option<&Path>,
     quiet: bool,
 ) -> Result<(), String> {
+    // Checked before anything is written, so that a refused run leaves nothing behind.
+    if let Some(source) = decoder_from {
+        if !resume {
+            return Err("--decoder-from needs --resume: it replaces a checkpoint's decoder".into());
+        }
+        checkpoint::decoder_source(source, &o.config)?;
+    }
     std::fs::create_dir_all(run).map_err(|e| format!("creating {}: {e}", run.display()))?;
     if !resume && checkpoint::exists(run) {
         return Err(format!(
             "{} already holds a run: pass --resume to continue it, or pick another --out",
             run.display()
         ));
-    }
-    if let Some(source) = decoder_from {
-        if !resume {
-            return Err("--decoder-from needs --resume: it replaces a checkpoint's decoder".into());
-        }
-        checkpoint::decoder_source(source, &o.config)?;
     }
     std::fs::write(run.join("options.txt"), o.to_text())
         .map_err(|e| format!("writing options.txt: {e}"))?;
