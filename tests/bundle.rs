@@ -126,6 +126,38 @@ fn parts_of_different_configs_do_not_mix() {
 }
 
 #[test]
+fn a_decoder_wider_than_the_encoder_loads_and_draws() {
+    let narrow = tiny_config();
+    let wide = tiny_config().with_decoder_width(0.5).unwrap();
+    assert_eq!(wide.channels(64), narrow.channels(64));
+    assert_eq!(wide.decoder_channels(64), 4 * narrow.decoder_channels(64));
+    let shape = |c: &Config, name: &str| {
+        let all = c.parameter_shapes();
+        all.into_iter().find(|(n, _)| n == name).unwrap().1
+    };
+    assert_eq!(
+        shape(&wide, "encoder.conv52.weight"),
+        shape(&narrow, "encoder.conv52.weight")
+    );
+    assert_eq!(shape(&wide, "decoder.fconv52.weight"), vec![160, 80, 3, 3]);
+
+    let b = BundleFiles::random(&wide, 3).unwrap();
+    assert!(b.decoder.len() > 3 * tiny_bundle(3).decoder.len());
+    let m = load(&b.encoder, &b.decoder, b.pose.as_deref()).unwrap();
+    let px = picture(32, 32, 2);
+    let face = drgan::Image::packed(&px, 32, 32, drgan::PixelFormat::Rgb8).unwrap();
+    let img = m.frontalize(&face, 1).unwrap();
+    assert_eq!(img.data.len(), 32 * 32 * 3);
+    // Its decoder still belongs to encoders of the same input, Nf and yaws.
+    assert!(load(&tiny_bundle(3).encoder, &b.decoder, None).is_ok());
+
+    for bad in [0.0, -1.0, 9.0, f32::NAN] {
+        let r = tiny_config().with_decoder_width(bad);
+        assert!(matches!(r, Err(Error::InvalidArgument(_))), "{bad}: {r:?}");
+    }
+}
+
+#[test]
 fn weights_must_match_the_config() {
     let cfg = tiny_config();
     let mut w = Weights::random(&cfg, 1);

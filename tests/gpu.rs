@@ -60,11 +60,15 @@ fn random(len: usize, seed: u64) -> Vec<f32> {
         .collect()
 }
 
-/// GPU vs CPU on one config's decoder for `batches`, within `tolerance`; returns the max
-/// abs diff.
+/// GPU vs CPU on one named config's decoder for `batches`, within `tolerance`; returns
+/// the max abs diff.
 fn decoder_parity(name: &str, batches: &[usize], tolerance: f32) -> Option<f32> {
+    decoder_parity_of(&Config::named(name).unwrap(), batches, tolerance)
+}
+
+fn decoder_parity_of(config: &Config, batches: &[usize], tolerance: f32) -> Option<f32> {
     setup();
-    let config = Config::named(name).unwrap();
+    let (config, name) = (config.clone(), &config.name);
     let files = BundleFiles::random(&config, 11).unwrap();
     let d = dims(&config);
     let gpu = on_gpu(DecoderRunner::load(&files.decoder, d, Backend::Gpu))?;
@@ -104,6 +108,16 @@ fn tiny_decoder_gpu_matches_cpu_in_batches() {
 #[test]
 fn small_decoder_gpu_matches_cpu_in_batches() {
     decoder_parity("small", &[1, 3, 16], 1e-4);
+}
+
+/// A decoder twice as wide as its encoder (`Config::with_decoder_width`).
+#[test]
+fn wide_decoder_gpu_matches_cpu() {
+    let config = Config::named("tiny")
+        .unwrap()
+        .with_decoder_width(0.25)
+        .unwrap();
+    decoder_parity_of(&config, &[1, 3], 1e-4);
 }
 
 /// The paper's decoder (14 layers, up to 256 channels). Batch 16 is left to the smaller

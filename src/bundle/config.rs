@@ -1,5 +1,5 @@
 //! Network configurations: the paper's DR-GAN (96x96, DESIGN.md's table) and the same
-//! graph scaled by a width multiplier and input size. A config fixes every layer's shape,
+//! graph scaled by a width multiplier (the decoder's may differ) and input size. A config fixes every layer's shape,
 //! so it also names and shapes every parameter (`parameter_shapes`).
 
 use crate::error::{Error, Result};
@@ -64,8 +64,11 @@ pub struct Config {
     pub name: String,
     /// Input side in pixels; a multiple of 16.
     pub input_size: u32,
-    /// Channel multiplier on every conv layer (1.0 = the paper).
+    /// Channel multiplier on the encoder's and pose head's layers (1.0 = the paper).
     pub width: f32,
+    /// Channel multiplier on the decoder's FC output and transposed convolutions; `width`
+    /// unless set with [`Config::with_decoder_width`].
+    pub decoder_width: f32,
     /// Nf.
     pub feature_dim: usize,
     /// Nz.
@@ -81,6 +84,7 @@ impl Config {
             name: "paper".into(),
             input_size: 96,
             width: 1.0,
+            decoder_width: 1.0,
             feature_dim: 320,
             noise_dim: 50,
             pose_yaws: multipie_yaws(),
@@ -114,12 +118,22 @@ impl Config {
             name: name.into(),
             input_size,
             width,
+            decoder_width: width,
             feature_dim,
             noise_dim,
             pose_yaws: multipie_yaws(),
         };
         c.validate()?;
         Ok(c)
+    }
+
+    /// The same config with `decoder_width` × the decoder's channels: a decoder wider (or
+    /// narrower) than the encoder, for synthesis that needs more capacity than
+    /// recognition.
+    pub fn with_decoder_width(mut self, decoder_width: f32) -> Result<Config> {
+        self.decoder_width = decoder_width;
+        self.validate()?;
+        Ok(self)
     }
 
     /// Checks that the config describes a buildable network.
@@ -130,11 +144,12 @@ impl Config {
                 self.input_size
             )));
         }
-        if !(self.width > 0.0 && self.width <= 8.0) {
-            return Err(Error::invalid(format!(
-                "width multiplier {} must be in (0, 8]",
-                self.width
-            )));
+        for (what, w) in [("width", self.width), ("decoder width", self.decoder_width)] {
+            if !(w > 0.0 && w <= 8.0) {
+                return Err(Error::invalid(format!(
+                    "{what} multiplier {w} must be in (0, 8]"
+                )));
+            }
         }
         if self.feature_dim == 0 || self.noise_dim == 0 || self.pose_yaws.is_empty() {
             return Err(Error::invalid(
@@ -144,9 +159,14 @@ impl Config {
         Ok(())
     }
 
-    /// Channels of a layer after the width multiplier (at least 1).
+    /// Channels of an encoder or pose-head layer after the width multiplier (at least 1).
     pub fn channels(&self, base: usize) -> usize {
-        ((base as f32 * self.width).round() as usize).max(1)
+        scale_channels(base, self.width)
+    }
+
+    /// Channels of a decoder layer after the decoder's width multiplier (at least 1).
+    pub fn decoder_channels(&self, base: usize) -> usize {
+        scale_channels(base, self.decoder_width)
     }
 
     /// Side of the smallest feature map (input / 16).
@@ -184,7 +204,7 @@ impl Config {
         let np = self.pose_yaws.len();
         out.push(("pose.fc.weight".into(), vec![self.feature_dim + 1, np]));
         out.push(("pose.fc.bias".into(), vec![np]));
-        let c0 = self.channels(DECODER_FC_CHANNELS);
+        let c0 = self.decoder_channels(DECODER_FC_CHANNELS);
         let s0 = self.base_size();
         let fc_in = self.feature_dim + np + self.noise_dim;
         out.push(("decoder.fc.weight".into(), vec![fc_in, c0 * s0 * s0]));
@@ -193,7 +213,11 @@ impl Config {
         let mut cin = c0;
         for (i, (name, base, _)) in DECODER.iter().enumerate() {
             let last = i == DECODER.len() - 1;
-            let c = if last { 3 } else { self.channels(*base) };
+            let c = if last {
+                3
+            } else {
+                self.decoder_channels(*base)
+            };
             conv_params(
                 &mut out,
                 &format!("decoder.{name}"),
@@ -204,6 +228,10 @@ impl Config {
         }
         out
     }
+}
+
+fn scale_channels(base: usize, width: f32) -> usize {
+    ((base as f32 * width).round() as usize).max(1)
 }
 
 /// -90..90 in 15° steps, as Multi-PIE.

@@ -71,7 +71,7 @@ pub fn pose_onnx(config: &Config, weights: &Weights, meta: &Metadata) -> Result<
 pub fn decoder_onnx(config: &Config, weights: &Weights, meta: &Metadata) -> Result<Vec<u8>> {
     config.validate()?;
     let (nf, np, nz) = (config.feature_dim, config.pose_yaws.len(), config.noise_dim);
-    let c0 = config.channels(DECODER_FC_CHANNELS);
+    let c0 = config.decoder_channels(DECODER_FC_CHANNELS);
     let s0 = config.base_size();
     let mut g = GraphBuilder::new("drgan_decoder");
     g.input("identity", &[nf]);
@@ -104,7 +104,11 @@ pub fn decoder_onnx(config: &Config, weights: &Weights, meta: &Metadata) -> Resu
     let mut cin = c0;
     for (i, (name, base, stride)) in DECODER.iter().enumerate() {
         let last = i == DECODER.len() - 1;
-        let cout = if last { 3 } else { config.channels(*base) };
+        let cout = if last {
+            3
+        } else {
+            config.decoder_channels(*base)
+        };
         let prefix = format!("decoder.{name}");
         let w = weights.get(&format!("{prefix}.weight"), &[cin, cout, 3, 3])?;
         let b = weights.get(&format!("{prefix}.bias"), &[cout])?;

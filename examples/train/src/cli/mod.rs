@@ -68,7 +68,8 @@ SYNTH OPTIONS:
 
 TRAIN OPTIONS:
   --config NAME      network config (default small); --size S, --width W, --nf N,
-                     --nz N override its input size, width multiplier, Nf and Nz
+                     --nz N override its input size, width multiplier, Nf and Nz;
+                     --decoder-width W gives the decoder a width multiplier of its own
   --data synth|DIR   synthetic faces rendered at start-up (default), or a folder with
                      labels.csv (path,identity,yaw_degrees; greyscale accepted)
   --identities N     synthetic training identities 0..N (default 1000)

@@ -33,6 +33,7 @@ impl TrainArgs {
         // The config comes first: the other options refine it.
         let mut config_name = "small".to_string();
         let (mut size, mut width, mut nf, mut nz) = (None, None, None, None);
+        let mut decoder_width = None;
         let mut out = None;
         let mut resume = false;
         let mut decoder_from = None;
@@ -46,6 +47,7 @@ impl TrainArgs {
                 "--config" => config_name = value(&mut it, k)?,
                 "--size" => size = Some(num::<u32>(k, &value(&mut it, k)?)?),
                 "--width" => width = Some(num::<f32>(k, &value(&mut it, k)?)?),
+                "--decoder-width" => decoder_width = Some(num::<f32>(k, &value(&mut it, k)?)?),
                 "--nf" => nf = Some(num::<usize>(k, &value(&mut it, k)?)?),
                 "--nz" => nz = Some(num::<usize>(k, &value(&mut it, k)?)?),
                 "--out" => out = Some(PathBuf::from(value(&mut it, k)?)),
@@ -88,7 +90,11 @@ impl TrainArgs {
             TrainOptions::read(&out)?
         } else {
             let base = Config::named(&config_name).map_err(|e| e.to_string())?;
-            let custom = size.is_some() || width.is_some() || nf.is_some() || nz.is_some();
+            let custom = size.is_some()
+                || width.is_some()
+                || nf.is_some()
+                || nz.is_some()
+                || decoder_width.is_some();
             let name = if custom {
                 format!("{config_name}-custom")
             } else {
@@ -101,6 +107,10 @@ impl TrainArgs {
                 nf.unwrap_or(base.feature_dim),
                 nz.unwrap_or(base.noise_dim),
             )
+            .and_then(|c| match decoder_width {
+                Some(w) => c.with_decoder_width(w),
+                None => Ok(c),
+            })
             .map_err(|e| e.to_string())?;
             let mut o = TrainOptions::new(config);
             match data.as_deref() {
@@ -324,6 +334,13 @@ mod tests {
         );
         let b = TrainArgs::parse(&args("--config tiny --size 48 --data /d --out r")).unwrap();
         assert_eq!(b.options.config.name, "tiny-custom");
+        assert_eq!(b.options.config.decoder_width, 0.125);
+        let wide = TrainArgs::parse(&args("--config tiny --decoder-width 0.5 --out r")).unwrap();
+        let c = &wide.options.config;
+        assert_eq!(
+            (c.name.as_str(), c.width, c.decoder_width),
+            ("tiny-custom", 0.125, 0.5)
+        );
         assert_eq!(b.options.data, DataSource::Folder("/d".into()));
         let c = TrainArgs::parse(&args("--identities 9 --scene per-variation --out r")).unwrap();
         assert_eq!(
@@ -357,6 +374,8 @@ mod tests {
         assert!(TrainArgs::parse(&args("--out r --workers 0")).is_err());
         assert!(TrainArgs::parse(&args("--out r --bogus")).is_err());
         assert!(TrainArgs::parse(&args("--out r --size 50")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --decoder-width 0")).is_err());
+        assert!(TrainArgs::parse(&args("--out r --decoder-width wide")).is_err());
         assert!(TrainArgs::parse(&args("--out r --adv-weight -1")).is_err());
         assert!(TrainArgs::parse(&args("--out r --rec-weight NaN")).is_err());
         assert!(TrainArgs::parse(&args("--out r --adv-weight 0 --rec-weight 0")).is_err());

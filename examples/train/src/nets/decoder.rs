@@ -20,14 +20,14 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn new(config: &Config, device: &Device) -> Self {
-        let c0 = config.channels(DECODER_FC_CHANNELS);
+        let c0 = config.decoder_channels(DECODER_FC_CHANNELS);
         let s0 = config.base_size();
         let code = config.feature_dim + config.pose_yaws.len() + config.noise_dim;
         let mut cin = c0;
         let mut blocks = Vec::new();
         let n = DECODER.len();
         for &(_, base, stride) in DECODER[..n - 1].iter() {
-            let c = config.channels(base);
+            let c = config.decoder_channels(base);
             blocks.push(UpBlock::new(cin, c, stride, device));
             cin = c;
         }

@@ -142,8 +142,8 @@ fn source_error(source: &Path, e: String) -> String {
 /// What fixes the networks' parameter shapes, in words.
 fn shape(c: &Config) -> String {
     format!(
-        "{} px, width {}, Nf {}, Nz {}, yaws {:?}",
-        c.input_size, c.width, c.feature_dim, c.noise_dim, c.pose_yaws
+        "{} px, width {} (decoder {}), Nf {}, Nz {}, yaws {:?}",
+        c.input_size, c.width, c.decoder_width, c.feature_dim, c.noise_dim, c.pose_yaws
     )
 }
 
@@ -206,6 +206,15 @@ mod tests {
             e.contains("width 0.25") && e.contains("not this run's"),
             "{e}"
         );
+        // A decoder of another width would not be this run's decoder either.
+        let wide_decoder = dir.path().join("wide-decoder");
+        saved_run(
+            &wide_decoder,
+            tiny(0.125).with_decoder_width(0.25).unwrap(),
+            3,
+        );
+        let e = take_decoder(&wide_decoder, &mut t).unwrap_err();
+        assert!(e.contains("(decoder 0.25)"), "{e}");
         let more = dir.path().join("more");
         saved_run(&more, tiny(0.125), 5);
         let e = take_decoder(&more, &mut t).unwrap_err();

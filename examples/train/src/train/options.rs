@@ -140,12 +140,13 @@ impl TrainOptions {
         };
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
-            "config={}\nsize={}\nwidth={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
+            "config={}\nsize={}\nwidth={}\ndecoder_width={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
              groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nd_reals={}\nfreeze_encoder_from={}\nrec_weight={}\nperceptual_weight={}\nid_weight={}\nproto_weight={}\ninit_from={}\nid_margin={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\nworkers={}\n",
             c.name,
             c.input_size,
             c.width,
+            c.decoder_width,
             c.feature_dim,
             c.noise_dim,
             yaws.join(","),
@@ -196,6 +197,12 @@ impl TrainOptions {
             num("nz", get("nz")?)?,
         )
         .map_err(|e| e.to_string())?;
+        // Absent in runs written before the decoder had a width of its own.
+        if let Ok(w) = get("decoder_width") {
+            config = config
+                .with_decoder_width(num("decoder_width", w)?)
+                .map_err(|e| e.to_string())?;
+        }
         config.pose_yaws = get("yaws")?
             .split(',')
             .map(|y| num("yaws", y))
@@ -393,6 +400,13 @@ mod tests {
         o.workers = 2;
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
+        let mut wide = o.clone();
+        wide.config = wide.config.with_decoder_width(0.25).unwrap();
+        assert_eq!(TrainOptions::from_text(&wide.to_text()).unwrap(), wide);
+        // Runs written before the decoder had a width of its own: the encoder's.
+        let before = o.to_text().replace("decoder_width=0.125\n", "");
+        assert_ne!(before, o.to_text());
+        assert_eq!(TrainOptions::from_text(&before).unwrap(), o);
         // Runs written before --workers took each batch whole.
         let before = o.to_text().replace("workers=2\n", "");
         assert_eq!(TrainOptions::from_text(&before).unwrap().workers, 1);
