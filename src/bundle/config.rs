@@ -1,6 +1,7 @@
 //! Network configurations: the paper's DR-GAN (96x96, DESIGN.md's table) and the same
-//! graph scaled by a width multiplier (the decoder's may differ) and input size. A config fixes every layer's shape,
-//! so it also names and shapes every parameter (`parameter_shapes`).
+//! graph scaled by a width multiplier (the decoder's may differ) and input size. A config
+//! fixes every layer's shape, so it also names and shapes every parameter
+//! (`parameter_shapes`).
 
 use crate::error::{Error, Result};
 use crate::model::Landmarks;

@@ -56,7 +56,21 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
 
 #[test]
 fn burn_and_the_exported_bundle_agree() {
-    let config = Config::named("tiny").unwrap();
+    agree_for(Config::named("tiny").unwrap());
+}
+
+/// The same with a decoder twice as wide as the encoder (`--decoder-width`).
+#[test]
+fn burn_and_the_exported_bundle_agree_with_a_wider_decoder() {
+    agree_for(
+        Config::named("tiny")
+            .unwrap()
+            .with_decoder_width(0.25)
+            .unwrap(),
+    );
+}
+
+fn agree_for(config: Config) {
     let (s, np, nz, nf) = (32usize, 13usize, config.noise_dim, config.feature_dim);
     let data =
         Dataset::synthetic(3, 1, Scene::PerVariation, &config.pose_yaws, s, 2, |_| {}).unwrap();
