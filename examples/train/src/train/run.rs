@@ -4,7 +4,7 @@
 use super::batch::BatchSpec;
 use super::data::{Dataset, HELD_OUT_FIRST_IDENTITY};
 use super::options::{DataSource, TrainOptions};
-use super::step::Trainer;
+use super::step::{StepStats, Trainer};
 use super::{checkpoint, grid, heldout, log};
 use crate::synth::dataset::sample;
 use crate::synth::rng::{hash2, Rng};
@@ -57,6 +57,23 @@ fn bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
         pb.set_style(style);
     }
     pb
+}
+
+/// Stops a run whose losses have left the finite numbers, before a checkpoint saves the
+/// broken weights over the last good ones (step `saved`, 0 for none).
+fn finite(stats: &StepStats, step: u64, saved: u64) -> Result<(), String> {
+    let Some((name, value)) = stats.non_finite() else {
+        return Ok(());
+    };
+    let kept = if saved > 0 {
+        format!("the checkpoint of step {saved} is kept")
+    } else {
+        "no checkpoint was written".to_string()
+    };
+    Err(format!(
+        "step {step}: the {name} loss is {value}, so the weights are broken; the run stops \
+         and {kept} (resume it with a lower --lr or --lr-schedule)"
+    ))
 }
 
 /// Probe pictures for sample grids: held-out synthetic identities (never trained on) at a
@@ -165,6 +182,8 @@ pub fn train(
         (g * o.group) as f64
     };
     let mut seen = 0.0;
+    // The step of the checkpoint on disk (0: none yet).
+    let mut saved = start;
     for step in start..o.steps {
         let mut rng = Rng::new(hash2(o.seed ^ 0xDA7A, step));
         let warm = step < o.warmup_steps;
@@ -181,6 +200,10 @@ pub fn train(
         seen += pictures(step);
         let ips = seen / secs.max(1e-9);
         log::append(run, step + 1, secs, ips, &stats)?;
+        if let Err(e) = finite(&stats, step + 1, saved) {
+            pb.abandon();
+            return Err(e);
+        }
         pb.set_message(format!(
             "D {:.3} G {:.3} rec {:.3} id {:.3} accD {:.2} {:.1} img/s",
             stats.d_loss, stats.g_adv, stats.rec, stats.id_aux, t.d_acc_ema, ips
@@ -204,6 +227,7 @@ pub fn train(
         if done.is_multiple_of(o.checkpoint_every) || done == o.steps {
             checkpoint::save(run, &t, done)?;
             log::plot(run)?;
+            saved = done;
         }
     }
     pb.finish();
@@ -237,4 +261,38 @@ fn truncate_log(path: &Path, step: u64) -> Result<(), String> {
         .collect();
     std::fs::write(path, kept.join("\n") + "\n")
         .map_err(|e| format!("rewriting {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_stops_at_a_loss_that_is_not_finite() {
+        let fine = StepStats {
+            rec: 0.1,
+            id_aux: 2.0,
+            ..StepStats::default()
+        };
+        assert!(finite(&fine, 7, 0).is_ok());
+        let broken = StepStats {
+            rec: f32::NAN,
+            ..fine
+        };
+        let e = finite(&broken, 3552, 3200).unwrap_err();
+        assert!(
+            e.contains("step 3552: the reconstruction loss is NaN"),
+            "{e}"
+        );
+        assert!(e.contains("checkpoint of step 3200 is kept"), "{e}");
+        let early = StepStats {
+            d_loss: f32::INFINITY,
+            ..fine
+        };
+        let e = finite(&early, 5, 0).unwrap_err();
+        assert!(
+            e.contains("the D loss is inf") && e.contains("no checkpoint"),
+            "{e}"
+        );
+    }
 }

@@ -154,6 +154,21 @@ impl StepStats {
             d_step: parts.iter().any(|(_, s)| s.d_step),
         }
     }
+
+    /// The first loss that is not a finite number, with its name: the weights it came
+    /// from (or that its gradients reach) are broken.
+    pub fn non_finite(&self) -> Option<(&'static str, f32)> {
+        [
+            ("D", self.d_loss),
+            ("G adversarial", self.g_adv),
+            ("reconstruction", self.rec),
+            ("perceptual", self.perceptual),
+            ("identity", self.id_aux),
+            ("prototype", self.proto),
+        ]
+        .into_iter()
+        .find(|(_, v)| !v.is_finite())
+    }
 }
 
 #[cfg(test)]
