@@ -25,6 +25,7 @@ use drgan_train::portrait::{nearest, psnr, unit_floats};
 use drgan_train::ridge::{LinearMap, RandomRelu, Ridge};
 use drgan_train::synth::dataset::{sample, studio_portrait};
 use drgan_train::synth::identity::Identity;
+use drgan_train::train::run::SAMPLE_PROBES;
 use drgan_train::train::HELD_OUT_FIRST_IDENTITY;
 
 /// Ridges (relative to the inputs' mean square) the decoders are fitted with.
@@ -33,8 +34,6 @@ const NONLINEAR_RIDGES: [f64; 3] = [1e-2, 1e-1, 1.0];
 /// Random rectified units of the nonlinear decoder.
 const UNITS: usize = 2048;
 const HELD_OUT: u64 = 200;
-/// The sample grid's probes (`train::run`): held-out identity offsets and yaws, variation 0.
-const GRID_PROBES: [(u64, f32); 5] = [(0, -60.0), (1, -30.0), (2, 0.0), (3, 30.0), (4, 75.0)];
 
 /// A feature's frontal picture (RGB in [0, 1]), drawn by one decoder.
 type Draw<'a> = Box<dyn Fn(&[f32]) -> Result<Vec<f32>, String> + 'a>;
@@ -177,10 +176,10 @@ fn write_grid(
     let (cell, columns) = (s * zoom, 2 + readouts.len());
     let (w, h) = (
         columns * (cell + gap) + gap,
-        GRID_PROBES.len() * (cell + gap) + gap,
+        SAMPLE_PROBES.len() * (cell + gap) + gap,
     );
     let mut img = image::RgbImage::from_pixel(w as u32, h as u32, image::Rgb([255, 255, 255]));
-    for (row, &(offset, yaw)) in GRID_PROBES.iter().enumerate() {
+    for (row, &(offset, yaw)) in SAMPLE_PROBES.iter().enumerate() {
         let id = HELD_OUT_FIRST_IDENTITY + offset;
         let input = sample(id, yaw, 0, s as u32).rgb;
         let face = Image::packed(&input, s as u32, s as u32, PixelFormat::Rgb8)

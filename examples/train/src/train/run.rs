@@ -76,12 +76,16 @@ fn finite(stats: &StepStats, step: u64, saved: u64) -> Result<(), String> {
     ))
 }
 
+/// The sample grids' synthetic probes: offsets from [`HELD_OUT_FIRST_IDENTITY`] and
+/// yaws, in variation 0.
+pub const SAMPLE_PROBES: [(u64, f32); 5] = [(0, -60.0), (1, -30.0), (2, 0.0), (3, 30.0), (4, 75.0)];
+
 /// Probe pictures for sample grids: held-out synthetic identities (never trained on) at a
 /// few yaws, or the first pictures of a folder.
 fn probes(o: &TrainOptions, data: &Dataset) -> Vec<Vec<u8>> {
     let s = o.config.input_size;
     match o.data {
-        DataSource::Synth { .. } => [(0, -60.0), (1, -30.0), (2, 0.0), (3, 30.0), (4, 75.0)]
+        DataSource::Synth { .. } => SAMPLE_PROBES
             .iter()
             .map(|&(i, yaw)| sample(HELD_OUT_FIRST_IDENTITY + i, yaw, 0, s).rgb)
             .collect(),
