@@ -1,10 +1,10 @@
 //! Export: trained burn networks to drgan's parameter names ([`drgan::bundle::Weights`])
 //! and a bundle folder written by `drgan::bundle` (batch norm folded into the convs).
 
-use crate::nets::{host, ConvBlock, Discriminator, Generator, Trunk, UpBlock};
+use crate::nets::{host, ConvBlock, Decoder, Discriminator, Generator, Trunk, UpBlock};
 use crate::train::{checkpoint, TrainOptions, Trainer};
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
-use burn::nn::{BatchNorm, Linear};
+use burn::nn::BatchNorm;
 use burn::prelude::*;
 use drgan::bundle::{BundleFiles, Config, Weights, DECODER, ENCODER};
 use std::path::Path;
@@ -37,10 +37,26 @@ impl Out<'_> {
         self.put(&format!("{name}.bias"), b.val())
     }
 
-    fn linear(&mut self, name: &str, l: &Linear) -> Result<(), String> {
-        self.put(&format!("{name}.weight"), l.weight.val())?;
-        let b = l.bias.as_ref().ok_or("an FC without bias")?;
-        self.put(&format!("{name}.bias"), b.val())
+    /// The decoder's FC, with its pose scale folded into the pose rows: the bundle's
+    /// decoder takes the plain one-hot code (weights [in, out], rows f, pose, noise).
+    fn decoder_fc(&mut self, dec: &Decoder, config: &Config) -> Result<(), String> {
+        let weight = dec.fc.weight.val();
+        let [inputs, outputs] = weight.dims();
+        let (nf, np) = (config.feature_dim, config.pose_yaws.len());
+        if inputs != nf + np + config.noise_dim {
+            return Err(format!(
+                "the decoder's FC takes {inputs} inputs, not Nf + Np + Nz"
+            ));
+        }
+        let mut w = host(weight)?;
+        for v in &mut w[nf * outputs..(nf + np) * outputs] {
+            *v *= dec.pose_scale;
+        }
+        self.0
+            .insert("decoder.fc.weight", vec![inputs, outputs], w)
+            .map_err(|e| e.to_string())?;
+        let b = dec.fc.bias.as_ref().ok_or("an FC without bias")?;
+        self.put("decoder.fc.bias", b.val())
     }
 
     fn trunk(&mut self, prefix: &str, t: &Trunk) -> Result<(), String> {
@@ -66,7 +82,7 @@ pub fn weights(g: &Generator, d: &Discriminator, config: &Config) -> Result<Weig
     let fc_b = d.fc.bias.as_ref().ok_or("an FC without bias")?.val();
     o.put("pose.fc.bias", fc_b.narrow(0, first, cols - first))?;
     let dec = &g.decoder;
-    o.linear("decoder.fc", &dec.fc)?;
+    o.decoder_fc(dec, config)?;
     o.bn("decoder.fc", &dec.fc_bn)?;
     let n = DECODER.len();
     for ((name, _, _), UpBlock { fconv, bn }) in DECODER[..n - 1].iter().zip(&dec.blocks) {

@@ -56,7 +56,14 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
 
 #[test]
 fn burn_and_the_exported_bundle_agree() {
-    agree_for(Config::named("tiny").unwrap());
+    agree_for(Config::named("tiny").unwrap(), 1.0);
+}
+
+/// The same with the pose code scaled while training (`--pose-scale`): the exporter
+/// folds the scale into the decoder's FC.
+#[test]
+fn burn_and_the_exported_bundle_agree_with_a_scaled_pose_code() {
+    agree_for(Config::named("tiny").unwrap(), 8.0);
 }
 
 /// The same with a decoder twice as wide as the encoder (`--decoder-width`).
@@ -67,16 +74,18 @@ fn burn_and_the_exported_bundle_agree_with_a_wider_decoder() {
             .unwrap()
             .with_decoder_width(0.25)
             .unwrap(),
+        1.0,
     );
 }
 
-fn agree_for(config: Config) {
+fn agree_for(config: Config, pose_scale: f32) {
     let (s, np, nz, nf) = (32usize, 13usize, config.noise_dim, config.feature_dim);
     let data =
         Dataset::synthetic(3, 1, Scene::PerVariation, &config.pose_yaws, s, 2, |_| {}).unwrap();
     let mut o = TrainOptions::new(config.clone());
     o.groups = 2;
     o.group = 2;
+    o.pose_scale = pose_scale;
     let mut t = Trainer::new(o, data.classes, Device::flex().autodiff());
     // A few steps move the weights and the batch-norm statistics away from their init.
     let spec = BatchSpec {

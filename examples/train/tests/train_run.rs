@@ -219,4 +219,31 @@ fn a_resumed_run_can_take_the_decoder_of_another() {
         )),
         0
     );
+    // Refused: a decoder that learnt another pose scale, and a new scale on --resume.
+    let scaled = path("scaled");
+    assert_eq!(
+        run(&format!(
+            "train --out {} {common} --identities 4 --steps 1 --pose-scale 4",
+            scaled.display()
+        )),
+        0
+    );
+    assert_ne!(
+        run(&format!(
+            "train --out {es} --resume --decoder-from {} --steps 4 --quiet",
+            scaled.display()
+        )),
+        0
+    );
+    assert_ne!(
+        run(&format!(
+            "train --out {es} --resume --pose-scale 2 --steps 4 --quiet"
+        )),
+        0
+    );
+    let log = std::fs::read_to_string(encoder.join("log.csv")).unwrap();
+    assert!(
+        log.lines().last().unwrap().starts_with("3,"),
+        "nothing ran: {log}"
+    );
 }

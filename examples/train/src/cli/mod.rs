@@ -86,6 +86,10 @@ TRAIN OPTIONS:
   --steps N          generator updates (default 1000)
   --warmup-steps W   the first W steps train only the encoder, with the identity loss,
                      on 4x the groups (default 0)
+  --pose-scale K     the decoder's one-hot pose code is multiplied by K while training
+                     (default 1); beside features of a much larger norm, K of about their
+                     per-dimension size lets the decoder follow the pose from the first
+                     steps. Fixed at a run's start; exported bundles take the plain code
   --groups G         identity groups per batch (default 8)
   --group n          pictures per group, fused by confidence (default 4; 1 = single-image)
   --lr LR            Adam learning rate (default 2e-4; beta1 0.5)

@@ -59,6 +59,7 @@ impl TrainArgs {
                 "--quiet" => quiet = true,
                 "--steps"
                 | "--warmup-steps"
+                | "--pose-scale"
                 | "--lr-schedule"
                 | "--groups"
                 | "--group"
@@ -133,6 +134,17 @@ impl TrainArgs {
             match k.as_str() {
                 "--steps" => o.steps = num(&k, &v)?,
                 "--warmup-steps" => o.warmup_steps = num(&k, &v)?,
+                "--pose-scale" => {
+                    if resume {
+                        return Err("--pose-scale is fixed when a run starts: its decoder \
+                                    learnt with that scale"
+                            .into());
+                    }
+                    o.pose_scale = num(&k, &v)?;
+                    if !(o.pose_scale > 0.0 && o.pose_scale.is_finite()) {
+                        return Err(format!("--pose-scale {v} must be a positive number"));
+                    }
+                }
                 "--groups" => o.groups = num(&k, &v)?,
                 "--group" => o.group = num(&k, &v)?,
                 "--lr" => o.lr = num(&k, &v)?,
@@ -354,6 +366,8 @@ mod tests {
         let frozen = "--warmup-steps 10 --freeze-encoder-from 10 --out r";
         let f = TrainArgs::parse(&args(frozen)).unwrap();
         assert_eq!(f.options.freeze_encoder_from, Some(10));
+        let p = TrainArgs::parse(&args("--pose-scale 8 --out r")).unwrap();
+        assert_eq!((p.options.pose_scale, c.options.pose_scale), (8.0, 1.0));
         let w = TrainArgs::parse(&args("--workers 2 --out r")).unwrap();
         assert_eq!((w.options.workers, c.options.workers), (2, 1));
         let d = TrainArgs::parse(&args("--scene paired --out r")).unwrap();
@@ -376,6 +390,10 @@ mod tests {
         assert!(TrainArgs::parse(&args("--out r --size 50")).is_err());
         assert!(TrainArgs::parse(&args("--out r --decoder-width 0")).is_err());
         assert!(TrainArgs::parse(&args("--out r --decoder-width wide")).is_err());
+        for bad in ["0", "-2", "inf", "NaN", "x"] {
+            let a = format!("--out r --pose-scale {bad}");
+            assert!(TrainArgs::parse(&args(&a)).is_err(), "{a}");
+        }
         assert!(TrainArgs::parse(&args("--out r --adv-weight -1")).is_err());
         assert!(TrainArgs::parse(&args("--out r --rec-weight NaN")).is_err());
         assert!(TrainArgs::parse(&args("--out r --adv-weight 0 --rec-weight 0")).is_err());

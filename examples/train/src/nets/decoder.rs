@@ -16,6 +16,10 @@ pub struct Decoder {
     pub last: ConvTranspose2d,
     pub c0: usize,
     pub s0: usize,
+    /// The pose code is multiplied by this at the decoder's input (`--pose-scale`; 1 in
+    /// a fresh decoder, set by the trainer). The exporter folds it into the FC's pose
+    /// rows, so a bundle's decoder takes the plain one-hot code.
+    pub pose_scale: f32,
 }
 
 impl Decoder {
@@ -40,11 +44,17 @@ impl Decoder {
             last: fconv3x3(cin, 3, DECODER[n - 1].2, device),
             c0,
             s0,
+            pose_scale: 1.0,
         }
     }
 
     /// identity [N, Nf], pose [N, Np], noise [N, Nz] -> image [N, 3, S, S] in [-1, 1].
     pub fn forward(&self, identity: Tensor<2>, pose: Tensor<2>, noise: Tensor<2>) -> Tensor<4> {
+        let pose = if self.pose_scale == 1.0 {
+            pose
+        } else {
+            pose.mul_scalar(self.pose_scale)
+        };
         let code = Tensor::cat(vec![identity, pose, noise], 1);
         let n = code.dims()[0];
         let x = self

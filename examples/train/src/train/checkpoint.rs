@@ -101,7 +101,7 @@ pub fn load(run: &Path, t: &mut Trainer, with_optimizers: bool) -> Result<u64, S
 /// width, Nf, Nz, yaw bins) and identity classes (D's outputs); Adam's state for them is
 /// not taken. Returns the source's step.
 pub fn take_decoder(source: &Path, t: &mut Trainer) -> Result<u64, String> {
-    let o = decoder_source(source, &t.options.config)?;
+    let o = decoder_source(source, &t.options)?;
     let context = |e| source_error(source, e);
     let classes = classes(source).map_err(context)?;
     if classes != t.d.identities {
@@ -117,18 +117,25 @@ pub fn take_decoder(source: &Path, t: &mut Trainer) -> Result<u64, String> {
     Ok(step)
 }
 
-/// The options of `source` when it can give its decoder to a run of `config` (see
-/// [`take_decoder`]); called before a run renders its data, so a wrong source fails fast.
-pub fn decoder_source(source: &Path, config: &Config) -> Result<TrainOptions, String> {
+/// The options of `source` when it can give its decoder to the run of `options` (see
+/// [`take_decoder`]): the same network shapes and pose scale. Called before a run
+/// renders its data, so a wrong source fails fast.
+pub fn decoder_source(source: &Path, options: &TrainOptions) -> Result<TrainOptions, String> {
     let context = |e| source_error(source, e);
     if !exists(source) {
         return Err(context("no checkpoint there".into()));
     }
     let o = TrainOptions::read(source).map_err(context)?;
-    let (theirs, ours) = (shape(&o.config), shape(config));
+    let (theirs, ours) = (shape(&o.config), shape(&options.config));
     if theirs != ours {
         return Err(context(format!(
             "its networks ({theirs}) are not this run's ({ours})"
+        )));
+    }
+    if o.pose_scale != options.pose_scale {
+        return Err(context(format!(
+            "its decoder learnt a pose code scaled by {}, this run's is scaled by {}",
+            o.pose_scale, options.pose_scale
         )));
     }
     Ok(o)
@@ -221,5 +228,33 @@ mod tests {
         assert!(e.contains("5 identities, this run's 3"), "{e}");
         let e = take_decoder(&dir.path().join("none"), &mut t).unwrap_err();
         assert!(e.contains("no checkpoint"), "{e}");
+        // A decoder that learnt a scaled pose code would draw other poses in this run.
+        let scaled = dir.path().join("scaled");
+        let mut o = TrainOptions::new(tiny(0.125));
+        o.pose_scale = 4.0;
+        let s = Trainer::new(o, 3, device());
+        std::fs::create_dir_all(&scaled).unwrap();
+        std::fs::write(scaled.join("options.txt"), s.options.to_text()).unwrap();
+        save(&scaled, &s, 7).unwrap();
+        let e = take_decoder(&scaled, &mut t).unwrap_err();
+        assert!(e.contains("scaled by 4, this run's is scaled by 1"), "{e}");
+    }
+
+    /// The pose scale is not in the checkpoint (a burn constant): a resumed run takes it
+    /// from its options, and a checkpoint written before the scale existed loads.
+    #[test]
+    fn a_resumed_decoder_keeps_its_pose_scale() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut o = TrainOptions::new(tiny(0.125));
+        o.pose_scale = 4.0;
+        let t = Trainer::new(o.clone(), 3, device());
+        std::fs::create_dir_all(dir.path()).unwrap();
+        save(dir.path(), &t, 7).unwrap();
+        let mut back = Trainer::new(o, 3, device());
+        assert_eq!(load(dir.path(), &mut back, true), Ok(7));
+        assert_eq!(back.g.decoder.pose_scale, 4.0);
+        let mut plain = Trainer::new(TrainOptions::new(tiny(0.125)), 3, device());
+        assert_eq!(load(dir.path(), &mut plain, true), Ok(7));
+        assert_eq!(plain.g.decoder.pose_scale, 1.0);
     }
 }

@@ -28,6 +28,10 @@ pub struct TrainOptions {
     pub steps: u64,
     /// The first `warmup_steps` steps train only the encoder with the identity loss.
     pub warmup_steps: u64,
+    /// The decoder's pose code is multiplied by this (see
+    /// [`crate::nets::Decoder::pose_scale`]): a one-hot code beside features of a much
+    /// larger norm is learnt late; scaled, the decoder follows the pose from the start.
+    pub pose_scale: f32,
     /// Identity groups per batch.
     pub groups: usize,
     /// Pictures per group (n; 1 trains single-image DR-GAN).
@@ -97,6 +101,7 @@ impl TrainOptions {
             },
             steps: 1000,
             warmup_steps: 0,
+            pose_scale: 1.0,
             groups: 8,
             group: 4,
             lr: 2e-4,
@@ -140,7 +145,7 @@ impl TrainOptions {
         };
         let yaws: Vec<String> = c.pose_yaws.iter().map(|y| y.to_string()).collect();
         format!(
-            "config={}\nsize={}\nwidth={}\ndecoder_width={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\n\
+            "config={}\nsize={}\nwidth={}\ndecoder_width={}\nnf={}\nnz={}\nyaws={}\ndata={data}\nsteps={}\nwarmup_steps={}\npose_scale={}\n\
              groups={}\ngroup={}\nlr={}\nlr_schedule={}\nadv_weight={}\nadv_from={}\nd_from={}\nd_init={}\nd_reals={}\nfreeze_encoder_from={}\nrec_weight={}\nperceptual_weight={}\nid_weight={}\nproto_weight={}\ninit_from={}\nid_margin={}\nstrong_d={}\nseed={}\n\
              sample_every={}\ncheckpoint_every={}\nworkers={}\n",
             c.name,
@@ -152,6 +157,7 @@ impl TrainOptions {
             yaws.join(","),
             self.steps,
             self.warmup_steps,
+            self.pose_scale,
             self.groups,
             self.group,
             self.lr,
@@ -230,6 +236,8 @@ impl TrainOptions {
             data,
             steps: num("steps", get("steps")?)?,
             warmup_steps: num("warmup_steps", get("warmup_steps")?)?,
+            // Absent in runs written before it existed: the plain one-hot code.
+            pose_scale: get("pose_scale").map_or(Ok(1.0), |v| num("pose_scale", v))?,
             groups: num("groups", get("groups")?)?,
             group: num("group", get("group")?)?,
             lr: num("lr", get("lr")?)?,
@@ -398,6 +406,7 @@ mod tests {
         o.adv_weight = 0.25;
         o.adv_from = 40;
         o.workers = 2;
+        o.pose_scale = 8.0;
         let back = TrainOptions::from_text(&o.to_text()).unwrap();
         assert_eq!(back, o);
         let mut wide = o.clone();
@@ -407,6 +416,10 @@ mod tests {
         let before = o.to_text().replace("decoder_width=0.125\n", "");
         assert_ne!(before, o.to_text());
         assert_eq!(TrainOptions::from_text(&before).unwrap(), o);
+        // Runs written before the pose code could be scaled: the plain code.
+        let before = o.to_text().replace("pose_scale=8\n", "");
+        assert_ne!(before, o.to_text());
+        assert_eq!(TrainOptions::from_text(&before).unwrap().pose_scale, 1.0);
         // Runs written before --workers took each batch whole.
         let before = o.to_text().replace("workers=2\n", "");
         assert_eq!(TrainOptions::from_text(&before).unwrap().workers, 1);

@@ -110,7 +110,7 @@ pub fn train(
         if !resume {
             return Err("--decoder-from needs --resume: it replaces a checkpoint's decoder".into());
         }
-        checkpoint::decoder_source(source, &o.config)?;
+        checkpoint::decoder_source(source, &o)?;
     }
     std::fs::create_dir_all(run).map_err(|e| format!("creating {}: {e}", run.display()))?;
     if !resume && checkpoint::exists(run) {

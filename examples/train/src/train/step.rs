@@ -54,8 +54,10 @@ impl Trainer {
     /// Fresh networks (N(0, 0.02) weights) for `classes` training identities.
     pub fn new(options: TrainOptions, classes: usize, device: Device) -> Trainer {
         let c = &options.config;
+        let mut g = Generator::new(c, classes, &device);
+        g.decoder.pose_scale = options.pose_scale;
         Trainer {
-            g: Generator::new(c, classes, &device),
+            g,
             d: Discriminator::new(c, classes, &device),
             opt_g: adam(),
             opt_d: adam(),
