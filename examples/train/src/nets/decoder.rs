@@ -1,11 +1,11 @@
 //! The decoder: FC([f; c; z]) to (S/16)² x C0, then FConv52..FConv12 (transposed conv,
 //! batch norm, ELU) and FConv11 with tanh.
 
-use super::blocks::{batch_norm, fconv3x3, UpBlock};
+use super::blocks::{batch_norm, elu, fconv3x3, UpBlock};
 use burn::nn::conv::ConvTranspose2d;
 use burn::nn::{BatchNorm, Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::{elu, tanh};
+use burn::tensor::activation::tanh;
 use drgan::bundle::{Config, DECODER, DECODER_FC_CHANNELS};
 
 #[derive(Module, Debug)]
@@ -61,7 +61,7 @@ impl Decoder {
             .fc
             .forward(code)
             .reshape([n, self.c0, self.s0, self.s0]);
-        let mut x = elu(self.fc_bn.forward(x), 1.0);
+        let mut x = elu(self.fc_bn.forward(x));
         for b in &self.blocks {
             x = b.forward(x);
         }
