@@ -172,7 +172,12 @@ mod tests {
 
     /// A run folder at `dir` with a fresh trainer of `config` and `classes` saved at step 7.
     fn saved_run(dir: &Path, config: Config, classes: usize) -> Trainer {
-        let t = Trainer::new(TrainOptions::new(config), classes, device());
+        saved_run_of(dir, TrainOptions::new(config), classes)
+    }
+
+    /// The same with the run's `options`.
+    fn saved_run_of(dir: &Path, options: TrainOptions, classes: usize) -> Trainer {
+        let t = Trainer::new(options, classes, device());
         std::fs::create_dir_all(dir).unwrap();
         std::fs::write(dir.join("options.txt"), t.options.to_text()).unwrap();
         save(dir, &t, 7).unwrap();
@@ -232,10 +237,7 @@ mod tests {
         let scaled = dir.path().join("scaled");
         let mut o = TrainOptions::new(tiny(0.125));
         o.pose_scale = 4.0;
-        let s = Trainer::new(o, 3, device());
-        std::fs::create_dir_all(&scaled).unwrap();
-        std::fs::write(scaled.join("options.txt"), s.options.to_text()).unwrap();
-        save(&scaled, &s, 7).unwrap();
+        saved_run_of(&scaled, o, 3);
         let e = take_decoder(&scaled, &mut t).unwrap_err();
         assert!(e.contains("scaled by 4, this run's is scaled by 1"), "{e}");
     }
