@@ -235,8 +235,9 @@ fn evaluates_a_labels_folder_and_the_cmu_layout() {
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.starts_with(&report), "stdout carries the report");
     let (head, rows) = table_of(&report);
-    assert_eq!(head.len(), 9, "{head:?}");
-    assert_eq!(head[8], "yaw estimate error °");
+    assert_eq!(head.len(), 10, "{head:?}");
+    assert_eq!(head[5], "rank-1 fused ×2, frontalized %");
+    assert_eq!(head[9], "yaw estimate error °");
     let labels: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(
         labels,
@@ -260,19 +261,19 @@ fn evaluates_a_labels_folder_and_the_cmu_layout() {
         .collect();
     assert_eq!(groups, [3, 3, 3, 3, 3, 9, 6, 15]);
     for r in &rows {
-        for c in [2, 3, 4, 5] {
+        for c in [2, 3, 4, 5, 6] {
             assert!(percent(&r[c]).is_some(), "{r:?}");
         }
-        let (fp, fs) = quality(&r[6]).unwrap();
+        let (fp, fs) = quality(&r[7]).unwrap();
         assert!(fp.is_finite() && fs < 1.0, "{r:?}");
-        quality(&r[7]).unwrap();
-        let yaw_error: f64 = r[8].parse().unwrap();
+        quality(&r[8]).unwrap();
+        let yaw_error: f64 = r[9].parse().unwrap();
         assert!((0.0..=180.0).contains(&yaw_error), "{r:?}");
     }
     // The frontal row's input is its own ground truth; turned rows' inputs are not.
-    assert_eq!(quality(&rows[2][7]), Some((f64::INFINITY, 1.0)));
-    assert!(quality(&rows[0][7]).unwrap().0.is_finite());
-    assert!(quality(&rows[7][7]).unwrap().0.is_finite());
+    assert_eq!(quality(&rows[2][8]), Some((f64::INFINITY, 1.0)));
+    assert!(quality(&rows[0][8]).unwrap().0.is_finite());
+    assert!(quality(&rows[7][8]).unwrap().0.is_finite());
     let auc_line = report
         .lines()
         .find(|l| l.starts_with("Verification ROC AUC"))
@@ -296,7 +297,7 @@ fn evaluates_a_labels_folder_and_the_cmu_layout() {
     let cmu_md = std::fs::read_to_string(out.join("cmu_report.md")).unwrap();
     assert!(md.ends_with(&cmu_md));
     let (head, rows) = table_of(&cmu_md);
-    assert_eq!(head.len(), 6, "{head:?}");
+    assert_eq!(head.len(), 7, "{head:?}");
     assert_eq!(rows.len(), 11);
     assert_eq!(rows[1][0], "left (yaw_sign +1), open");
     assert_eq!(rows[10][0], "**all**");
@@ -304,12 +305,13 @@ fn evaluates_a_labels_folder_and_the_cmu_layout() {
     let probes: Vec<usize> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
     assert_eq!(probes, [3, 6, 6, 6, 21, 6, 6, 6, 6, 24, 45]);
     assert_eq!(
-        rows[0][3], "–",
+        [&rows[0][3], &rows[0][5]],
+        ["–", "–"],
         "one straight open probe per person: no group of 2"
     );
     for r in &rows {
         assert!(
-            percent(&r[2]).is_some() && percent(&r[5]).is_some(),
+            percent(&r[2]).is_some() && percent(&r[6]).is_some(),
             "{r:?}"
         );
     }
@@ -347,8 +349,8 @@ fn identical_probes_are_found_and_split_is_multipie() {
     let (_, rows) = table_of(&md);
     for r in &rows {
         assert_eq!(percent(&r[2]), Some(100.0), "{r:?}");
-        assert_eq!(percent(&r[5]), Some(100.0), "{r:?}");
-        assert_eq!(quality(&r[7]), Some((f64::INFINITY, 1.0)), "{r:?}");
+        assert_eq!(percent(&r[6]), Some(100.0), "{r:?}");
+        assert_eq!(quality(&r[8]), Some((f64::INFINITY, 1.0)), "{r:?}");
     }
     assert_eq!(rows[0][0], "-75°");
     assert_eq!(rows[0][3], "100.0 (4)");

@@ -144,7 +144,8 @@ fn labels_folder(
         md,
         "Fused: groups of {f} probes of one identity and yaw bin (`Model::embed_fused`; a rest \
          of fewer than {f} is left out). Frontalized: `Model::frontalize` with noise seed {}, \
-         then embedded as a probe. Yaw estimate error: the mean of |`Model::estimate_yaw` − \
+         then embedded as a probe; fused, frontalized: the face `Model::synthesize` draws \
+         at yaw 0 from a group's fused feature, embedded as a probe. Yaw estimate error: the mean of |`Model::estimate_yaw` − \
          the labelled yaw| in degrees (bundles with a pose head).\n",
         settings.seed,
         f = settings.fuse
@@ -293,7 +294,8 @@ fn cmu_faces(
          (sunglasses reported apart). Every picture is cut to the square of side {} at \
          x = {}, y = {} (of 128x120) and then resized by the SDK to the model's input. \
          Fused: groups of {} pictures of one person in one row (its expressions). \
-         Frontalized: `Model::frontalize`, seed {}. No ground truth frontal faces: no PSNR / \
+         Frontalized: `Model::frontalize`, seed {}; fused, frontalized: `Model::synthesize` \
+         at yaw 0 from a group's fused feature. No ground truth frontal faces: no PSNR / \
          SSIM.\n",
         set.paths.len(),
         set.people.len(),

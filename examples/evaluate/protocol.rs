@@ -1,7 +1,8 @@
 //! The evaluation protocol, run through the public API only: one gallery image per
 //! identity, every probe scored against the whole gallery (model features, the
 //! raw-pixel baseline, and the features of the probe's frontalization), fused groups of
-//! probes (`Model::embed_fused`), and frontalization quality against a ground truth.
+//! probes (`Model::embed_fused`, and the face synthesized from the fused feature), and
+//! frontalization quality against a ground truth.
 //!
 //! Work is split by (identity, row) units over threads; the `Model` is shared (it is
 //! `Sync`, inference takes no lock). Results come back in probe order.
@@ -83,6 +84,9 @@ pub struct FusedResult {
     pub identity: usize,
     pub row: usize,
     pub scores: Vec<f32>,
+    /// The same for the feature of the face synthesized from the fused feature at yaw 0
+    /// (`Model::synthesize`).
+    pub frontal: Vec<f32>,
 }
 
 /// Everything a report needs.
@@ -308,10 +312,19 @@ impl Context<'_> {
         // Fused groups: consecutive runs of `fuse` probes; a shorter rest is left out.
         for group in views.chunks_exact(self.settings.fuse) {
             let e = self.model.embed_fused(group).map_err(api("fusing"))?;
+            let face = self
+                .model
+                .synthesize(&e.feature, 0.0, self.settings.seed)
+                .map_err(api("synthesizing from a fused feature"))?;
+            let face_feature = self
+                .model
+                .embed(&face.view())
+                .map_err(api("embedding a face synthesized from a fused feature"))?;
             out.fused.push(FusedResult {
                 identity: probes[0].identity,
                 row: probes[0].row,
                 scores: metrics::scores(&e.feature, &self.gallery.model)?,
+                frontal: metrics::scores(&face_feature.feature, &self.gallery.model)?,
             });
         }
         Ok(out)

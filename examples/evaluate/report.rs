@@ -94,6 +94,8 @@ pub struct Row {
     pub single: Rate,
     pub fused: Rate,
     pub frontal: Rate,
+    /// Rank-1 of the faces synthesized at yaw 0 from the fused features.
+    pub fused_frontal: Rate,
     pub raw: Rate,
     pub frontal_quality: MeanQuality,
     pub input_quality: MeanQuality,
@@ -111,6 +113,7 @@ pub fn row(label: &str, results: &Results, rows: &[usize], skip_self_truth: bool
         single: Rate::default(),
         fused: Rate::default(),
         frontal: Rate::default(),
+        fused_frontal: Rate::default(),
         raw: Rate::default(),
         frontal_quality: MeanQuality::default(),
         input_quality: MeanQuality::default(),
@@ -136,6 +139,7 @@ pub fn row(label: &str, results: &Results, rows: &[usize], skip_self_truth: bool
     }
     for f in results.fused.iter().filter(|f| rows.contains(&f.row)) {
         r.fused.add(rank1_hit(&f.scores, f.identity));
+        r.fused_frontal.add(rank1_hit(&f.frontal, f.identity));
     }
     r
 }
@@ -182,6 +186,7 @@ pub fn markdown(first_column: &str, rows: &[Row], fuse: usize, quality: bool, ya
         "rank-1 single %".into(),
         format!("rank-1 fused ×{fuse} % (groups)"),
         "rank-1 frontalized %".into(),
+        format!("rank-1 fused ×{fuse}, frontalized %"),
         "rank-1 raw pixels %".into(),
     ];
     if quality {
@@ -203,6 +208,7 @@ pub fn markdown(first_column: &str, rows: &[Row], fuse: usize, quality: bool, ya
                 None => "–".into(),
             },
             r.frontal.percent(),
+            r.fused_frontal.percent(),
             r.raw.percent(),
         ];
         if quality {
