@@ -4,6 +4,7 @@
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
 use burn::prelude::*;
+use burn::tensor::module::batch_norm_train;
 
 /// Batch-norm epsilon; the bundle exporter folds batch norm with the same value.
 pub const BN_EPSILON: f64 = 1e-5;
@@ -60,6 +61,21 @@ impl ConvBlock {
 
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         elu(self.bn.forward(self.conv.forward(x)))
+    }
+
+    /// As [`Self::forward`], but a training pass leaves the batch norm's running
+    /// statistics alone: it normalises with the batch's own statistics as usual and does
+    /// not fold them into the averages that inference uses. For pictures the averages must
+    /// not describe (the discriminator's synthesized ones).
+    pub fn forward_leaving_statistics(&self, x: Tensor<4>) -> Tensor<4> {
+        let x = self.conv.forward(x);
+        if x.device().is_autodiff() && self.bn.training.is_enabled() {
+            let bn = &self.bn;
+            let out = batch_norm_train(x, bn.gamma.val(), bn.beta.val(), bn.epsilon);
+            elu(out.output)
+        } else {
+            elu(self.bn.forward(x))
+        }
     }
 }
 

@@ -44,9 +44,23 @@ impl Trunk {
     }
 
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.forward_with(x, ConvBlock::forward)
+    }
+
+    /// As [`Self::forward`], leaving the batch norms' running statistics alone
+    /// ([`ConvBlock::forward_leaving_statistics`]).
+    pub fn forward_leaving_statistics(&self, x: Tensor<4>) -> Tensor<2> {
+        self.forward_with(x, ConvBlock::forward_leaving_statistics)
+    }
+
+    fn forward_with(
+        &self,
+        x: Tensor<4>,
+        block: fn(&ConvBlock, Tensor<4>) -> Tensor<4>,
+    ) -> Tensor<2> {
         let mut x = x;
         for b in &self.blocks {
-            x = b.forward(x);
+            x = block(b, x);
         }
         let x = self.last.forward(x);
         let [n, c, h, w] = x.dims();

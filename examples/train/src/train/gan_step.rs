@@ -174,7 +174,7 @@ fn d_loss(
     let nd = d.identities;
     let np = o.config.pose_yaws.len();
     let real = d.forward(f.x.clone());
-    let gen = d.forward(f.fake.clone().detach());
+    let gen = d.forward_synthesized(f.fake.clone().detach());
     let fake_class = vec![nd; f.part.target_bin.len()];
     let mut loss = cross_entropy(
         real.identity.clone(),
@@ -242,7 +242,7 @@ fn g_loss(
     let mut terms: Vec<Tensor<1>> = Vec::new();
     if let Some(d) = d {
         let nd = d.identities;
-        let gen = d.forward(f.fake.clone());
+        let gen = d.forward_synthesized(f.fake.clone());
         let adv = cross_entropy(gen.identity, one_hot(&part.target_class, nd + 1, dev))
             + cross_entropy(gen.pose, one_hot(&part.target_bin, np, dev));
         stats.g_adv = scalar(&adv);
