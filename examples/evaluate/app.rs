@@ -145,8 +145,9 @@ fn labels_folder(
         "Fused: groups of {f} probes of one identity and yaw bin (`Model::embed_fused`; a rest \
          of fewer than {f} is left out). Frontalized: `Model::frontalize` with noise seed {}, \
          then embedded as a probe; fused, frontalized: the face `Model::synthesize` draws \
-         at yaw 0 from a group's fused feature, embedded as a probe. Yaw estimate error: the mean of |`Model::estimate_yaw` − \
-         the labelled yaw| in degrees (bundles with a pose head).\n",
+         at yaw 0 from a group's fused feature, embedded as a probe. Yaw estimate error: \
+         the mean of |`Model::estimate_yaw` − the labelled yaw| in degrees (bundles with a \
+         pose head).\n",
         settings.seed,
         f = settings.fuse
     );

@@ -195,10 +195,14 @@ fn settle_batch_norm(t: &Trainer, data: &Dataset, rng: &mut drgan_train::synth::
         flip: false,
         truths: true,
     };
-    let (np, nz) = (t.options.config.pose_yaws.len(), t.options.config.noise_dim);
+    let config = &t.options.config;
+    let (np, nz, s) = (
+        config.pose_yaws.len(),
+        config.noise_dim,
+        config.input_size as usize,
+    );
     for pass in 0..40 {
         let b = data.batch(&spec, rng);
-        let s = t.options.config.input_size as usize;
         let n = b.inputs.len() / (3 * s * s);
         let x = burn::Tensor::<4>::from_data(TensorData::new(b.inputs, [n, 3, s, s]), &t.device);
         let enc = t.g.encode(x.clone());
