@@ -195,7 +195,19 @@ fn run(
     cmu: Option<&Path>,
     out: &Path,
 ) -> Result<String, String> {
+    run_with(model, data, cmu, out, &[])
+}
+
+/// `run` with more arguments.
+fn run_with(
+    model: &Path,
+    data: Option<&Path>,
+    cmu: Option<&Path>,
+    out: &Path,
+    more: &[&str],
+) -> Result<String, String> {
     let mut argv = vec!["--model".to_string(), model.display().to_string()];
+    argv.extend(more.iter().map(|a| a.to_string()));
     if let Some(d) = data {
         argv.extend(["--data".into(), d.display().to_string()]);
     }
@@ -274,16 +286,8 @@ fn evaluates_a_labels_folder_and_the_cmu_layout() {
     assert_eq!(quality(&rows[2][8]), Some((f64::INFINITY, 1.0)));
     assert!(quality(&rows[0][8]).unwrap().0.is_finite());
     assert!(quality(&rows[7][8]).unwrap().0.is_finite());
-    let auc_line = report
-        .lines()
-        .find(|l| l.starts_with("Verification ROC AUC"))
-        .unwrap();
-    let aucs: Vec<f64> = auc_line
-        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .filter(|t| t.starts_with("0.") || t.starts_with("1."))
-        .map(|t| t.trim_end_matches('.').parse().unwrap())
-        .collect();
-    assert_eq!(aucs.len(), 3, "{auc_line}");
+    let aucs = aucs(&report);
+    assert_eq!(aucs.len(), 3, "{report}");
     assert!(aucs.iter().all(|a| (0.0..=1.0).contains(a)));
 
     let plot = drgan::io::load_image(out.join("rank1_by_yaw.png"), 1 << 24).unwrap();
@@ -355,6 +359,67 @@ fn identical_probes_are_found_and_split_is_multipie() {
     assert_eq!(rows[0][0], "-75°");
     assert_eq!(rows[0][3], "100.0 (4)");
     assert!(md.contains("**model 1.0000**"), "{md}");
+}
+
+/// The figures of the verification line, in order: model, frontalized, raw pixels.
+fn aucs(md: &str) -> Vec<f64> {
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("Verification ROC AUC"))
+        .unwrap();
+    line.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|t| t.starts_with("0.") || t.starts_with("1."))
+        .map(|t| t.trim_end_matches('.').parse().unwrap())
+        .collect()
+}
+
+/// `--judge`: another bundle's encoder embeds the frontalized faces and its own gallery.
+/// The model as its own judge changes no figure; another judge changes the frontalized
+/// ones only.
+#[test]
+fn a_judge_embeds_the_frontalized_faces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = bundle(tmp.path());
+    let other = tmp.path().join("other");
+    BundleFiles::random(&Config::named("tiny").unwrap(), 12)
+        .unwrap()
+        .write_dir(&other)
+        .unwrap();
+    let data_dir = tmp.path().join("data");
+    labels_folder(&data_dir, 3, &[-45.0, 0.0, 45.0], 3, false);
+    let out = tmp.path().join("out");
+    let judged_by = |judge: &Path| {
+        let judge = judge.display().to_string();
+        run_with(&model, Some(&data_dir), None, &out, &["--judge", &judge]).unwrap()
+    };
+
+    let plain = run(&model, Some(&data_dir), None, &out).unwrap();
+    let own = judged_by(&model);
+    assert!(!plain.contains("Judge:") && own.contains("Judge:"), "{own}");
+    assert_eq!(table_of(&own), table_of(&plain));
+    assert_eq!(aucs(&own), aucs(&plain));
+
+    let by_other = judged_by(&other);
+    let (_, plain_rows) = table_of(&plain);
+    let (_, other_rows) = table_of(&by_other);
+    for (p, o) in plain_rows.iter().zip(&other_rows) {
+        for c in [0, 1, 2, 3, 6, 7, 8, 9] {
+            assert_eq!(p[c], o[c], "column {c} does not depend on the judge");
+        }
+    }
+    let (a, b) = (aucs(&plain), aucs(&by_other));
+    assert_eq!((a[0], a[2]), (b[0], b[2]));
+    assert_ne!(a[1], b[1], "the frontalized AUC is the judge's");
+
+    let e = run_with(
+        &model,
+        Some(&data_dir),
+        None,
+        &out,
+        &["--judge", &tmp.path().join("nope").display().to_string()],
+    )
+    .unwrap_err();
+    assert!(e.contains("opening the judge bundle"), "{e}");
 }
 
 #[test]

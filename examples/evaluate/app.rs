@@ -22,6 +22,15 @@ pub fn run(args: &Args) -> Result<String, String> {
         ),
         None => (default_model()?, "the embedded default model".into()),
     };
+    let judge = match args.judge.as_deref() {
+        Some(dir) => Some(Judge {
+            model: Model::open(dir, &Options::default())
+                .map_err(|e| format!("opening the judge bundle {}: {e}", dir.display()))?,
+            name: format!("`{}`", dir.display()),
+        }),
+        None => None,
+    };
+    let judge = judge.as_ref();
     let settings = Settings {
         fuse: args.fuse,
         seed: args.seed,
@@ -32,13 +41,27 @@ pub fn run(args: &Args) -> Result<String, String> {
     }
     let mut text = String::new();
     if let Some(data_dir) = &args.data {
-        text += &labels_folder(&model, &name, data_dir, settings, args.report.as_deref())?;
+        text += &labels_folder(
+            &model,
+            &name,
+            judge,
+            data_dir,
+            settings,
+            args.report.as_deref(),
+        )?;
     }
     if let Some(cmu_dir) = &args.cmu {
         if !text.is_empty() {
             text += "\n";
         }
-        text += &cmu_faces(&model, &name, cmu_dir, settings, args.report.as_deref())?;
+        text += &cmu_faces(
+            &model,
+            &name,
+            judge,
+            cmu_dir,
+            settings,
+            args.report.as_deref(),
+        )?;
     }
     Ok(text)
 }
@@ -56,6 +79,25 @@ fn default_model() -> Result<Model, String> {
          give --model BUNDLE_DIR"
             .into(),
     )
+}
+
+/// Another bundle whose encoder embeds the frontalized faces (`--judge`).
+struct Judge {
+    model: Model,
+    name: String,
+}
+
+/// The line that says who embeds the frontalized faces, when it is not the model.
+fn judge_line(judge: Option<&Judge>) -> String {
+    match judge {
+        Some(j) => format!(
+            "Judge: frontalized faces, and the gallery they are matched against, are \
+             embedded by the encoder of {} (`--judge`), not by the model's own; this \
+             applies to both frontalized columns and the frontalized AUC.\n",
+            j.name
+        ),
+        None => String::new(),
+    }
 }
 
 fn model_line(model: &Model, name: &str) -> String {
@@ -83,6 +125,7 @@ fn yaw_label(yaw: f32) -> String {
 fn labels_folder(
     model: &Model,
     model_name: &str,
+    judge: Option<&Judge>,
     dir: &Path,
     settings: Settings,
     out: Option<&Path>,
@@ -94,7 +137,7 @@ fn labels_folder(
         set.split.gallery.len(),
         set.split.probes.len()
     );
-    let results = protocol::run(model, &set, &set.split, settings)?;
+    let results = protocol::run(model, judge.map(|j| &j.model), &set, &set.split, settings)?;
 
     let present: Vec<usize> = (0..set.bins.len())
         .filter(|b| results.probes.iter().any(|p| p.row == *b))
@@ -123,6 +166,7 @@ fn labels_folder(
     let mut md = String::new();
     let _ = writeln!(md, "# drgan evaluation: `{}`\n", dir.display());
     md += &model_line(model, model_name);
+    md += &judge_line(judge);
     let identities = set.split.gallery.len();
     let _ = writeln!(
         md,
@@ -237,6 +281,7 @@ fn write_examples(results: &Results, path: &Path) -> Result<bool, String> {
 fn cmu_faces(
     model: &Model,
     model_name: &str,
+    judge: Option<&Judge>,
     dir: &Path,
     settings: Settings,
     out: Option<&Path>,
@@ -248,7 +293,7 @@ fn cmu_faces(
         set.split.gallery.len(),
         set.split.probes.len()
     );
-    let results = protocol::run(model, &set, &set.split, settings)?;
+    let results = protocol::run(model, judge.map(|j| &j.model), &set, &set.split, settings)?;
 
     let mut rows = Vec::new();
     let mut all_rows = Vec::new();
@@ -287,6 +332,7 @@ fn cmu_faces(
         dir.display()
     );
     md += &model_line(model, model_name);
+    md += &judge_line(judge);
     let c = set.crop;
     let _ = writeln!(
         md,

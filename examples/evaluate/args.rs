@@ -12,6 +12,9 @@ usage: evaluate [--model BUNDLE_DIR] (--data LABELS_DIR | --cmu CMU_DIR)... [opt
                   rank-1 per yaw bin, fused rank-1, ROC AUC, frontalization quality
   --cmu DIR       the CMU faces folder (labels.csv: path,identity,pose,yaw_sign,
                   expression,eyes): the zero-shot run on real faces
+  --judge DIR     embed the frontalized faces, and the gallery they are matched
+                  against, with this bundle's encoder instead of the model's own: an
+                  encoder that the decoder never learnt from (frontalized columns and AUC)
   --report DIR    also write the reports (report.md, rank1_by_yaw.png, cmu_report.md,
                   cmu_crops.png) into DIR
   --fuse N        images per fused group (default 4)
@@ -25,6 +28,8 @@ pub struct Args {
     pub model: Option<PathBuf>,
     pub data: Option<PathBuf>,
     pub cmu: Option<PathBuf>,
+    /// The bundle whose encoder judges frontalized faces (default: the model's own).
+    pub judge: Option<PathBuf>,
     pub report: Option<PathBuf>,
     pub fuse: usize,
     pub seed: u64,
@@ -44,6 +49,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         model: None,
         data: None,
         cmu: None,
+        judge: None,
         report: None,
         fuse: 4,
         seed: 0,
@@ -59,6 +65,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--model" => a.model = Some(value()?.into()),
             "--data" => a.data = Some(value()?.into()),
             "--cmu" => a.cmu = Some(value()?.into()),
+            "--judge" => a.judge = Some(value()?.into()),
             "--report" => a.report = Some(value()?.into()),
             "--fuse" => a.fuse = number(&flag, &value()?)?,
             "--seed" => a.seed = number(&flag, &value()?)?,

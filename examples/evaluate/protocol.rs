@@ -2,7 +2,8 @@
 //! identity, every probe scored against the whole gallery (model features, the
 //! raw-pixel baseline, and the features of the probe's frontalization), fused groups of
 //! probes (`Model::embed_fused`, and the face synthesized from the fused feature), and
-//! frontalization quality against a ground truth.
+//! frontalization quality against a ground truth. Frontalized faces are embedded by a
+//! judge: the model itself, or another bundle's encoder (`--judge`).
 //!
 //! Work is split by (identity, row) units over threads; the `Model` is shared (it is
 //! `Sync`, inference takes no lock). Results come back in probe order.
@@ -66,7 +67,8 @@ pub struct ProbeResult {
     pub model: Vec<f32>,
     /// The same for the raw-pixel baseline.
     pub raw: Vec<f32>,
-    /// The same for the feature of the probe's frontalization.
+    /// The same for the judge's feature of the probe's frontalization, against the
+    /// judge's gallery.
     pub frontal: Vec<f32>,
     /// The frontalization against the ground truth, and the probe itself against it.
     pub frontal_quality: Option<Quality>,
@@ -84,8 +86,8 @@ pub struct FusedResult {
     pub identity: usize,
     pub row: usize,
     pub scores: Vec<f32>,
-    /// The same for the feature of the face synthesized from the fused feature at yaw 0
-    /// (`Model::synthesize`).
+    /// The same for the judge's feature of the face synthesized from the fused feature
+    /// at yaw 0 (`Model::synthesize`), against the judge's gallery.
     pub frontal: Vec<f32>,
 }
 
@@ -102,9 +104,11 @@ pub struct Results {
 /// Most (probe, frontalized, truth) triples kept for the example picture.
 const EXAMPLES: usize = 13;
 
-/// Runs the protocol on `split` with `model`.
+/// Runs the protocol on `split` with `model`; `judge` embeds the frontalized faces and
+/// a gallery of its own to match them against (`None`: the model).
 pub fn run(
     model: &Model,
+    judge: Option<&Model>,
     images: &dyn Images,
     split: &Split,
     settings: Settings,
@@ -116,7 +120,8 @@ pub fn run(
         return Err("there are no probe images (only gallery images)".into());
     }
     let side = model.info().input_size as usize;
-    let gallery = embed_gallery(model, images, &split.gallery, side)?;
+    let judge = judge.unwrap_or(model);
+    let gallery = embed_gallery(model, judge, images, &split.gallery, side)?;
 
     // Units of work: the probes of one identity in one row, in first-seen order.
     let mut units: Vec<Vec<usize>> = Vec::new();
@@ -142,6 +147,7 @@ pub fn run(
                 }
                 let ctx = Context {
                     model,
+                    judge,
                     images,
                     split,
                     gallery: &gallery,
@@ -188,20 +194,23 @@ pub fn run(
     Ok(results)
 }
 
-/// Gallery features, model and raw pixels.
+/// Gallery features: the model's, the judge's and raw pixels.
 struct Gallery {
     model: Vec<Vec<f32>>,
+    judged: Vec<Vec<f32>>,
     raw: Vec<Vec<f32>>,
 }
 
 fn embed_gallery(
     model: &Model,
+    judge: &Model,
     images: &dyn Images,
     gallery: &[usize],
     side: usize,
 ) -> Result<Gallery, String> {
     let mut g = Gallery {
         model: Vec::new(),
+        judged: Vec::new(),
         raw: Vec::new(),
     };
     for chunk in gallery.chunks(64) {
@@ -213,7 +222,16 @@ fn embed_gallery(
         let e = model
             .embed_batch(&views)
             .map_err(|e| format!("embedding the gallery: {e}"))?;
-        g.model.extend(e.into_iter().map(|e| e.feature));
+        let features: Vec<Vec<f32>> = e.into_iter().map(|e| e.feature).collect();
+        if std::ptr::eq(judge, model) {
+            g.judged.extend(features.iter().cloned());
+        } else {
+            let j = judge
+                .embed_batch(&views)
+                .map_err(|e| format!("embedding the gallery with the judge: {e}"))?;
+            g.judged.extend(j.into_iter().map(|e| e.feature));
+        }
+        g.model.extend(features);
         g.raw
             .extend(views.iter().map(|v| pixels::raw_feature(&at_size(v, side))));
     }
@@ -229,6 +247,8 @@ struct UnitResult {
 
 struct Context<'a> {
     model: &'a Model,
+    /// Embeds frontalized faces, matched against `gallery.judged`.
+    judge: &'a Model,
     images: &'a dyn Images,
     split: &'a Split,
     gallery: &'a Gallery,
@@ -267,7 +287,7 @@ impl Context<'_> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(api("estimating yaw"))?;
         let frontal_features = self
-            .model
+            .judge
             .embed_batch(&frontal_views)
             .map_err(api("embedding frontalized faces"))?;
 
@@ -302,7 +322,7 @@ impl Context<'_> {
                 row: probe.row,
                 model: metrics::scores(&features[k].feature, &self.gallery.model)?,
                 raw: metrics::scores(&pixels::raw_feature(&input), &self.gallery.raw)?,
-                frontal: metrics::scores(&frontal_features[k].feature, &self.gallery.model)?,
+                frontal: metrics::scores(&frontal_features[k].feature, &self.gallery.judged)?,
                 frontal_quality,
                 input_quality,
                 self_truth: probe.truth == Some(probe.image),
@@ -317,14 +337,14 @@ impl Context<'_> {
                 .synthesize(&e.feature, 0.0, self.settings.seed)
                 .map_err(api("synthesizing from a fused feature"))?;
             let face_feature = self
-                .model
+                .judge
                 .embed(&face.view())
                 .map_err(api("embedding a face synthesized from a fused feature"))?;
             out.fused.push(FusedResult {
                 identity: probes[0].identity,
                 row: probes[0].row,
                 scores: metrics::scores(&e.feature, &self.gallery.model)?,
-                frontal: metrics::scores(&face_feature.feature, &self.gallery.model)?,
+                frontal: metrics::scores(&face_feature.feature, &self.gallery.judged)?,
             });
         }
         Ok(out)
