@@ -5,7 +5,8 @@
 //! zero-shot run on the CMU face images.
 //!
 //! `cargo run --release --example evaluate -- --model DIR --data DIR [--report OUT]
-//! [--fuse 4]`; `--cmu DIR` for the CMU set. See README.md, "Evaluation".
+//! [--fuse 4]`; `--cmu DIR` for the CMU set; `--judge DIR` has another bundle's encoder
+//! judge the frontalized faces. See README.md, "Evaluation".
 
 #[path = "evaluate/app.rs"]
 mod app;
