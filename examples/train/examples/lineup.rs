@@ -41,7 +41,11 @@ fn main() -> Result<(), String> {
     }
     let model = Model::open(dir, &Options::default()).map_err(|e| e.to_string())?;
     let size = model.info().input_size;
-    let yaws: Vec<f32> = (model.info().pose_yaws.iter().copied())
+    let yaws: Vec<f32> = model
+        .info()
+        .pose_yaws
+        .iter()
+        .copied()
         .filter(|y| (30.0..=75.0).contains(&y.abs()))
         .collect();
     if yaws.is_empty() {
