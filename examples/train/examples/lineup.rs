@@ -12,6 +12,7 @@
 use drgan::{Image, Model, Options, PixelFormat};
 use drgan_train::synth::dataset::sample;
 use drgan_train::synth::rng::Rng;
+use drgan_train::train::grid::Sheet;
 use drgan_train::train::HELD_OUT_FIRST_IDENTITY;
 use std::collections::BTreeSet;
 
@@ -76,32 +77,14 @@ fn main() -> Result<(), String> {
         order.swap(k, (rng.next_u64() % (k as u64 + 1)) as usize);
     }
 
-    let s = size as usize;
-    let cell = s * ZOOM;
-    let (w, h) = (people * (cell + GAP) + GAP, 2 * (cell + GAP) + GAP);
-    let mut sheet = image::RgbImage::from_pixel(w as u32, h as u32, image::Rgb([255, 255, 255]));
-    let mut put = |row: usize, col: usize, rgb: &[u8]| {
-        for y in 0..cell {
-            for x in 0..cell {
-                let i = ((y / ZOOM) * s + x / ZOOM) * 3;
-                let (ox, oy) = (GAP + col * (cell + GAP) + x, GAP + row * (cell + GAP) + y);
-                sheet.put_pixel(
-                    ox as u32,
-                    oy as u32,
-                    image::Rgb([rgb[i], rgb[i + 1], rgb[i + 2]]),
-                );
-            }
-        }
-    };
+    let mut sheet = Sheet::new(2, people, size as usize, ZOOM, GAP);
     for (col, rgb) in inputs.iter().enumerate() {
-        put(0, col, rgb);
+        sheet.put_rgb(0, col, rgb);
     }
     for (col, &person) in order.iter().enumerate() {
-        put(1, col, &frontals[person]);
+        sheet.put_rgb(1, col, &frontals[person]);
     }
-    sheet
-        .save(&out)
-        .map_err(|e| format!("writing {}: {e}", out.display()))?;
+    sheet.save(&out)?;
 
     let mut key = format!(
         "line-up of {people} held-out people, seed {seed}, bundle {dir}; columns count \

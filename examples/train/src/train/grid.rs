@@ -57,31 +57,66 @@ pub fn write(
         .try_into_vec()
         .map_err(|e| format!("reading samples: {e:?}"))?;
 
-    let cell = s * zoom;
-    let gap = 2;
-    let (w, h) = ((np + 1) * (cell + gap) + gap, n * (cell + gap) + gap);
-    let mut img = image::RgbImage::from_pixel(w as u32, h as u32, image::Rgb([255, 255, 255]));
-    let mut put = |row: usize, col: usize, px: &dyn Fn(usize, usize, usize) -> u8| {
-        for y in 0..cell {
-            for x in 0..cell {
-                let (sx, sy) = (x / zoom, y / zoom);
-                let rgb = [px(0, sy, sx), px(1, sy, sx), px(2, sy, sx)];
-                let (ox, oy) = (gap + col * (cell + gap) + x, gap + row * (cell + gap) + y);
-                img.put_pixel(ox as u32, oy as u32, image::Rgb(rgb));
-            }
-        }
-    };
+    let mut sheet = Sheet::new(n, np + 1, s, zoom, 2);
     for (r, p) in probes.iter().enumerate() {
-        put(r, 0, &|c, y, x| p[(y * s + x) * 3 + c]);
+        sheet.put_rgb(r, 0, p);
         for b in 0..np {
             let base = (r * np + b) * 3 * s * s;
             let v = |c: usize, y: usize, x: usize| {
                 let t = out[base + (c * s + y) * s + x];
                 ((t + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8
             };
-            put(r, b + 1, &v);
+            sheet.put(r, b + 1, &v);
         }
     }
-    img.save(path)
-        .map_err(|e| format!("writing {}: {e}", path.display()))
+    sheet.save(path)
+}
+
+/// A white sheet of `rows` x `cols` cells, each a square picture of side `size` drawn
+/// `zoom` times as large, `gap` pixels apart and from the edges.
+pub struct Sheet {
+    image: image::RgbImage,
+    size: usize,
+    zoom: usize,
+    gap: usize,
+}
+
+impl Sheet {
+    pub fn new(rows: usize, cols: usize, size: usize, zoom: usize, gap: usize) -> Self {
+        let cell = size * zoom;
+        let (w, h) = (cols * (cell + gap) + gap, rows * (cell + gap) + gap);
+        Sheet {
+            image: image::RgbImage::from_pixel(w as u32, h as u32, image::Rgb([255, 255, 255])),
+            size,
+            zoom,
+            gap,
+        }
+    }
+
+    /// Draws cell (`row`, `col`): `px(channel, y, x)` is the picture's RGB value.
+    pub fn put(&mut self, row: usize, col: usize, px: &dyn Fn(usize, usize, usize) -> u8) {
+        let (zoom, gap) = (self.zoom, self.gap);
+        let cell = self.size * zoom;
+        for y in 0..cell {
+            for x in 0..cell {
+                let (sx, sy) = (x / zoom, y / zoom);
+                let rgb = [px(0, sy, sx), px(1, sy, sx), px(2, sy, sx)];
+                let (ox, oy) = (gap + col * (cell + gap) + x, gap + row * (cell + gap) + y);
+                self.image.put_pixel(ox as u32, oy as u32, image::Rgb(rgb));
+            }
+        }
+    }
+
+    /// Draws cell (`row`, `col`) from packed RGB8 bytes.
+    pub fn put_rgb(&mut self, row: usize, col: usize, rgb: &[u8]) {
+        let s = self.size;
+        self.put(row, col, &|c, y, x| rgb[(y * s + x) * 3 + c]);
+    }
+
+    /// Writes the sheet as PNG.
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        self.image
+            .save(path)
+            .map_err(|e| format!("writing {}: {e}", path.display()))
+    }
 }
