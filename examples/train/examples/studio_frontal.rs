@@ -15,7 +15,6 @@
 //! table rows); one that draws the person scores higher.
 
 use drgan::{Image, Model, Options, PixelFormat};
-use drgan_train::portrait::{nearest, psnr, unit_floats};
 use drgan_train::synth::dataset::{sample, studio_portrait};
 use drgan_train::train::HELD_OUT_FIRST_IDENTITY;
 
@@ -76,4 +75,27 @@ fn main() -> Result<(), String> {
         100.0 / n as f64
     );
     Ok(())
+}
+
+/// RGB8 bytes as values in [0, 1].
+fn unit_floats(rgb: &[u8]) -> Vec<f32> {
+    rgb.iter().map(|&v| f32::from(v) / 255.0).collect()
+}
+
+/// Σ (a − b)².
+fn squared_distance(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| f64::from(x - y).powi(2)).sum()
+}
+
+/// PSNR in dB of `a` against `b`; capped at 99 dB for equal pictures.
+fn psnr(a: &[f32], b: &[f32]) -> f64 {
+    let mse = squared_distance(a, b) / a.len().max(1) as f64;
+    (10.0 * (1.0 / mse.max(1e-10)).log10()).min(99.0)
+}
+
+/// Index of the portrait nearest to `x` (the first of equals).
+fn nearest(x: &[f32], portraits: &[Vec<f32>]) -> usize {
+    let distances = portraits.iter().map(|p| squared_distance(x, p));
+    let best = distances.enumerate().min_by(|a, b| a.1.total_cmp(&b.1));
+    best.map_or(0, |(i, _)| i)
 }

@@ -1,15 +1,12 @@
 //! `drgan-train`: the training side of drgan: the synthetic multi-pose face generator
 //! ([`synth`]), DR-GAN's networks in burn ([`nets`]), the trainer ([`train`]), export to a
-//! drgan bundle ([`export`]), feature whitening of a bundle ([`whiten`]), pixel
-//! comparisons with studio portraits ([`portrait`]), ridge regression for probing what
-//! features carry ([`ridge`]) and the `drgan-train` command line ([`cli`]).
+//! drgan bundle ([`export`]) and import from one ([`import`]), feature whitening of a
+//! bundle ([`whiten`]), and the `drgan-train` command line ([`cli`]).
 
 pub mod cli;
 pub mod export;
 pub mod import;
 pub mod nets;
-pub mod portrait;
-pub mod ridge;
 pub mod synth;
 pub mod train;
 pub mod whiten;
