@@ -2,7 +2,8 @@
 //! and a bundle folder written by `drgan::bundle` (batch norm folded into the convs).
 
 use crate::nets::{host, ConvBlock, Decoder, Discriminator, Generator, Trunk, UpBlock};
-use crate::train::{checkpoint, TrainOptions, Trainer};
+use crate::train::options::{DInit, DataSource};
+use crate::train::{checkpoint, Scene, TrainOptions, Trainer};
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::BatchNorm;
 use burn::prelude::*;
@@ -98,21 +99,18 @@ pub fn weights(g: &Generator, d: &Discriminator, config: &Config) -> Result<Weig
 /// A one-line description of the training data for `drgan.trained_on`.
 pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
     let data = match &o.data {
-        crate::train::DataSource::Synth {
-            identities,
-            variations,
-            scene,
-        } => format!(
-            "synthetic faces: identities 0..{identities}, {} yaws, {variations} variations{}",
+        DataSource::Synth => format!(
+            "synthetic faces: identities 0..{}, {} yaws, {} variations{}",
+            o.identities,
             o.config.pose_yaws.len(),
-            match scene {
-                crate::train::Scene::PerVariation => "",
-                crate::train::Scene::PerPicture => ", per-picture scenes",
-                crate::train::Scene::Paired => ", per-picture scenes, paired targets",
-                crate::train::Scene::Studio => ", per-picture scenes, studio targets",
+            o.variations,
+            match o.scene {
+                Scene::PerVariation => "",
+                Scene::PerPicture => ", per-picture scenes",
+                Scene::Studio => ", per-picture scenes, studio targets",
             }
         ),
-        crate::train::DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
+        DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
     };
     let (g, n) = (o.groups, o.group);
     // The run's phases, in order: encoder warm-up, autoencoder (no D), DR-GAN.
@@ -122,7 +120,7 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
     let (mut ae_notes, mut gan_notes) = (Vec::new(), Vec::new());
     if let Some(first) = o.d_from.and(o.d_first_step()) {
         if first < warm + autoencoder {
-            let copy = if o.d_from_encoder {
+            let copy = if o.d_init == DInit::Encoder {
                 ", copied from the encoder"
             } else {
                 ""
@@ -227,15 +225,9 @@ pub fn export_run(run_dir: &Path, out: &Path, trained_on: Option<&str>) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::{DataSource, Scene};
-    use drgan::bundle::Config;
 
-    fn synth(identities: usize, variations: usize, scene: Scene) -> DataSource {
-        DataSource::Synth {
-            identities,
-            variations,
-            scene,
-        }
+    fn synth(o: &mut TrainOptions, identities: usize, variations: usize, scene: Scene) {
+        (o.identities, o.variations, o.scene) = (identities, variations, scene);
     }
 
     #[test]
@@ -255,7 +247,7 @@ mod tests {
             trained_on(&o, 12000)
         );
         o.adv_from = 6600;
-        o.data = synth(1_000_000, 100, Scene::PerPicture);
+        synth(&mut o, 1_000_000, 100, Scene::PerPicture);
         let text = trained_on(&o, 7200);
         assert!(
             text.contains(
@@ -269,7 +261,7 @@ mod tests {
             text.contains("3600 autoencoder (D from step 5000), 600 DR-GAN"),
             "{text}"
         );
-        o.d_from_encoder = true;
+        o.d_init = DInit::Encoder;
         let long = trained_on(&o, 7200);
         assert!(
             long.contains("(D from step 5000, copied from the encoder), 600 DR-GAN"),
@@ -285,7 +277,7 @@ mod tests {
             long.len()
         );
         // A frozen encoder is named with the phase it froze in ...
-        o.data = synth(2000, 2, Scene::PerPicture);
+        synth(&mut o, 2000, 2, Scene::PerPicture);
         o.freeze_encoder_from = Some(6900);
         let text = trained_on(&o, 7200);
         assert!(
@@ -293,32 +285,32 @@ mod tests {
             "{text}"
         );
         // ... but where the whole would not fit the C field, the notes go.
-        o.data = synth(1_000_000, 100, Scene::Paired);
+        synth(&mut o, 1_000_000, 100, Scene::Studio);
         o.freeze_encoder_from = Some(6000);
         let longest = trained_on(&o, 7200);
         assert!(
             longest.contains(
-                "100 variations, per-picture scenes, paired targets; 7200 steps of 4x4 pictures: \
+                "100 variations, per-picture scenes, studio targets; 7200 steps of 4x4 pictures: \
                  3000 encoder warm-up (16x4), 3600 autoencoder, 600 DR-GAN (drgan-train)"
             ),
             "{longest}"
         );
         assert!(longest.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN);
         // A run of realistic size keeps them.
-        o.data = synth(2000, 2, Scene::Paired);
+        synth(&mut o, 2000, 2, Scene::Studio);
         (o.warmup_steps, o.d_from, o.freeze_encoder_from) = (5400, Some(5400), Some(7200));
         o.adv_from = 9000;
         let text = trained_on(&o, 9000);
         assert_eq!(
             text,
             "synthetic faces: identities 0..2000, 13 yaws, 2 variations, per-picture scenes, \
-             paired targets; 9000 steps of 4x4 pictures: 5400 encoder warm-up (16x4), 3600 \
+             studio targets; 9000 steps of 4x4 pictures: 5400 encoder warm-up (16x4), 3600 \
              autoencoder (D from step 5400, copied from the encoder; encoder frozen from 7200) \
              (drgan-train)"
         );
         assert!(text.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN);
         // Frozen from the warm-up's end, the phase after it trains the decoder alone.
-        o.data = synth(2000, 2, Scene::PerPicture);
+        synth(&mut o, 2000, 2, Scene::PerPicture);
         (o.warmup_steps, o.d_from, o.freeze_encoder_from) = (6900, Some(6900), Some(6900));
         o.adv_from = 11300;
         assert_eq!(
@@ -329,7 +321,7 @@ mod tests {
         );
         (o.warmup_steps, o.d_from, o.adv_from) = (3000, Some(5000), 6600);
         o.freeze_encoder_from = None;
-        o.data = synth(1_000_000, 100, Scene::PerPicture);
+        synth(&mut o, 1_000_000, 100, Scene::PerPicture);
         o.d_from = Some(6600);
         assert!(trained_on(&o, 7200).contains("3600 autoencoder, 600 DR-GAN"));
         o.d_from = None;

@@ -168,15 +168,11 @@ fn tensor<const D: usize>(shape: [usize; D], data: Vec<f32>, device: &Device) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::{DataSource, Scene, TrainOptions, Trainer};
+    use crate::train::{TrainOptions, Trainer};
 
     fn trainer() -> Trainer {
         let mut o = TrainOptions::new(Config::named("tiny").unwrap());
-        o.data = DataSource::Synth {
-            identities: 4,
-            variations: 1,
-            scene: Scene::PerPicture,
-        };
+        (o.identities, o.variations) = (4, 1);
         Trainer::new(o, 4, crate::train::run::device())
     }
 

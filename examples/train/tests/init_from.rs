@@ -36,12 +36,12 @@ fn a_run_from_a_bundle_keeps_its_encoder_and_pose_head() {
         a.display()
     );
     assert_eq!(run(&cmd), 0);
-    let options = std::fs::read_to_string(second.join("options.txt")).unwrap();
+    let options = std::fs::read_to_string(second.join("options.toml")).unwrap();
     assert!(
-        options.contains(&format!("init_from={}\n", a.display())),
+        options.contains(&format!("init_from = \"{}\"\n", a.display())),
         "{options}"
     );
-    assert!(options.contains("freeze_encoder_from=0\n"), "{options}");
+    assert!(options.contains("freeze_encoder_from = 0\n"), "{options}");
     let log = std::fs::read_to_string(second.join("log.csv")).unwrap();
     // The decoder learns from the reconstruction loss; no D, no identity loss.
     for row in log.lines().skip(1) {

@@ -16,7 +16,7 @@ fn a_tiny_run_trains_resumes_and_exports() {
                   --sample-every 2 --checkpoint-every 2 --quiet";
     assert_eq!(run(&format!("train --out {rs} {common} --steps 3")), 0);
     for f in [
-        "options.txt",
+        "options.toml",
         "log.csv",
         "losses.png",
         "samples_0000002.png",
@@ -38,8 +38,8 @@ fn a_tiny_run_trains_resumes_and_exports() {
     let log = std::fs::read_to_string(r.join("log.csv")).unwrap();
     assert_eq!(log.lines().count(), 1 + 5);
     assert!(log.lines().last().unwrap().starts_with("5,"));
-    let options = std::fs::read_to_string(r.join("options.txt")).unwrap();
-    assert!(options.contains("workers=2\n"), "{options}");
+    let options = std::fs::read_to_string(r.join("options.toml")).unwrap();
+    assert!(options.contains("workers = 2\n"), "{options}");
 
     let b = dir.path().join("bundle");
     assert_eq!(run(&format!("export {rs} --out {}", b.display())), 0);
@@ -51,11 +51,11 @@ fn a_tiny_run_trains_resumes_and_exports() {
     assert_eq!(info.config, "tiny");
     assert!(info.trained_on.contains("5 steps"), "{}", info.trained_on);
 
-    // Two more steps with the encoder frozen and paired targets: the exported encoder
+    // Two more steps with the encoder frozen and studio targets: the exported encoder
     // gives the same features as before them (the decoder's learning is checked in
     // `train::step`'s tests).
     let frozen = dir.path().join("frozen");
-    let resume = "--resume --steps 7 --freeze-encoder-from 5 --scene paired --quiet";
+    let resume = "--resume --steps 7 --freeze-encoder-from 5 --scene studio --quiet";
     assert_eq!(run(&format!("train --out {rs} {resume}")), 0);
     assert_eq!(run(&format!("export {rs} --out {}", frozen.display())), 0);
     let after = drgan::Model::open(&frozen, &drgan::Options::default()).unwrap();
@@ -129,16 +129,15 @@ fn a_tiny_run_trains_resumes_and_exports() {
     assert_ne!(run("export /nonexistent/run --out /tmp/x"), 0);
     assert_ne!(run("train --config tiny"), 0);
 
-    // The perceptual loss and D's targets-as-real: saved with the run, logged.
+    // The perceptual loss: saved with the run, logged.
     let p = dir.path().join("perceptual");
-    let extra = "--steps 1 --perceptual-weight 0.5 --d-reals inputs+targets";
+    let extra = "--steps 1 --perceptual-weight 0.5";
     assert_eq!(
         run(&format!("train --out {} {common} {extra}", p.display())),
         0
     );
-    let options = std::fs::read_to_string(p.join("options.txt")).unwrap();
-    assert!(options.contains("perceptual_weight=0.5\n"), "{options}");
-    assert!(options.contains("d_reals=inputs+targets\n"), "{options}");
+    let options = std::fs::read_to_string(p.join("options.toml")).unwrap();
+    assert!(options.contains("perceptual_weight = 0.5\n"), "{options}");
     let log = std::fs::read_to_string(p.join("log.csv")).unwrap();
     assert!(log.starts_with(drgan_train::train::log::HEADER), "{log}");
     let last: Vec<f32> = log
@@ -155,7 +154,7 @@ fn a_tiny_run_trains_resumes_and_exports() {
     let q = dir.path().join("refused");
     let q = q.display();
     for bad in [
-        "--d-reals sideways",
+        "--scene paired",
         "--perceptual-weight -1",
         "--rec-weight 0 --adv-weight 0",
     ] {
@@ -164,86 +163,55 @@ fn a_tiny_run_trains_resumes_and_exports() {
 }
 
 #[test]
-fn a_resumed_run_can_take_the_decoder_of_another() {
+fn a_resumed_run_keeps_what_defines_it_and_takes_new_steps_and_weights() {
     let dir = tempfile::tempdir().unwrap();
-    let path = |name: &str| dir.path().join(name);
-    let common = "--config tiny --variations 1 --groups 2 --group 2 --quiet";
-    // A decoder run, and an encoder that has only warmed up.
-    let decoder = path("decoder");
-    let encoder = path("encoder");
-    let (ds, es) = (decoder.display(), encoder.display());
-    assert_eq!(
-        run(&format!(
-            "train --out {ds} {common} --identities 4 --steps 2"
-        )),
-        0
-    );
-    assert_eq!(
-        run(&format!(
-            "train --out {es} {common} --identities 4 --steps 2 --warmup-steps 2"
-        )),
-        0
-    );
-    assert_eq!(
-        run(&format!(
-            "train --out {es} --resume --decoder-from {ds} --steps 3 --adv-weight 0 --scene studio --quiet"
-        )),
-        0
-    );
-    let log = std::fs::read_to_string(encoder.join("log.csv")).unwrap();
-    assert!(log.lines().last().unwrap().starts_with("3,"), "{log}");
-
-    // Refused: without --resume (nothing written), and from a run of other identities.
-    let fresh = path("fresh");
-    assert_ne!(
-        run(&format!(
-            "train --out {} {common} --identities 4 --steps 1 --decoder-from {ds}",
-            fresh.display()
-        )),
-        0
-    );
-    assert!(!fresh.join("options.txt").exists());
-    assert!(!fresh.exists(), "a refused run leaves no folder behind");
-    let other = path("other");
-    assert_eq!(
-        run(&format!(
-            "train --out {} {common} --identities 5 --steps 1",
-            other.display()
-        )),
-        0
-    );
-    assert_ne!(
-        run(&format!(
-            "train --out {es} --resume --decoder-from {} --steps 4 --quiet",
-            other.display()
-        )),
-        0
-    );
-    // Refused: a decoder that learnt another pose scale, and a new scale on --resume.
-    let scaled = path("scaled");
-    assert_eq!(
-        run(&format!(
-            "train --out {} {common} --identities 4 --steps 1 --pose-scale 4",
-            scaled.display()
-        )),
-        0
-    );
-    assert_ne!(
-        run(&format!(
-            "train --out {es} --resume --decoder-from {} --steps 4 --quiet",
-            scaled.display()
-        )),
-        0
-    );
-    assert_ne!(
-        run(&format!(
-            "train --out {es} --resume --pose-scale 2 --steps 4 --quiet"
-        )),
-        0
-    );
-    let log = std::fs::read_to_string(encoder.join("log.csv")).unwrap();
-    assert!(
-        log.lines().last().unwrap().starts_with("3,"),
-        "nothing ran: {log}"
-    );
+    let r = dir.path().join("run");
+    let rs = r.display();
+    let start = "--config tiny --identities 4 --variations 1 --groups 2 --group 2 --steps 2 \
+                 --pose-scale 2 --workers 2 --lr-schedule 1:1e-4 --quiet";
+    assert_eq!(run(&format!("train --out {rs} {start}")), 0);
+    let options = || std::fs::read_to_string(r.join("options.toml")).unwrap();
+    let log_rows = || {
+        std::fs::read_to_string(r.join("log.csv"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    // What makes the run what it is cannot change; nothing runs then.
+    for fixed in [
+        "--pose-scale 4",
+        "--config small",
+        "--identities 5",
+        "--variations 2",
+        "--data /faces",
+        "--init-from /models/default",
+    ] {
+        let cmd = format!("train --out {rs} --resume --steps 3 {fixed} --quiet");
+        assert_ne!(run(&cmd), 0, "{fixed}");
+        assert_eq!(log_rows(), 1 + 2, "nothing ran with {fixed}");
+    }
+    // The steps, the schedule and the loss weights can; the rest stays as saved.
+    let more = "--steps 3 --perceptual-weight 0.5 --scene studio --sample-every 1";
+    assert_eq!(run(&format!("train --out {rs} --resume {more} --quiet")), 0);
+    let saved = options();
+    for line in [
+        "steps = 3\n",
+        "perceptual_weight = 0.5\n",
+        "scene = \"studio\"\n",
+        "pose_scale = 2.0\n",
+        "workers = 2\n",
+        "lr_schedule = \"1:0.0001\"\n",
+        "identities = 4\n",
+        "name = \"tiny\"\n",
+    ] {
+        assert!(saved.contains(line), "{line} in {saved}");
+    }
+    assert_eq!(log_rows(), 1 + 3);
+    assert!(r.join("samples_0000003.png").is_file());
+    // A run saved before options.toml (options.txt) is not read.
+    let old = dir.path().join("old");
+    std::fs::create_dir_all(old.join("checkpoint")).unwrap();
+    std::fs::write(old.join("options.txt"), "config=tiny\n").unwrap();
+    let cmd = format!("train --out {} --resume --steps 3 --quiet", old.display());
+    assert_ne!(run(&cmd), 0);
 }

@@ -1,10 +1,81 @@
 //! `drgan-train synth`: write a dataset folder, a preview grid, or the measurements.
 
-use super::args::SynthArgs;
 use crate::synth::dataset::{parallel_map, sample};
 use crate::synth::measure;
+use clap::{ArgGroup, Args};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Write synthetic faces: a dataset folder, a preview grid, or the generator's
+/// measurements.
+#[derive(Args, Clone, Debug, PartialEq)]
+#[command(group(ArgGroup::new("mode").required(true).args(["out", "preview", "measure"])))]
+pub struct SynthArgs {
+    /// Write PNGs and labels.csv for N identities x yaws x V variations into DIR
+    #[arg(long, value_name = "DIR", requires = "identities")]
+    pub out: Option<PathBuf>,
+    /// Write a grid: identities as rows (default 8), yaws as columns
+    #[arg(long, value_name = "FILE")]
+    pub preview: Option<PathBuf>,
+    /// Print images/s at 64 and 96 px and the identity distinctness figures (default
+    /// 10000 identities)
+    #[arg(long)]
+    pub measure: bool,
+    /// Identities K..K+N (K: --first-identity)
+    #[arg(long, value_name = "N")]
+    pub identities: Option<u64>,
+    /// The first identity
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub first_identity: u64,
+    /// Comma-separated degrees or START:END:STEP, within [-90, 90]
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "-90:90:15",
+        value_parser = parse_yaws,
+        allow_hyphen_values = true
+    )]
+    pub yaws: ::std::vec::Vec<f32>,
+    /// Pictures per (identity, yaw): variations 0..V
+    #[arg(long, value_name = "V", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub variations: u64,
+    /// Square picture side in pixels
+    #[arg(long, value_name = "S", default_value_t = 96, value_parser = clap::value_parser!(u32).range(8..=1024))]
+    pub size: u32,
+    /// Worker threads [default: all cores]
+    #[arg(long, value_name = "T", default_value_t = crate::synth::dataset::default_threads(), hide_default_value = true)]
+    pub threads: usize,
+}
+
+/// The 13 Multi-PIE yaws, -90..90 in 15 degree steps.
+pub fn default_yaws() -> Vec<f32> {
+    (0..13).map(|i| -90.0 + 15.0 * i as f32).collect()
+}
+
+fn parse_yaws(s: &str) -> Result<Vec<f32>, String> {
+    let bad = || format!("bad --yaws `{s}` (want `a,b,c` or `start:end:step`)");
+    let v: Vec<f32> = if s.contains(':') {
+        let p: Vec<f32> = s
+            .split(':')
+            .map(|x| x.trim().parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        if p.len() != 3 || p[2] <= 0.0 {
+            return Err(bad());
+        }
+        let n = ((p[1] - p[0]) / p[2]).floor() as i64;
+        (0..=n.max(-1)).map(|i| p[0] + p[2] * i as f32).collect()
+    } else {
+        s.split(',')
+            .map(|x| x.trim().parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?
+    };
+    if v.is_empty() || v.iter().any(|y| !(-90.0..=90.0).contains(y)) {
+        return Err(format!(
+            "--yaws must be non-empty and within [-90, 90]: `{s}`"
+        ));
+    }
+    Ok(v)
+}
 
 /// Header of `labels.csv`. `variation` indexes the lighting, background, expression and
 /// jitter draw (the same variation at yaw 0 is a probe's ground-truth frontal). Landmarks are in pixels (x right, y down, origin at the image's
@@ -140,4 +211,43 @@ fn write_preview(a: &SynthArgs, path: &Path) -> Result<(), String> {
         a.size
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn parse(line: &str) -> Result<SynthArgs, clap::Error> {
+        let argv = format!("drgan-train synth {line}");
+        match Cli::try_parse_from(argv.split_whitespace())?.command {
+            Command::Synth(a) => Ok(a),
+            _ => unreachable!("a synth command"),
+        }
+    }
+
+    #[test]
+    fn parses_a_dataset_command() {
+        let a = parse("--out d --identities 5 --yaws -30:30:30 --size 64").unwrap();
+        assert_eq!(a.identities, Some(5));
+        assert_eq!(a.yaws, vec![-30.0, 0.0, 30.0]);
+        assert_eq!((a.size, a.variations), (64, 1));
+        assert_eq!(parse("--measure").unwrap().yaws, default_yaws());
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        for bad in [
+            "--out d",
+            "--out d --identities 2 --yaws 100",
+            "--preview a.png --measure",
+            "--bogus",
+            "",
+            "--measure --size 4",
+            "--measure --variations 0",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
 }

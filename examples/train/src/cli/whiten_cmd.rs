@@ -1,12 +1,11 @@
-//! `drgan-train whiten BUNDLE --out DIR [--identities N] [--variations V] [--ridge R]
-//! [--trained-on TEXT]`: embeds synthetic training identities with the bundle (through
+//! `drgan-train whiten`: embeds synthetic training identities with the bundle (through
 //! the SDK), and writes the bundle with within-class covariance normalisation folded in
 //! (`whiten`).
 
-use super::train_cmd::{num, value};
 use crate::import::MAX_FILE_BYTES;
 use crate::train::{Dataset, Scene};
 use crate::whiten::{check_ridge, scatter, wccn, DEFAULT_RIDGE};
+use clap::Args;
 use drgan::bundle::BundleFiles;
 use drgan::{Image, Model, Options, PixelFormat};
 use std::path::PathBuf;
@@ -14,35 +13,46 @@ use std::path::PathBuf;
 /// Pictures embedded per call.
 const BATCH: usize = 256;
 
+/// Write a bundle with its features whitened within identities (WCCN)
+///
+/// The mean and within-identity covariance of its features on synthetic training
+/// identities (at every yaw) are folded into the encoder, and undone in the decoder's
+/// first layer, so that synthesis is unchanged.
+#[derive(Args, Debug)]
+pub struct WhitenArgs {
+    /// The bundle folder
+    pub bundle: PathBuf,
+    /// The whitened bundle's folder
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Synthetic identities whose features are measured
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub identities: usize,
+    /// Pictures per identity and yaw
+    #[arg(long, value_name = "V", default_value_t = 2)]
+    pub variations: usize,
+    /// R x the covariance's mean eigenvalue is added to each eigenvalue
+    #[arg(long, value_name = "R", default_value_t = DEFAULT_RIDGE)]
+    pub ridge: f64,
+    /// The description of the training [default: the bundle's, with the whitening
+    /// appended]
+    #[arg(long, value_name = "TEXT")]
+    pub trained_on: Option<String>,
+    /// Threads that render the pictures [default: all cores]
+    #[arg(long, value_name = "T", default_value_t = crate::synth::dataset::default_threads(), hide_default_value = true)]
+    pub threads: usize,
+}
+
 /// `drgan-train whiten ...`.
-pub fn whiten(args: &[String]) -> Result<(), String> {
-    let mut bundle = None;
-    let mut out = None;
-    let mut identities = 1000usize;
-    let mut variations = 2usize;
-    let mut ridge = DEFAULT_RIDGE;
-    let mut trained_on = None;
-    let mut threads = crate::synth::dataset::default_threads();
-    let mut it = args.iter();
-    while let Some(k) = it.next() {
-        match k.as_str() {
-            "--out" => out = Some(PathBuf::from(value(&mut it, k)?)),
-            "--identities" => identities = num(k, &value(&mut it, k)?)?,
-            "--variations" => variations = num(k, &value(&mut it, k)?)?,
-            "--ridge" => ridge = num(k, &value(&mut it, k)?)?,
-            "--trained-on" => trained_on = Some(value(&mut it, k)?),
-            "--threads" => threads = num::<usize>(k, &value(&mut it, k)?)?.max(1),
-            s if !s.starts_with('-') && bundle.is_none() => bundle = Some(PathBuf::from(s)),
-            other => return Err(format!("unknown option `{other}`\n\n{}", super::USAGE)),
-        }
-    }
-    let bundle = bundle.ok_or("whiten needs the bundle folder")?;
-    let out = out.ok_or("whiten needs --out DIR")?;
+pub fn whiten(a: &WhitenArgs) -> Result<(), String> {
+    let (bundle, out, identities, variations, ridge) =
+        (&a.bundle, &a.out, a.identities, a.variations, a.ridge);
+    let (trained_on, threads) = (a.trained_on.clone(), a.threads.max(1));
     if identities < 2 || variations == 0 {
         return Err("whiten needs at least 2 identities and 1 variation".into());
     }
     check_ridge(ridge).map_err(|e| format!("--ridge: {e}"))?;
-    let model = Model::open(&bundle, &Options::default()).map_err(|e| e.to_string())?;
+    let model = Model::open(bundle, &Options::default()).map_err(|e| e.to_string())?;
     let info = model.info().clone();
     let s = info.input_size as usize;
     // Checked before the slow part. The C ABI's field holds the text and a NUL.
@@ -92,11 +102,11 @@ pub fn whiten(args: &[String]) -> Result<(), String> {
     let nf = info.feature_dim;
     let (mean, cov) = scatter(&features, &labels, nf);
     let map = wccn(&mean, &cov, nf, ridge)?;
-    let files = BundleFiles::read_dir(&bundle, MAX_FILE_BYTES).map_err(|e| e.to_string())?;
+    let files = BundleFiles::read_dir(bundle, MAX_FILE_BYTES).map_err(|e| e.to_string())?;
     let whitened = files
         .map_features(&map, &trained_on, MAX_FILE_BYTES)
         .map_err(|e| e.to_string())?;
-    whitened.write_dir(&out).map_err(|e| e.to_string())?;
+    whitened.write_dir(out).map_err(|e| e.to_string())?;
     println!(
         "whitened {} with the features of {} pictures of {identities} identities; wrote {}",
         bundle.display(),

@@ -3,7 +3,6 @@
 //! where the data has one, the picture at the target pose (for the reconstruction loss).
 
 use super::data::{Dataset, Scene};
-use crate::synth::dataset::sample_in_scene;
 use crate::synth::rng::Rng;
 
 /// A batch as flat host arrays (images in [-1, 1], NCHW).
@@ -76,7 +75,6 @@ impl Dataset {
                 b.input_bin.push(if flip { np - 1 - bin } else { bin });
                 let input = Input {
                     class,
-                    bin,
                     variation: self.variation(k),
                     flip,
                 };
@@ -104,9 +102,8 @@ impl Dataset {
     }
 
     /// A random target pose for `input`, with, when `truths` asks for it, the input's
-    /// variation at that pose as ground truth where there is one: rendered in the input's
-    /// own scene for [`Scene::Paired`] data, the person's studio portrait for
-    /// [`Scene::Studio`], else the dataset's picture.
+    /// variation at that pose as ground truth where there is one: the person's studio
+    /// portrait for [`Scene::Studio`] data, else the dataset's picture.
     fn push_target(&self, b: &mut Batch, input: &Input, truths: bool, rng: &mut Rng) {
         let np = self.yaws.len();
         let s = self.size;
@@ -115,15 +112,8 @@ impl Dataset {
         b.target_class.push(input.class);
         // The unmirrored bin whose picture, mirrored like the input, shows pose `t`.
         let source_bin = if input.flip { np - 1 - t } else { t };
-        let rendered;
         let truth = if !truths {
             None
-        } else if self.scene == Some(Scene::Paired) {
-            let v = u64::from(input.variation);
-            let scene = Scene::Paired.key(v, input.bin, np);
-            let yaw = self.yaws[source_bin];
-            rendered = sample_in_scene(input.class as u64, yaw, v, scene, s as u32).rgb;
-            Some(&rendered[..])
         } else if self.scene == Some(Scene::Studio) {
             self.studio_portrait(input.class, source_bin)
         } else {
@@ -150,7 +140,6 @@ impl Dataset {
 #[derive(Clone, Copy)]
 struct Input {
     class: usize,
-    bin: usize,
     variation: u32,
     flip: bool,
 }
@@ -211,59 +200,6 @@ mod tests {
     }
 
     #[test]
-    fn paired_targets_are_rendered_in_the_input_scene() {
-        let yaws = [-30.0, 0.0, 30.0];
-        let d = Dataset::synthetic(2, 2, Scene::Paired, &yaws, 16, 2, |_| {}).unwrap();
-        let spec = BatchSpec {
-            groups: 2,
-            group: 1,
-            max_shift: 0,
-            flip: false,
-            truths: true,
-        };
-        let n = 3 * 16 * 16;
-        let (mut same_pose, mut turned) = (0, 0);
-        for seed in 0..20 {
-            let b = d.batch(&spec, &mut Rng::new(seed));
-            assert!(b.truth_mask.iter().all(|&m| m == 1.0));
-            for i in 0..2 {
-                let input = &b.inputs[i * n..(i + 1) * n];
-                let truth = &b.truth[i * n..(i + 1) * n];
-                let (from, to) = (b.input_bin[i], b.target_bin[i]);
-                // Find the input's variation: the dataset picture it was cut from.
-                let k = (0..2u32)
-                    .map(|v| (v, d.pictures(b.input_class[i], from)[v as usize]))
-                    .find(|&(_, k)| {
-                        let mut one = Vec::new();
-                        push_image(&mut one, d.picture(k), 16, false, 0, 0);
-                        one == input
-                    })
-                    .unwrap();
-                let (v, _) = k;
-                let class = b.input_class[i] as u64;
-                let scene = Scene::Paired.key(v as u64, from, 3);
-                let render = sample_in_scene(class, yaws[to], v as u64, scene, 16).rgb;
-                let mut want = Vec::new();
-                push_image(&mut want, &render, 16, false, 0, 0);
-                assert_eq!(truth, &want[..], "seed {seed}, picture {i}");
-                if from == to {
-                    // At the input's own pose the target is the input itself.
-                    assert_eq!(truth, input);
-                    same_pose += 1;
-                } else {
-                    // Elsewhere it is not the dataset's picture, which has its own scene.
-                    let other = d.pictures(b.input_class[i], to)[v as usize];
-                    let mut stored = Vec::new();
-                    push_image(&mut stored, d.picture(other), 16, false, 0, 0);
-                    assert_ne!(truth, &stored[..]);
-                    turned += 1;
-                }
-            }
-        }
-        assert!(same_pose > 0 && turned > 0, "{same_pose} / {turned}");
-    }
-
-    #[test]
     fn studio_targets_are_the_portrait_at_the_target_pose() {
         let yaws = [-30.0, 0.0, 30.0];
         let d = Dataset::synthetic(2, 2, Scene::Studio, &yaws, 16, 2, |_| {}).unwrap();
@@ -309,7 +245,7 @@ mod tests {
     #[test]
     fn without_truths_the_batch_is_the_same_and_every_truth_masked() {
         let yaws = [-30.0, 0.0, 30.0];
-        let d = Dataset::synthetic(3, 2, Scene::Paired, &yaws, 16, 2, |_| {}).unwrap();
+        let d = Dataset::synthetic(3, 2, Scene::Studio, &yaws, 16, 2, |_| {}).unwrap();
         let spec = BatchSpec {
             groups: 2,
             group: 2,

@@ -3,6 +3,7 @@
 //! Read-only once built; [`Dataset::batch`] draws DR-GAN batches from it.
 
 use crate::synth::dataset::{parallel_map, sample_in_scene, studio_portrait};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -11,62 +12,37 @@ use std::path::Path;
 pub const HELD_OUT_FIRST_IDENTITY: u64 = 1_000_000_000;
 
 /// Where a synthetic training picture's lighting and background come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Scene {
-    /// From its variation: a variation's pictures share them at every yaw, so the
-    /// reconstruction target is lit and framed like the input. But a person's few scenes
-    /// then recur across all their yaws, and the encoder learns them as identity. Runs
-    /// written before scenes existed used this.
-    PerVariation,
-    /// Drawn anew for every picture (expression, pitch, roll and framing still follow the
-    /// variation): lighting and background carry no identity, so the encoder learns to
-    /// ignore them; the reconstruction target is in another scene than the input. The
-    /// default of new runs.
+    /// Drawn anew for every picture, so that they cannot stand in for identity
+    ///
+    /// Expression, pitch, roll and framing still follow the variation; the
+    /// reconstruction target is in another scene than the input.
     PerPicture,
-    /// The pictures of [`Scene::PerPicture`], and each reconstruction target rendered
-    /// anew (while the batch is drawn) at the target yaw in its input's scene, so that the
-    /// decoder can learn to keep the input's light and background.
-    Paired,
-    /// The pictures of [`Scene::PerPicture`], and each reconstruction target the person's
-    /// studio portrait at the target yaw ([`studio_portrait`]: neutral expression, no
-    /// jitter, grey background, a frontal key light). The target then depends only on who
-    /// and which pose, all the decoder is told, so it can learn one sharp portrait
-    /// instead of the average over scenes it cannot know.
+    /// Per-picture inputs; each target the person's studio portrait at the target yaw
+    ///
+    /// [`studio_portrait`]: neutral expression, no jitter, grey background, a frontal key
+    /// light. The target then depends only on who and which pose, all the decoder is
+    /// told, so it can learn one sharp portrait instead of the average over scenes it
+    /// cannot know.
     Studio,
+    /// Shared by a variation's pictures at every yaw (the generator's usual pictures)
+    ///
+    /// The reconstruction target is lit and framed like the input, but a person's few
+    /// scenes then recur across all their yaws, and the encoder learns them as identity.
+    PerVariation,
 }
 
 impl Scene {
-    /// The name used by `--scene` and `options.txt`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scene::PerVariation => "per-variation",
-            Scene::PerPicture => "per-picture",
-            Scene::Paired => "paired",
-            Scene::Studio => "studio",
-        }
-    }
-
     /// The variation whose lighting and background the picture of `variation` at yaw bin
     /// `bin` (of `bins`) gets: its own, or one of its own for every picture.
     pub fn key(self, variation: u64, bin: usize, bins: usize) -> u64 {
         match self {
             Scene::PerVariation => variation,
-            Scene::PerPicture | Scene::Paired | Scene::Studio => {
+            Scene::PerPicture | Scene::Studio => {
                 PER_PICTURE_SCENES + variation * bins as u64 + bin as u64
             }
-        }
-    }
-
-    /// Parses [`Scene::name`].
-    pub fn parse(text: &str) -> Result<Scene, String> {
-        match text {
-            "per-variation" => Ok(Scene::PerVariation),
-            "per-picture" => Ok(Scene::PerPicture),
-            "paired" => Ok(Scene::Paired),
-            "studio" => Ok(Scene::Studio),
-            _ => Err(format!(
-                "scene `{text}`: want `per-variation`, `per-picture`, `paired` or `studio`"
-            )),
         }
     }
 }
@@ -335,15 +311,6 @@ mod tests {
             assert_eq!(shared.picture(k), &sample(1, yaw, 1, 16).rgb[..]);
             assert_ne!(own.picture(k), shared.picture(k));
         }
-        assert_eq!(
-            Scene::parse(Scene::PerPicture.name()),
-            Ok(Scene::PerPicture)
-        );
-        assert_eq!(
-            Scene::parse(Scene::PerVariation.name()),
-            Ok(Scene::PerVariation)
-        );
-        assert!(Scene::parse("sunny").is_err());
     }
 
     #[test]
@@ -359,6 +326,5 @@ mod tests {
             let k = own.pictures(1, bin)[1];
             assert_eq!(studio.picture(k), own.picture(k));
         }
-        assert_eq!(Scene::parse(Scene::Studio.name()), Ok(Scene::Studio));
     }
 }

@@ -8,7 +8,7 @@ use super::losses::{accuracy, cross_entropy, identity_loss, masked_l1, one_hot, 
 use super::options::TrainOptions;
 use super::parallel;
 use super::perceptual::perceptual_loss;
-use super::step::{id_logits, proto, StepStats, Trainer};
+use super::step::{proto, StepStats, Trainer};
 use crate::nets::{Discriminator, Encoded, Generator};
 use crate::synth::rng::Rng;
 use burn::module::Module;
@@ -163,8 +163,7 @@ fn forward(
 }
 
 /// D's loss on a part: identity (with the "synthesized" class) and pose of the real
-/// pictures (the inputs, and with `d_real_targets` the truths at the target poses), and
-/// "synthesized" for G's output, detached.
+/// input pictures, and "synthesized" for G's output, detached.
 fn d_loss(
     d: &Discriminator,
     f: &Forward,
@@ -176,19 +175,11 @@ fn d_loss(
     let real = d.forward(f.x.clone());
     let gen = d.forward_synthesized(f.fake.clone().detach());
     let fake_class = vec![nd; f.part.target_bin.len()];
-    let mut loss = cross_entropy(
+    let loss = cross_entropy(
         real.identity.clone(),
         one_hot(&f.part.input_class, nd + 1, dev),
     ) + cross_entropy(real.pose, one_hot(&f.part.input_bin, np, dev))
         + cross_entropy(gen.identity.clone(), one_hot(&fake_class, nd + 1, dev));
-    if o.d_real_targets {
-        if let Some((truths, class, bin)) = truths_present(&f.part, o, dev) {
-            let out = d.forward(truths);
-            loss = loss
-                + cross_entropy(out.identity, one_hot(&class, nd + 1, dev))
-                + cross_entropy(out.pose, one_hot(&bin, np, dev));
-        }
-    }
     let stats = StepStats {
         d_real_acc: accuracy(&real.identity, &f.part.input_class),
         d_fake_acc: accuracy(&gen.identity, &fake_class),
@@ -196,32 +187,6 @@ fn d_loss(
         ..StepStats::default()
     };
     (loss, stats)
-}
-
-/// The part's truths at the target poses that exist (mask 1), with their identities and
-/// pose bins; `None` when there are none.
-fn truths_present(
-    part: &Batch,
-    o: &TrainOptions,
-    dev: &Device,
-) -> Option<(Tensor<4>, Vec<usize>, Vec<usize>)> {
-    let s = o.config.input_size as usize;
-    let rows: Vec<usize> = (0..part.truth_mask.len())
-        .filter(|&r| part.truth_mask[r] == 1.0)
-        .collect();
-    if rows.is_empty() {
-        return None;
-    }
-    let len = 3 * s * s;
-    let pixels = rows
-        .iter()
-        .flat_map(|&r| &part.truth[r * len..(r + 1) * len])
-        .copied()
-        .collect();
-    let truths = Tensor::<4>::from_data(TensorData::new(pixels, [rows.len(), 3, s, s]), dev);
-    let class = rows.iter().map(|&r| part.target_class[r]).collect();
-    let bin = rows.iter().map(|&r| part.target_bin[r]).collect();
-    Some((truths, class, bin))
 }
 
 /// G's loss on a part: the weighted sum of the terms that are on (adversarial against
@@ -269,8 +234,8 @@ fn g_loss(
             terms.push(p.mul_scalar(o.proto_weight));
         }
         if o.id_weight > 0.0 {
-            let logits = id_logits(&f.g, f.enc.identity.clone(), o.id_margin);
-            let aux = identity_loss(logits, &part.input_class, o.id_margin, dev);
+            let logits = f.g.id_head.forward(f.enc.identity.clone());
+            let aux = identity_loss(logits, &part.input_class, dev);
             stats.id_aux = scalar(&aux);
             terms.push(aux.mul_scalar(o.id_weight));
         }

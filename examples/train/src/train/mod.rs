@@ -1,5 +1,5 @@
-//! The DR-GAN trainer: data, batches, losses, the training step, checkpoints, logs,
-//! sample grids and the run loop.
+//! The DR-GAN trainer: options, data, batches, losses, the training step, checkpoints,
+//! logs, sample grids and the run loop.
 
 pub mod batch;
 pub mod checkpoint;
@@ -16,5 +16,5 @@ pub mod run;
 pub mod step;
 
 pub use data::{Dataset, Scene, HELD_OUT_FIRST_IDENTITY};
-pub use options::{DataSource, TrainOptions};
+pub use options::{DInit, DataSource, TrainOptions};
 pub use step::{StepStats, Trainer};

@@ -3,7 +3,7 @@
 
 use super::batch::BatchSpec;
 use super::data::{Dataset, HELD_OUT_FIRST_IDENTITY};
-use super::options::{DataSource, TrainOptions};
+use super::options::{DInit, DataSource, TrainOptions};
 use super::step::{StepStats, Trainer};
 use super::{checkpoint, grid, heldout, log};
 use crate::synth::dataset::sample;
@@ -25,17 +25,13 @@ pub fn load_data(o: &TrainOptions, quiet: bool) -> Result<Dataset, String> {
     let c = &o.config;
     let s = c.input_size as usize;
     match &o.data {
-        DataSource::Synth {
-            identities,
-            variations,
-            scene,
-        } => {
-            let total = (identities * variations * c.pose_yaws.len()) as u64;
+        DataSource::Synth => {
+            let total = (o.identities * o.variations * c.pose_yaws.len()) as u64;
             let pb = bar(total, quiet, "rendering {pos}/{len} faces {wide_bar} {eta}");
             let d = Dataset::synthetic(
-                *identities,
-                *variations,
-                *scene,
+                o.identities,
+                o.variations,
+                o.scene,
                 &c.pose_yaws,
                 s,
                 o.threads,
@@ -85,7 +81,7 @@ pub const SAMPLE_PROBES: [(u64, f32); 5] = [(0, -60.0), (1, -30.0), (2, 0.0), (3
 fn probes(o: &TrainOptions, data: &Dataset) -> Vec<Vec<u8>> {
     let s = o.config.input_size;
     match o.data {
-        DataSource::Synth { .. } => SAMPLE_PROBES
+        DataSource::Synth => SAMPLE_PROBES
             .iter()
             .map(|&(i, yaw)| sample(HELD_OUT_FIRST_IDENTITY + i, yaw, 0, s).rgb)
             .collect(),
@@ -95,23 +91,8 @@ fn probes(o: &TrainOptions, data: &Dataset) -> Vec<Vec<u8>> {
     }
 }
 
-/// Trains `o` in `run` from scratch, or from its checkpoint when `resume`; with
-/// `decoder_from` (only when resuming), the decoder and D of that run's checkpoint
-/// replace the checkpoint's own first ([`checkpoint::take_decoder`]).
-pub fn train(
-    run: &Path,
-    o: TrainOptions,
-    resume: bool,
-    decoder_from: Option<&Path>,
-    quiet: bool,
-) -> Result<(), String> {
-    // Checked before anything is written, so that a refused run leaves nothing behind.
-    if let Some(source) = decoder_from {
-        if !resume {
-            return Err("--decoder-from needs --resume: it replaces a checkpoint's decoder".into());
-        }
-        checkpoint::decoder_source(source, &o)?;
-    }
+/// Trains `o` in `run` from scratch, or from its checkpoint when `resume`.
+pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(), String> {
     std::fs::create_dir_all(run).map_err(|e| format!("creating {}: {e}", run.display()))?;
     if !resume && checkpoint::exists(run) {
         return Err(format!(
@@ -119,8 +100,7 @@ pub fn train(
             run.display()
         ));
     }
-    std::fs::write(run.join("options.txt"), o.to_text())
-        .map_err(|e| format!("writing options.txt: {e}"))?;
+    o.write(run)?;
     // Read before the data renders, so that a bad bundle fails fast.
     let imported = match (resume, &o.init_from) {
         (false, Some(bundle)) => Some(crate::import::read(bundle, &o.config)?),
@@ -130,15 +110,6 @@ pub fn train(
     let mut t = Trainer::new(o.clone(), data.classes, device());
     let start = if resume {
         let step = checkpoint::load(run, &mut t, true)?;
-        if let Some(source) = decoder_from {
-            let theirs = checkpoint::take_decoder(source, &mut t)?;
-            if !quiet {
-                eprintln!(
-                    "the decoder and discriminator of {} (step {theirs}) replace this run's",
-                    source.display()
-                );
-            }
-        }
         // Steps after the checkpoint are trained again: drop their old log rows.
         for f in ["log.csv", "heldout.csv"] {
             truncate_log(&run.join(f), step)?;
@@ -146,7 +117,7 @@ pub fn train(
         step
     } else {
         if let Some(imported) = &imported {
-            imported.apply(&mut t.g, &mut t.d, o.d_from_encoder)?;
+            imported.apply(&mut t.g, &mut t.d, o.d_init == DInit::Encoder)?;
         }
         0
     };
@@ -191,7 +162,7 @@ pub fn train(
     for step in start..o.steps {
         let mut rng = Rng::new(hash2(o.seed ^ 0xDA7A, step));
         let warm = step < o.warmup_steps;
-        if o.d_from_encoder && o.d_first_step() == Some(step) {
+        if o.d_init == DInit::Encoder && o.d_first_step() == Some(step) {
             t.start_d_from_encoder()?;
         }
         let batch = data.batch(if warm { &warm_spec } else { &spec }, &mut rng);
@@ -223,7 +194,7 @@ pub fn train(
                 zoom,
             };
             grid::write(&path, &t.g, &probes, cells, &t.device)?;
-            if matches!(o.data, DataSource::Synth { .. }) {
+            if o.data == DataSource::Synth {
                 let r = heldout::rank1(&t.g, &o.config.pose_yaws, s, 50, o.threads, &t.device)?;
                 heldout::append(run, done, &o.config.pose_yaws, &r)?;
             }

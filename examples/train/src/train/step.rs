@@ -3,7 +3,7 @@
 //! skipped every other step while D is strong, and a generator update).
 
 use super::batch::Batch;
-use super::losses::{accuracy, cosine_logits, identity_loss, prototype_loss, scalar};
+use super::losses::{accuracy, identity_loss, prototype_loss, scalar};
 use super::options::TrainOptions;
 use super::parallel;
 use crate::nets::{Discriminator, Generator};
@@ -104,28 +104,18 @@ fn warmup_loss(
     let n = batch.input_class.len();
     let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), dev);
     let enc = g.encode(x);
-    let logits = id_logits(g, enc.identity.clone(), o.id_margin);
+    let logits = g.id_head.forward(enc.identity.clone());
     let mut stats = StepStats {
         d_real_acc: accuracy(&logits, &batch.input_class),
         ..StepStats::default()
     };
-    let mut loss = identity_loss(logits, &batch.input_class, o.id_margin, dev);
+    let mut loss = identity_loss(logits, &batch.input_class, dev);
     stats.id_aux = scalar(&loss);
     if let Some(p) = proto(&enc.identity, batch, o, dev) {
         stats.proto = scalar(&p);
         loss = loss + p.mul_scalar(o.proto_weight);
     }
     (loss, stats)
-}
-
-/// `g`'s identity classifier's logits for `features`: linear softmax logits, or cosine
-/// logits when the CosFace margin is on.
-pub(super) fn id_logits(g: &Generator, features: Tensor<2>, margin: f32) -> Tensor<2> {
-    if margin > 0.0 {
-        cosine_logits(features, g.id_head.weight.val())
-    } else {
-        g.id_head.forward(features)
-    }
 }
 
 /// The prototype loss on the features of `batch`, when it is on and groups have 2+.
@@ -339,32 +329,6 @@ mod tests {
             outputs(&early, &batch).1,
             outputs(&late, &batch).1,
             "G must not see D before adv_from"
-        );
-    }
-
-    #[test]
-    fn d_can_learn_the_targets_as_real() {
-        let (mut with, batch) = trainer_and_batch(1.0);
-        let mut without = twin(&with, with.options.clone());
-        with.options.d_real_targets = true;
-        let mut bare = batch.clone();
-        bare.truth_mask.fill(0.0);
-        let (mut with_bare, mut without_bare) = (
-            twin(&with, with.options.clone()),
-            twin(&without, without.options.clone()),
-        );
-        assert!(with.step(&batch, 0).d_step && without.step(&batch, 0).d_step);
-        assert_ne!(
-            outputs(&with, &batch).0,
-            outputs(&without, &batch).0,
-            "the targets change D's update"
-        );
-        with_bare.step(&bare, 0);
-        without_bare.step(&bare, 0);
-        assert_eq!(
-            outputs(&with_bare, &batch),
-            outputs(&without_bare, &batch),
-            "without truths there is nothing more to learn"
         );
     }
 

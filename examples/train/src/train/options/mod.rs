@@ -1,0 +1,297 @@
+//! What a training run is. [`TrainOptions`] is defined once: clap reads it from
+//! `drgan-train train`'s command line (its doc comments are the `--help` text) and serde
+//! writes it to `RUN/options.toml`, from which `--resume`, `export` and `heldout` rebuild
+//! the same run. Runs that saved `options.txt` (before this file) are not read.
+
+mod values;
+
+pub use values::{named_config, DInit, DataSource, Schedule};
+
+use super::data::Scene;
+use clap::Args;
+use drgan::bundle::Config;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The saved options' file in a run folder.
+pub const FILE: &str = "options.toml";
+
+/// Every setting of a run.
+#[derive(Args, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrainOptions {
+    /// Network config: paper, small, default or tiny
+    #[arg(long, value_name = "NAME", default_value = "small", value_parser = named_config)]
+    #[serde(with = "values::config_table")]
+    pub config: Config,
+    /// Training pictures: `synth`, synthetic faces rendered at start-up, or a folder with
+    /// labels.csv (path,identity,yaw_degrees; greyscale accepted)
+    #[arg(long, value_name = "synth|DIR", default_value = "synth")]
+    pub data: DataSource,
+    /// Synthetic training identities 0..N
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub identities: usize,
+    /// Synthetic pictures per identity and yaw
+    #[arg(long, value_name = "V", default_value_t = 4)]
+    pub variations: usize,
+    /// Synthetic lighting and background
+    #[arg(long, value_enum, default_value_t = Scene::PerPicture)]
+    pub scene: Scene,
+    /// Total steps (generator updates), warm-up included
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub steps: u64,
+    /// The first W steps train only the encoder, with the identity loss, on 4x the groups
+    #[arg(long, value_name = "W", default_value_t = 0)]
+    pub warmup_steps: u64,
+    /// Identity groups per batch
+    #[arg(long, value_name = "G", default_value_t = 8)]
+    pub groups: usize,
+    /// Pictures per group, fused by confidence (1 = single-image DR-GAN)
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub group: usize,
+    /// Adam learning rate (beta1 0.5)
+    #[arg(long, default_value_t = 2e-4)]
+    pub lr: f64,
+    /// Piecewise learning rate from the given steps on: STEP:LR,STEP:LR
+    #[arg(
+        long,
+        value_name = "SCHEDULE",
+        default_value_t,
+        hide_default_value = true
+    )]
+    pub lr_schedule: Schedule,
+    /// The decoder's one-hot pose code times K while training (see
+    /// `nets::Decoder::pose_scale`): beside features of a much larger norm, a scaled code
+    /// is followed from the first steps. Fixed when a run starts; bundles take the plain
+    /// code
+    #[arg(long, value_name = "K", default_value_t = 1.0)]
+    pub pose_scale: f32,
+    /// Weight of G's adversarial terms (0: no D in G's loss, the decoder learns poses
+    /// from the reconstruction alone, a cheap autoencoder phase)
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub adv_weight: f32,
+    /// The adversarial terms (and D, unless --d-from) start at STEP; before it, after
+    /// the warm-up, G trains as that autoencoder
+    #[arg(long, value_name = "STEP", default_value_t = 0)]
+    pub adv_from: u64,
+    /// D learns from STEP (real identities and poses, and "synthesized") while G ignores
+    /// it until --adv-from [default: --adv-from]
+    #[arg(long, value_name = "STEP")]
+    pub d_from: Option<u64>,
+    /// D's weights at its first step
+    #[arg(long, value_enum, default_value_t = DInit::Fresh)]
+    pub d_init: DInit,
+    /// From STEP on (not before the warm-up's end) the encoder and its identity
+    /// classifier stop learning: G's steps run the encoder as exported, so the decoder
+    /// learns alone and recognition stays put
+    #[arg(long, value_name = "STEP")]
+    pub freeze_encoder_from: Option<u64>,
+    /// D's real-identity accuracy above which G takes two steps per D step
+    #[arg(long, value_name = "A", default_value_t = 0.9)]
+    pub strong_d: f32,
+    /// Weight of the L1 loss to the picture at the target pose (0 = the paper's only)
+    #[arg(long, value_name = "W", default_value_t = 10.0)]
+    pub rec_weight: f32,
+    /// Weight of the perceptual loss: L1 to the picture at the target pose in the frozen
+    /// encoder's activations at each resolution (0 = off)
+    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    pub perceptual_weight: f32,
+    /// Weight of the softmax identity loss on the encoder's features (0 = off)
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub id_weight: f32,
+    /// Weight of the prototype loss: each picture's cosine to its own group's mean
+    /// direction against the other groups' (0 = off)
+    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    pub proto_weight: f32,
+    /// Start from a bundle: its encoder (frozen from step 0) and its pose head (as D's
+    /// pose outputs; with --d-init encoder D starts as a copy of the imported encoder);
+    /// the decoder starts afresh. DIR must be of the run's config
+    #[arg(long, value_name = "DIR")]
+    pub init_from: Option<PathBuf>,
+    /// Batches and noise
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Steps between sample grids
+    #[arg(long, value_name = "K", default_value_t = 250)]
+    pub sample_every: u64,
+    /// Steps between checkpoints and loss plots
+    #[arg(long, value_name = "K", default_value_t = 250)]
+    pub checkpoint_every: u64,
+    /// Threads that share each batch, whole identity groups each, with their own copies
+    /// of the networks (the number of cores is fastest); each part gets its own
+    /// batch-norm statistics and prototype loss, so W is part of a run's recipe
+    #[arg(long, value_name = "W", default_value_t = 1)]
+    pub workers: usize,
+    /// Threads that render the synthetic data [default: all cores] (not saved)
+    #[arg(long, value_name = "T", default_value_t = default_threads(), hide_default_value = true)]
+    #[serde(skip, default = "default_threads")]
+    pub threads: usize,
+}
+
+fn default_threads() -> usize {
+    crate::synth::dataset::default_threads()
+}
+
+/// The options that make a run what it is: `--resume` refuses new values for them.
+pub const FIXED_ON_RESUME: [&str; 6] = [
+    "config",
+    "data",
+    "identities",
+    "variations",
+    "pose_scale",
+    "init_from",
+];
+
+impl TrainOptions {
+    /// The defaults (those of the command line) for `config`.
+    pub fn new(config: Config) -> TrainOptions {
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            options: TrainOptions,
+        }
+        let mut o = <Defaults as clap::Parser>::parse_from(["defaults"]).options;
+        o.config = config;
+        o
+    }
+
+    /// Fills in what the options imply (an imported encoder runs frozen from step 0) and
+    /// checks them as a whole.
+    pub fn complete(mut self) -> Result<TrainOptions, String> {
+        if self.init_from.is_some() {
+            self.freeze_encoder_from.get_or_insert(0);
+        }
+        let o = &self;
+        if [o.groups, o.group, o.workers].contains(&0)
+            || o.sample_every == 0
+            || o.checkpoint_every == 0
+        {
+            return Err(
+                "--groups, --group, --sample-every, --checkpoint-every and --workers \
+                        must be at least 1"
+                    .into(),
+            );
+        }
+        if !(o.pose_scale > 0.0 && o.pose_scale.is_finite()) {
+            return Err(format!(
+                "--pose-scale {} must be a positive number",
+                o.pose_scale
+            ));
+        }
+        if o.init_from.is_some() && (o.warmup_steps > 0 || o.freeze_encoder_from != Some(0)) {
+            return Err(
+                "--init-from needs the encoder frozen from step 0: no --warmup-steps, \
+                        and --freeze-encoder-from 0 or none"
+                    .into(),
+            );
+        }
+        let weights = [
+            o.adv_weight,
+            o.rec_weight,
+            o.perceptual_weight,
+            o.id_weight,
+            o.proto_weight,
+        ];
+        if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+            return Err("loss weights must be finite and at least 0".into());
+        }
+        if o.freeze_encoder_from.is_some_and(|f| f < o.warmup_steps) {
+            return Err(format!(
+                "--freeze-encoder-from must not be before the warm-up's end (step {}): \
+                 the warm-up trains only the encoder",
+                o.warmup_steps
+            ));
+        }
+        let [_, autoencoder, _] = o.phase_steps(o.steps);
+        if autoencoder > 0 && o.rec_weight == 0.0 && o.perceptual_weight == 0.0 {
+            return Err(
+                "--rec-weight and --perceptual-weight are 0 while the adversarial \
+                        terms are off (--adv-weight 0, or steps before --adv-from): the \
+                        decoder would learn nothing"
+                    .into(),
+            );
+        }
+        Ok(self)
+    }
+
+    /// The learning rate at `step`.
+    pub fn lr_at(&self, step: u64) -> f64 {
+        self.lr_schedule
+            .0
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= step)
+            .map_or(self.lr, |&(_, lr)| lr)
+    }
+
+    /// How many of a run's first `steps` steps fall in each phase, in order: encoder
+    /// warm-up, autoencoder (G without D), DR-GAN.
+    pub fn phase_steps(&self, steps: u64) -> [u64; 3] {
+        let warm = self.warmup_steps.min(steps);
+        let adv_start = if self.adv_weight > 0.0 {
+            self.adv_from.clamp(warm, steps)
+        } else {
+            steps
+        };
+        [warm, adv_start - warm, steps - adv_start]
+    }
+
+    /// The weight of G's adversarial terms at `step` (0 before `adv_from`).
+    pub fn adv_weight_at(&self, step: u64) -> f32 {
+        if step >= self.adv_from {
+            self.adv_weight
+        } else {
+            0.0
+        }
+    }
+
+    /// The first step at which D learns: `d_from`, else `adv_from` when the adversarial
+    /// terms are on, and never during the warm-up. `None`: D never learns.
+    pub fn d_first_step(&self) -> Option<u64> {
+        let from = match self.d_from {
+            Some(from) => from,
+            None if self.adv_weight > 0.0 => self.adv_from,
+            None => return None,
+        };
+        Some(from.max(self.warmup_steps))
+    }
+
+    /// Whether D learns at `step`.
+    pub fn d_learns_at(&self, step: u64) -> bool {
+        self.d_first_step().is_some_and(|first| step >= first)
+    }
+
+    /// Whether the encoder is frozen at `step` (see [`TrainOptions::freeze_encoder_from`]).
+    pub fn encoder_frozen_at(&self, step: u64) -> bool {
+        self.freeze_encoder_from.is_some_and(|from| step >= from)
+    }
+
+    /// The text of `RUN/options.toml`.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("every option is a TOML value")
+    }
+
+    /// Parses [`TrainOptions::to_toml`].
+    pub fn from_toml(text: &str) -> Result<TrainOptions, String> {
+        toml::from_str::<TrainOptions>(text)
+            .map_err(|e| e.to_string())?
+            .complete()
+    }
+
+    /// Writes `RUN/options.toml`.
+    pub fn write(&self, run: &Path) -> Result<(), String> {
+        let p = run.join(FILE);
+        std::fs::write(&p, self.to_toml()).map_err(|e| format!("writing {}: {e}", p.display()))
+    }
+
+    /// Reads `RUN/options.toml`.
+    pub fn read(run: &Path) -> Result<TrainOptions, String> {
+        let p = run.join(FILE);
+        let text =
+            std::fs::read_to_string(&p).map_err(|e| format!("reading {}: {e}", p.display()))?;
+        Self::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests;

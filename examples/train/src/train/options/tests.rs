@@ -1,0 +1,97 @@
+use super::*;
+
+fn tiny() -> TrainOptions {
+    TrainOptions::new(Config::named("tiny").unwrap())
+}
+
+#[test]
+fn options_round_trip_through_toml() {
+    let mut o = tiny();
+    o.data = DataSource::Folder("/data/faces".into());
+    o.steps = 77;
+    o.warmup_steps = 9;
+    o.proto_weight = 0.5;
+    o.perceptual_weight = 2.5;
+    o.lr_schedule = "5:1e-4,9:2e-4".parse().unwrap();
+    o.rec_weight = 0.0;
+    o.adv_weight = 0.25;
+    o.adv_from = 40;
+    o.workers = 2;
+    o.pose_scale = 8.0;
+    o.scene = Scene::Studio;
+    o.d_from = Some(20);
+    o.d_init = DInit::Encoder;
+    o.freeze_encoder_from = Some(50);
+    o.config = o.config.with_decoder_width(0.25).unwrap();
+    let text = o.to_toml();
+    assert_eq!(TrainOptions::from_toml(&text).unwrap(), o, "{text}");
+    assert!(
+        text.contains("lr_schedule = \"5:0.0001,9:0.0002\""),
+        "{text}"
+    );
+    assert!(text.contains("d_init = \"encoder\""), "{text}");
+    assert!(text.contains("decoder_width = 0.25"), "{text}");
+    let mut imported = tiny();
+    imported.init_from = Some("/models/default".into());
+    let imported = imported.complete().unwrap();
+    assert_eq!(imported.freeze_encoder_from, Some(0));
+    assert_eq!(TrainOptions::from_toml(&imported.to_toml()), Ok(imported));
+    // Defaults are written out; unknown keys and bad values are refused.
+    assert!(tiny().to_toml().contains("data = \"synth\""));
+    assert!(TrainOptions::from_toml(&format!("{text}\nid_margin = 0.2\n")).is_err());
+    assert!(TrainOptions::from_toml(&text.replace("studio", "sunny")).is_err());
+    assert!(TrainOptions::from_toml("steps = 3").is_err());
+}
+
+#[test]
+fn schedules_phases_and_d() {
+    let mut o = tiny();
+    o.lr_schedule = "5:1e-4,9:2e-4".parse().unwrap();
+    o.warmup_steps = 9;
+    o.adv_weight = 0.25;
+    o.adv_from = 40;
+    assert_eq!((o.lr_at(0), o.lr_at(6), o.lr_at(100)), (o.lr, 1e-4, 2e-4));
+    assert_eq!((o.adv_weight_at(39), o.adv_weight_at(40)), (0.0, 0.25));
+    assert!((39..41).all(|s| o.d_learns_at(s) == (s >= 40)));
+    assert_eq!(o.phase_steps(100), [9, 31, 60]);
+    o.d_from = Some(3);
+    assert_eq!(o.d_first_step(), Some(9), "not during the warm-up");
+    o.d_from = Some(20);
+    assert!(!o.d_learns_at(19) && o.d_learns_at(20) && o.adv_weight_at(20) == 0.0);
+    o.adv_weight = 0.0;
+    assert!(o.d_learns_at(50), "D learns beside a G that never uses it");
+    o.freeze_encoder_from = Some(50);
+    assert!(!o.encoder_frozen_at(49) && o.encoder_frozen_at(50));
+    assert!("5:1e-4,3:1e-3".parse::<Schedule>().is_err());
+    assert!("5".parse::<Schedule>().is_err());
+    assert_eq!("".parse::<Schedule>(), Ok(Schedule::default()));
+}
+
+#[test]
+fn bad_combinations_are_refused() {
+    let refused = |edit: fn(&mut TrainOptions)| {
+        let mut o = tiny();
+        edit(&mut o);
+        o.complete().is_err()
+    };
+    assert!(!refused(|_| {}));
+    assert!(refused(|o| o.group = 0));
+    assert!(refused(|o| o.workers = 0));
+    assert!(refused(|o| o.pose_scale = 0.0));
+    assert!(refused(|o| o.pose_scale = f32::INFINITY));
+    assert!(refused(|o| o.adv_weight = -1.0));
+    assert!(refused(|o| o.rec_weight = f32::NAN));
+    assert!(refused(|o| (o.adv_weight, o.rec_weight) = (0.0, 0.0)));
+    assert!(refused(|o| (o.adv_from, o.rec_weight) = (9, 0.0)));
+    assert!(refused(
+        |o| (o.warmup_steps, o.freeze_encoder_from) = (10, Some(9))
+    ));
+    assert!(refused(|o| {
+        o.init_from = Some("b".into());
+        o.warmup_steps = 1;
+    }));
+    assert!(refused(|o| {
+        o.init_from = Some("b".into());
+        o.freeze_encoder_from = Some(3);
+    }));
+}

@@ -1,0 +1,139 @@
+//! The values of [`super::TrainOptions`] that are more than a number: where the pictures
+//! come from, D's first weights, the learning-rate schedule, and the network config as
+//! a table of `options.toml`.
+
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// Where the training pictures come from: `synth` or a folder's path.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum DataSource {
+    /// Synthetic faces (`--identities`, `--variations`, `--scene`), rendered at start-up.
+    Synth,
+    /// A folder with `labels.csv`.
+    Folder(PathBuf),
+}
+
+impl From<String> for DataSource {
+    fn from(text: String) -> DataSource {
+        match text.as_str() {
+            "synth" => DataSource::Synth,
+            _ => DataSource::Folder(text.into()),
+        }
+    }
+}
+
+impl From<DataSource> for String {
+    fn from(data: DataSource) -> String {
+        match data {
+            DataSource::Synth => "synth".into(),
+            DataSource::Folder(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// D's weights at its first step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DInit {
+    /// Its random initial weights.
+    Fresh,
+    /// A copy of the encoder, and its identity classifier as D's real-identity logits.
+    Encoder,
+}
+
+/// A piecewise-constant learning rate, `STEP:LR,STEP:LR`: `(from_step, lr)` pairs with
+/// the steps ascending; before the first (or when empty) `--lr` applies.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Schedule(pub Vec<(u64, f64)>);
+
+impl FromStr for Schedule {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Schedule, String> {
+        let bad = || format!("bad learning-rate schedule `{text}` (want `step:lr,step:lr`)");
+        let mut out: Vec<(u64, f64)> = Vec::new();
+        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+            let (f, lr) = part.split_once(':').ok_or_else(bad)?;
+            let f: u64 = f.trim().parse().map_err(|_| bad())?;
+            let lr: f64 = lr.trim().parse().map_err(|_| bad())?;
+            if !(lr > 0.0 && lr.is_finite()) || out.last().is_some_and(|&(p, _)| p >= f) {
+                return Err(bad());
+            }
+            out.push((f, lr));
+        }
+        Ok(Schedule(out))
+    }
+}
+
+impl TryFrom<String> for Schedule {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Schedule, String> {
+        text.parse()
+    }
+}
+
+impl fmt::Display for Schedule {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(s, lr)| format!("{s}:{lr}")).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl From<Schedule> for String {
+    fn from(s: Schedule) -> String {
+        s.to_string()
+    }
+}
+
+/// The network config by name (`--config`).
+pub fn named_config(name: &str) -> Result<drgan::bundle::Config, String> {
+    drgan::bundle::Config::named(name).map_err(|e| e.to_string())
+}
+
+/// The config as the `[config]` table of `options.toml`: every number, so that a run
+/// does not depend on what a config's name means later.
+pub mod config_table {
+    use drgan::bundle::Config;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Table {
+        name: String,
+        input_size: u32,
+        width: f32,
+        decoder_width: f32,
+        feature_dim: usize,
+        noise_dim: usize,
+        pose_yaws: Vec<f32>,
+    }
+
+    pub fn serialize<S: Serializer>(c: &Config, s: S) -> Result<S::Ok, S::Error> {
+        Table {
+            name: c.name.clone(),
+            input_size: c.input_size,
+            width: c.width,
+            decoder_width: c.decoder_width,
+            feature_dim: c.feature_dim,
+            noise_dim: c.noise_dim,
+            pose_yaws: c.pose_yaws.clone(),
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Config, D::Error> {
+        let t = Table::deserialize(d)?;
+        let mut c = Config::scaled(&t.name, t.input_size, t.width, t.feature_dim, t.noise_dim)
+            .and_then(|c| c.with_decoder_width(t.decoder_width))
+            .map_err(serde::de::Error::custom)?;
+        c.pose_yaws = t.pose_yaws;
+        Ok(c)
+    }
+}
