@@ -294,6 +294,24 @@ fn evaluates_a_labels_folder_and_the_cmu_layout() {
     assert_eq!((plot.width, plot.height), (720, 420));
     let coloured = |c: plotters::style::RGBColor| plot.data.chunks(3).any(|p| p == [c.0, c.1, c.2]);
     assert!(coloured(plot::SINGLE) && coloured(plot::RAW) && coloured(plot::TARGET));
+    // With a font, the title, the rank-1 numbers left of the plot and the legend's names
+    // are dark text; drawn without text, nothing in the picture is that dark.
+    if plot::font_path().is_file() {
+        let dark = |x0: u32, y0: u32, x1: u32, y1: u32| {
+            let mut n = 0;
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    let i = 3 * (y * plot.width + x) as usize;
+                    n += usize::from(plot.data[i..i + 3].iter().all(|&v| v < 100));
+                }
+            }
+            n
+        };
+        let (w, h, legend) = (plot::WIDTH, plot::HEIGHT, plot::LEGEND_WIDTH);
+        assert!(dark(0, 0, w - legend, 30) > 100, "no title");
+        assert!(dark(0, 40, 70, h - 60) > 100, "no rank-1 numbers");
+        assert!(dark(w - legend + 40, 40, w, 200) > 100, "no legend");
+    }
     let examples = drgan::io::load_image(out.join("frontalized.png"), 1 << 24).unwrap();
     assert_eq!(examples.height, 3 * (32 + 2) + 2);
 

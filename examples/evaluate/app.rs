@@ -215,24 +215,27 @@ fn labels_folder(
     }
 
     if let Some(out) = out {
-        let curve = |colour, f: fn(&Row) -> Option<f64>| plot::Curve {
+        let curve = |colour, label: &str, f: fn(&Row) -> Option<f64>| plot::Curve {
             colour,
+            label: label.to_string(),
             points: present
                 .iter()
                 .zip(&rows)
                 .map(|(&b, r)| (set.bins[b], f(r)))
                 .collect(),
         };
-        plot::rank1_by_yaw(
+        let fused = format!("fused ×{}", settings.fuse);
+        let text = plot::rank1_by_yaw(
             &out.join("rank1_by_yaw.png"),
+            &plot_title(model_name, identities),
             &[
-                curve(plot::RAW, |r| r.raw.value()),
-                curve(plot::FRONTALIZED, |r| r.frontal.value()),
-                curve(plot::SINGLE, |r| r.single.value()),
-                curve(plot::FUSED, |r| r.fused.value()),
+                curve(plot::RAW, "raw pixels", |r| r.raw.value()),
+                curve(plot::FRONTALIZED, "frontalized", |r| r.frontal.value()),
+                curve(plot::SINGLE, "single image", |r| r.single.value()),
+                curve(plot::FUSED, &fused, |r| r.fused.value()),
             ],
         )?;
-        md += PLOT_NOTES;
+        md += if text { PLOT_NOTES } else { PLOT_NOTES_NO_TEXT };
         if write_examples(&results, &out.join("frontalized.png"))? {
             md += "\n![probes, frontalized, ground truth](frontalized.png)\n\n\
                    `frontalized.png`: probes of the first identity (top row), their \
@@ -255,8 +258,22 @@ itself (the do-nothing baseline). SSIM: 11x11 Gaussian window, σ 1.5, at every 
 inside the image, K1 0.01, K2 0.03. A frontal probe is its own ground truth (input: ∞ dB, \
 SSIM 1), so the bold group rows (−45°..+45°, ±60°..±90°, all) average PSNR / SSIM over turned probes only.\n";
 
+/// The plot's title: the model (a bundle's folder name) and the gallery's size.
+fn plot_title(model_name: &str, identities: usize) -> String {
+    let name = model_name.trim_matches('`');
+    let short = Path::new(name)
+        .file_name()
+        .map_or(name.into(), |n| n.to_string_lossy());
+    format!("Rank-1 by yaw: {short} ({identities} identities)")
+}
+
 const PLOT_NOTES: &str = "\n![rank-1 by yaw](rank1_by_yaw.png)\n\n\
-`rank1_by_yaw.png` (no text in the picture): x is yaw from −90° (left edge) to +90° (right \
+`rank1_by_yaw.png`: rank-1 of each curve by yaw bin; a grid line every 15° and every 0.1 \
+(darker at 0°, 0.5 and 1); **red dashes**: the targets (0.95 for |yaw| ≤ 45°, 0.80 for \
+60°..90°).\n";
+
+const PLOT_NOTES_NO_TEXT: &str = "\n![rank-1 by yaw](rank1_by_yaw.png)\n\n\
+`rank1_by_yaw.png` (drawn without text: no font file was found): x is yaw from −90° (left edge) to +90° (right \
 edge), a vertical grid line every 15° (darker at 0°); y is rank-1 from 0 (bottom) to 1 \
 (top), a grid line every 0.1 (darker at 0.5 and 1). **Blue**: single image; **green**: \
 fused; **orange**: frontalized; **grey**: raw pixels; **red dashes**: the targets (0.95 \
