@@ -21,7 +21,8 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Synth(synth_cmd::SynthArgs),
-    Train(train_cmd::TrainArgs),
+    // Boxed: its options are most of the command line.
+    Train(Box<train_cmd::TrainArgs>),
     Export(export_cmd::ExportArgs),
     Whiten(whiten_cmd::WhitenArgs),
     Heldout(heldout_cmd::HeldoutArgs),
@@ -47,7 +48,7 @@ pub fn run(args: Vec<String>) -> i32 {
             let given = matches
                 .subcommand_matches("train")
                 .expect("the train command");
-            train_cmd::train(a, given)
+            train_cmd::train(*a, given)
         }
         Command::Export(a) => export_cmd::export(&a),
         Command::Whiten(a) => whiten_cmd::whiten(&a),

@@ -82,7 +82,7 @@ mod tests {
     fn parse(line: &str) -> Result<super::TrainArgs, clap::Error> {
         let argv = format!("drgan-train train {line}");
         match Cli::try_parse_from(argv.split_whitespace())?.command {
-            Command::Train(a) => Ok(a),
+            Command::Train(a) => Ok(*a),
             _ => unreachable!("a train command"),
         }
     }
