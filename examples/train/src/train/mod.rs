@@ -1,5 +1,5 @@
 //! The DR-GAN trainer: options, data, batches, losses, the training step, checkpoints,
-//! logs, sample grids and the run loop.
+//! logs, the loss plot, sample grids and the run loop.
 
 pub mod batch;
 pub mod checkpoint;
@@ -12,6 +12,7 @@ pub mod losses;
 pub mod options;
 pub mod parallel;
 pub mod perceptual;
+pub mod plot;
 pub mod run;
 pub mod step;
 
