@@ -77,7 +77,7 @@ fn burn_and_the_exported_bundle_agree_with_a_scaled_pose_code() {
     agree_for(Config::named("tiny").unwrap(), 8.0);
 }
 
-/// The same with a decoder twice as wide as the encoder (`--decoder-width`).
+/// The same with a decoder twice as wide as the encoder (`Config::with_decoder_width`).
 #[test]
 fn burn_and_the_exported_bundle_agree_with_a_wider_decoder() {
     agree_for(
