@@ -6,8 +6,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use drgan::__gpu::DecoderRunner;
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::Backend;
+use drgan_writer::{BundleFilesExt, Config};
 
 fn decoder(c: &mut Criterion) {
     let name = std::env::var("DRGAN_BENCH_CONFIG").unwrap_or_else(|_| "paper".into());

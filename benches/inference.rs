@@ -20,8 +20,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use criterion::{black_box, BenchmarkId, Criterion, SamplingMode};
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::{Image, Model, Options, PixelFormat};
+use drgan_writer::{BundleFilesExt, Config};
 
 const CONFIGS: [&str; 2] = ["paper", "small"];
 

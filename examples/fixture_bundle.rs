@@ -8,7 +8,8 @@
 //! Configs: `paper` (96x96, the paper's channels), `small` (64x64, 1/4 width, Nf 128),
 //! `tiny` (32x32, 1/8 width, Nf 16).
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
+use drgan_writer::{BundleFilesExt, Config};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

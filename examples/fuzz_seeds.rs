@@ -8,7 +8,8 @@
 
 use std::path::Path;
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
+use drgan_writer::{BundleFilesExt, Config};
 use image::{imageops::FilterType, DynamicImage, ImageFormat};
 
 fn main() {

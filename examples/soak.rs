@@ -19,8 +19,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::{Backend, Image, Model, Options, PixelFormat};
+use drgan_writer::{BundleFilesExt, Config};
 
 /// (VmRSS, VmHWM) in KiB.
 fn rss() -> (u64, u64) {

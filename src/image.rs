@@ -255,7 +255,7 @@ pub fn decode_image(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
 pub fn load_image(path: impl AsRef<std::path::Path>, max_pixels: u64) -> Result<RgbImage> {
     let path = path.as_ref();
     // A compressed file is never larger than 4 bytes a pixel plus headers of a budget.
-    let bytes = crate::bundle::read_limited(path, max_pixels.saturating_mul(4) + (1 << 20))?;
+    let bytes = crate::fs::read_limited(path, max_pixels.saturating_mul(4) + (1 << 20))?;
     decode_image(&bytes, max_pixels)
 }
 

@@ -28,6 +28,7 @@ mod default_model;
 mod embed;
 mod error;
 pub mod ffi;
+mod fs;
 mod image;
 mod model;
 mod noise;

@@ -1,5 +1,5 @@
-//! SplitMix64: a tiny, portable, reproducible generator for noise vectors and fixture
-//! weights. Not for anything security-related.
+//! SplitMix64: a tiny, portable, reproducible generator for the decoder's noise
+//! vectors. Not for anything security-related.
 
 pub(crate) struct SplitMix64(pub u64);
 
@@ -15,12 +15,5 @@ impl SplitMix64 {
     /// Uniform in [0, 1), from the 24 high bits (exact in f32).
     pub fn uniform(&mut self) -> f32 {
         (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
-    }
-
-    /// Standard normal (Box-Muller).
-    pub fn normal(&mut self) -> f32 {
-        let u1 = self.uniform().max(1e-7);
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
     }
 }

@@ -4,6 +4,7 @@
 mod fixtures;
 
 use drgan::{similarity, Error, Image, Model, Options, PixelFormat};
+use drgan_writer::BundleFilesExt;
 use fixtures::*;
 
 #[test]

@@ -3,8 +3,9 @@
 
 mod fixtures;
 
-use drgan::bundle::{BundleFiles, Config, Weights};
+use drgan::bundle::BundleFiles;
 use drgan::{Backend, Error, Model, Options};
+use drgan_writer::{BundleFilesExt, Config, Weights};
 use fixtures::*;
 
 fn load(enc: &[u8], dec: &[u8], pose: Option<&[u8]>) -> Result<Model, Error> {

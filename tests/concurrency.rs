@@ -9,6 +9,7 @@ use std::sync::{Arc, Barrier};
 
 use drgan::bundle::BundleFiles;
 use drgan::{Backend, Embedding, Image, Landmarks, Model, Options, PixelFormat, RgbImage};
+use drgan_writer::BundleFilesExt;
 use fixtures::*;
 
 fn cpu() -> Options {

@@ -53,7 +53,7 @@ fn photos() -> Vec<(String, drgan::RgbImage, Landmarks)> {
 fn default_model_has_the_default_configuration() {
     let m = Model::default_model_with(&cpu()).unwrap();
     let i = m.info();
-    // DESIGN.md's default config: 48x48, Nf 128, Nz 16, Multi-PIE's 13 yaws.
+    // The default config of docs/architecture.md: 48x48, Nf 128, Nz 16, Multi-PIE's 13 yaws.
     assert_eq!(i.format_version, 1);
     assert_eq!(i.input_size, 48);
     assert_eq!(i.feature_dim, 128);

@@ -9,6 +9,7 @@ mod fixtures;
 #[path = "../examples/demo.rs"]
 mod demo;
 
+use drgan_writer::BundleFilesExt;
 use std::path::Path;
 
 fn args(list: &[&str]) -> Result<demo::Args, String> {

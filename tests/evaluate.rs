@@ -28,8 +28,9 @@ mod table;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::{Image, PixelFormat};
+use drgan_writer::{BundleFilesExt, Config};
 
 /// A tiny random bundle (32x32 input) in `dir/bundle`.
 fn bundle(dir: &Path) -> PathBuf {
@@ -355,7 +356,7 @@ fn identical_probes_are_found_and_split_is_multipie() {
 
     // The split: the yaw-0, variation-0 picture is each identity's gallery image; a
     // probe's truth is its identity's yaw-0 picture of the same variation.
-    let yaws = drgan::bundle::multipie_yaws();
+    let yaws = drgan_writer::multipie_yaws();
     let set = data::read(&data_dir, &yaws).unwrap();
     assert_eq!(set.split.gallery, [0, 6, 12, 18]);
     assert_eq!(set.split.probes.len(), 4 * 5);

@@ -11,8 +11,9 @@
 use std::sync::Once;
 
 use drgan::__gpu::DecoderRunner;
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::{Backend, Error, ExecutionBackend, Model, Options};
+use drgan_writer::{BundleFilesExt, Config};
 
 fn setup() {
     static ONCE: Once = Once::new();

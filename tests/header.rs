@@ -85,7 +85,7 @@ fn version_macros_match_cargo_toml_and_the_library() {
     );
 }
 
-/// The names DESIGN.md fixes.
+/// The names docs/c-abi.md fixes.
 const FUNCTIONS: &[&str] = &[
     "drgan_model_open",
     "drgan_model_open_memory",

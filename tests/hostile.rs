@@ -6,8 +6,9 @@ mod fixtures;
 
 use std::ffi::CString;
 
-use drgan::bundle::{BundleFiles, Config, Weights};
+use drgan::bundle::BundleFiles;
 use drgan::{Backend, Error, Image, Model, Options, PixelFormat};
+use drgan_writer::{BundleFilesExt, Config, Weights};
 use fixtures::*;
 use prost::Message;
 use tract_onnx::pb::{

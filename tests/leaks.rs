@@ -13,8 +13,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::ffi::{DrganImage, DrganModelInfo, DrganOptions};
+use drgan_writer::{BundleFilesExt, Config};
 
 /// target/<profile>/deps: where this test binary lives and where `cargo test` leaves
 /// the library it built (libdrgan.so); only `cargo build` copies it up to

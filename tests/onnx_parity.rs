@@ -16,8 +16,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use drgan::bundle::{BundleFiles, Config, DECODER_FILE, ENCODER_FILE, POSE_FILE};
+use drgan::bundle::{BundleFiles, DECODER_FILE, ENCODER_FILE, POSE_FILE};
 use drgan::{Image, Model, Options, PixelFormat};
+use drgan_writer::{BundleFilesExt, Config};
 use serde_json::{json, Value};
 use tract_onnx::prelude::*;
 

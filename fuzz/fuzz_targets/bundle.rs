@@ -6,8 +6,9 @@
 
 use std::sync::OnceLock;
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::{Backend, Image, Model, Options, PixelFormat};
+use drgan_writer::{BundleFilesExt, Config};
 use libfuzzer_sys::fuzz_target;
 
 fn base() -> &'static BundleFiles {

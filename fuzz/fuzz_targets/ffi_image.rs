@@ -12,8 +12,9 @@
 
 use std::sync::OnceLock;
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::ffi::*;
+use drgan_writer::{BundleFilesExt, Config};
 use libfuzzer_sys::fuzz_target;
 
 const MAX_PIXELS: u64 = 1 << 14;
@@ -153,7 +154,14 @@ fuzz_target!(|data: &[u8]| {
     let mut conf = 0f32;
     let status = unsafe {
         match op % 7 {
-            0 => drgan_embed(m, &image, out_f.as_mut_ptr(), out_len, &mut needed, &mut conf),
+            0 => drgan_embed(
+                m,
+                &image,
+                out_f.as_mut_ptr(),
+                out_len,
+                &mut needed,
+                &mut conf,
+            ),
             1 => {
                 let count = (inp.u8() % 3) as usize + 1;
                 let faces = vec![image; count];
@@ -183,12 +191,32 @@ fuzz_target!(|data: &[u8]| {
             }
             3 => {
                 let lm: Vec<f32> = (0..10).map(|_| inp.f32()).collect();
-                let lm_len = if inp.u8() & 1 == 0 { 10 } else { inp.u8() as usize % 11 };
-                drgan_align(m, &image, lm.as_ptr(), lm_len, out_b.as_mut_ptr(), out_len, &mut needed)
+                let lm_len = if inp.u8() & 1 == 0 {
+                    10
+                } else {
+                    inp.u8() as usize % 11
+                };
+                drgan_align(
+                    m,
+                    &image,
+                    lm.as_ptr(),
+                    lm_len,
+                    out_b.as_mut_ptr(),
+                    out_len,
+                    &mut needed,
+                )
             }
             4 => {
                 let yaw = inp.f32();
-                drgan_rotate(m, &image, yaw, inp.u64(), out_b.as_mut_ptr(), out_len, &mut needed)
+                drgan_rotate(
+                    m,
+                    &image,
+                    yaw,
+                    inp.u64(),
+                    out_b.as_mut_ptr(),
+                    out_len,
+                    &mut needed,
+                )
             }
             5 => {
                 let mut yaw = 0f32;
@@ -199,7 +227,11 @@ fuzz_target!(|data: &[u8]| {
                 let n = (inp.u8() % 40) as usize;
                 let a: Vec<f32> = (0..n).map(|_| inp.f32()).collect();
                 let b: Vec<f32> = (0..n).map(|_| inp.f32()).collect();
-                let nb = if inp.u8() & 1 == 0 { n } else { b.len().saturating_sub(1) };
+                let nb = if inp.u8() & 1 == 0 {
+                    n
+                } else {
+                    b.len().saturating_sub(1)
+                };
                 let mut sim = 0f32;
                 let s = drgan_similarity(a.as_ptr(), n, b.as_ptr(), nb, &mut sim);
                 if s == DrganStatus::Ok {
@@ -214,7 +246,11 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     if valid.is_none() {
-        assert_ne!(status, DrganStatus::Ok, "{w}x{h} stride {stride} format {format} accepted");
+        assert_ne!(
+            status,
+            DrganStatus::Ok,
+            "{w}x{h} stride {stride} format {format} accepted"
+        );
     }
     assert_ne!(status, DrganStatus::Panic);
     // The message is always readable.

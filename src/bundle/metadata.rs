@@ -1,9 +1,9 @@
 //! The bundle's `drgan.*` metadata (ONNX `metadata_props` on the encoder): parsing,
-//! validation and writing. See DESIGN.md, "The model bundle".
+//! validation, and the key/value entries a writer stores. See docs/bundle-format.md.
 
 use std::collections::BTreeMap;
 
-use tract_onnx::pb::{ModelProto, StringStringEntryProto};
+use tract_onnx::pb::ModelProto;
 
 use crate::error::{Error, Result};
 use crate::model::Landmarks;
@@ -14,9 +14,10 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Largest input side a bundle may declare.
 pub const MAX_INPUT_SIZE: u32 = 1024;
 
-/// What a bundle says about itself.
+/// What a bundle says about itself; plain data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metadata {
+    /// `drgan.format_version`: [`FORMAT_VERSION`] for every bundle this build reads.
     pub format_version: u32,
     /// Side of the square input/output image.
     pub input_size: u32,
@@ -137,8 +138,10 @@ impl Metadata {
         Ok(())
     }
 
-    /// The metadata as ONNX `metadata_props` entries.
-    pub fn to_props(&self) -> Vec<StringStringEntryProto> {
+    /// The metadata as the `drgan.*` key/value pairs a bundle stores in its ONNX
+    /// `metadata_props` (docs/bundle-format.md): numbers in their shortest exact
+    /// decimal form, lists comma-separated. [`Metadata::from_proto`] reads them back.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
         let join = |v: &mut dyn Iterator<Item = f32>| {
             v.map(|x| x.to_string()).collect::<Vec<_>>().join(",")
         };
@@ -152,13 +155,7 @@ impl Metadata {
             self.config.clone(),
             self.trained_on.clone(),
         ];
-        KEYS.iter()
-            .zip(values)
-            .map(|(k, value)| StringStringEntryProto {
-                key: k.to_string(),
-                value,
-            })
-            .collect()
+        KEYS.into_iter().zip(values).collect()
     }
 }
 

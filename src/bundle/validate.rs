@@ -1,6 +1,6 @@
 //! Reading a bundle for inference: decode each ONNX file, read the encoder's metadata,
-//! and check that every part has the inputs and outputs DESIGN.md specifies and that the
-//! parts agree with each other. Every failure is a clear error; nothing here panics on
+//! and check that every part has the inputs and outputs docs/bundle-format.md specifies
+//! and that the parts agree with each other. Every failure is a clear error; nothing here panics on
 //! hostile bytes (prost decoding is total).
 
 use prost::Message;
@@ -26,10 +26,10 @@ pub(crate) fn parse_bundle(
     pose: Option<&[u8]>,
     max_bytes: u64,
 ) -> Result<ParsedBundle> {
-    let encoder = decode(encoder, "encoder", max_bytes)?;
-    let decoder = decode(decoder, "decoder", max_bytes)?;
+    let encoder = decode_part(encoder, "encoder", max_bytes)?;
+    let decoder = decode_part(decoder, "decoder", max_bytes)?;
     let pose = pose
-        .map(|p| decode(p, "pose head", max_bytes))
+        .map(|p| decode_part(p, "pose head", max_bytes))
         .transpose()?;
 
     let meta = Metadata::from_proto(&encoder)?.ok_or_else(|| {
@@ -99,7 +99,12 @@ pub(crate) fn parse_bundle(
     })
 }
 
-pub(super) fn decode(bytes: &[u8], part: &str, max_bytes: u64) -> Result<ModelProto> {
+/// Decodes one ONNX file of a bundle (`part` names it in errors) with the bounds every
+/// load applies: at most `max_bytes` long, a graph present, initializers declaring at
+/// most `max_bytes` in all, and no constant-shaped `ConstantOfShape`/`Expand` over
+/// `max_bytes / 4` elements. Checks no drgan metadata or inputs: see
+/// [`BundleFiles::validate`](super::BundleFiles::validate) for a whole bundle.
+pub fn decode_part(bytes: &[u8], part: &str, max_bytes: u64) -> Result<ModelProto> {
     if bytes.len() as u64 > max_bytes {
         return Err(Error::LimitExceeded(format!(
             "the {part} is {} bytes, over the limit of {max_bytes} bytes",
@@ -140,7 +145,7 @@ fn element_bytes(data_type: i32) -> u64 {
 /// Refuses a part whose initializers declare (by their dims, whatever data they carry)
 /// more than `max_bytes` in all: what the engine would hold in memory once loaded.
 fn check_initializer_sizes(proto: &ModelProto, part: &str, max_bytes: u64) -> Result<()> {
-    let graph = proto.graph.as_ref().expect("checked in decode");
+    let graph = proto.graph.as_ref().expect("checked in decode_part");
     let mut total = 0u64;
     for t in &graph.initializer {
         let bytes = element_count(&t.dims)
@@ -166,7 +171,7 @@ fn check_initializer_sizes(proto: &ModelProto, part: &str, max_bytes: u64) -> Re
 /// than `max_bytes / 4` elements: the engine materialises them while optimising the
 /// graph, before any input is seen, and a hostile file can ask for terabytes.
 fn check_constant_shapes(proto: &ModelProto, part: &str, max_bytes: u64) -> Result<()> {
-    let graph = proto.graph.as_ref().expect("checked in decode");
+    let graph = proto.graph.as_ref().expect("checked in decode_part");
     let max_elements = max_bytes / 4;
     for node in &graph.node {
         let shape_input = match node.op_type.as_str() {
@@ -238,7 +243,7 @@ fn check_io(
     expected: &[(&str, &[i64])],
     mismatch: bool,
 ) -> Result<()> {
-    let graph = proto.graph.as_ref().expect("checked in decode");
+    let graph = proto.graph.as_ref().expect("checked in decode_part");
     let values: Vec<&ValueInfoProto> = match io {
         Io::Inputs => graph
             .input

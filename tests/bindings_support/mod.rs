@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
+use drgan_writer::{BundleFilesExt, Config};
 
 /// The repository root.
 pub fn root() -> &'static Path {

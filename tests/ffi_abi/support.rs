@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::ptr;
 use std::sync::OnceLock;
 
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan::ffi::*;
+use drgan_writer::{BundleFilesExt, Config};
 
 /// The tiny config: 32x32 input, 1/8 width, Nf 16, Nz 8, 13 yaws.
 pub fn tiny_config() -> Config {

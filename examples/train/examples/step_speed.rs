@@ -7,10 +7,10 @@
 //! `cargo run --release -p drgan-train --example step_speed -- [ROUNDS] [STEPS] [WORKERS]`
 //! (defaults 5 rounds of 6 steps each, 2 workers).
 
-use drgan::bundle::Config;
 use drgan_train::synth::rng::Rng;
 use drgan_train::train::batch::{Batch, BatchSpec};
 use drgan_train::train::{Dataset, Scene, TrainOptions, Trainer};
+use drgan_writer::Config;
 use std::time::Instant;
 
 /// One kind of step: its name, batch and how the options differ from the defaults.

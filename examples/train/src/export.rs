@@ -1,5 +1,5 @@
-//! Export: trained burn networks to drgan's parameter names ([`drgan::bundle::Weights`])
-//! and a bundle folder written by `drgan::bundle` (batch norm folded into the convs).
+//! Export: trained burn networks to drgan's parameter names ([`drgan_writer::Weights`])
+//! and a bundle folder written by `drgan_writer` (batch norm folded into the convs).
 
 use crate::nets::{host, ConvBlock, Decoder, Discriminator, Generator, Trunk, UpBlock};
 use crate::train::options::{DInit, DataSource};
@@ -7,7 +7,8 @@ use crate::train::{checkpoint, Scene, TrainOptions, Trainer};
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::BatchNorm;
 use burn::prelude::*;
-use drgan::bundle::{BundleFiles, Config, Weights, DECODER, ENCODER};
+use drgan::bundle::BundleFiles;
+use drgan_writer::{BundleFilesExt, Config, Weights, DECODER, ENCODER};
 use std::path::Path;
 
 struct Out<'a>(&'a mut Weights);

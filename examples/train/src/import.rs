@@ -14,7 +14,8 @@ use burn::nn::conv::Conv2d;
 use burn::nn::BatchNorm;
 use burn::prelude::*;
 use burn::tensor::TensorData;
-use drgan::bundle::{onnx_parameters, Config, Metadata, Weights, ENCODER, ENCODER_FILE, POSE_FILE};
+use drgan::bundle::{Metadata, ENCODER_FILE, POSE_FILE};
+use drgan_writer::{onnx_parameters, Config, Weights, ENCODER};
 use std::path::Path;
 
 /// Largest bundle file read (the paper config's files are about 60 MB).
@@ -169,6 +170,7 @@ fn tensor<const D: usize>(shape: [usize; D], data: Vec<f32>, device: &Device) ->
 mod tests {
     use super::*;
     use crate::train::{TrainOptions, Trainer};
+    use drgan_writer::BundleFilesExt;
 
     fn trainer() -> Trainer {
         let mut o = TrainOptions::new(Config::named("tiny").unwrap());

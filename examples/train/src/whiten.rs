@@ -4,9 +4,9 @@
 //! the map f' = (S_w + εI)^(-1/2) (f − f̄) makes the directions in which one person's
 //! pictures scatter (light, background, pose) count as much as the others under cosine
 //! similarity, instead of dominating it. The map is folded into the bundle
-//! ([`drgan::bundle::FeatureMap`]): no extra cost at inference, synthesis unchanged.
+//! ([`drgan_writer::FeatureMap`]): no extra cost at inference, synthesis unchanged.
 
-use drgan::bundle::FeatureMap;
+use drgan_writer::FeatureMap;
 
 /// Default relative ridge: ε = `ridge` x the mean eigenvalue of S_w, so that directions
 /// in which the training features hardly vary are not blown up.

@@ -5,10 +5,11 @@
 
 use burn::prelude::*;
 use burn::tensor::TensorData;
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan_train::export::weights;
 use drgan_train::train::batch::BatchSpec;
 use drgan_train::train::{Dataset, Scene, TrainOptions, Trainer};
+use drgan_writer::{BundleFilesExt, Config};
 
 /// tract, in a module of its own: its prelude and burn's both export `Tensor`.
 mod onnx {

@@ -4,6 +4,7 @@
 
 use drgan::{Image, Model, Options, PixelFormat};
 use drgan_train::cli;
+use drgan_writer::BundleFilesExt;
 
 fn run(cmd: &str) -> i32 {
     cli::run(cmd.split_whitespace().map(String::from).collect())
@@ -89,9 +90,8 @@ fn bad_starting_bundles_are_refused_with_a_message() {
     let run_dir = dir.path().join("run");
     let bundle = dir.path().join("bundle");
     let common = "--identities 4 --variations 1 --groups 2 --group 2 --steps 1 --quiet";
-    let tiny =
-        drgan::bundle::BundleFiles::random(&drgan::bundle::Config::named("tiny").unwrap(), 1)
-            .unwrap();
+    let tiny = drgan::bundle::BundleFiles::random(&drgan_writer::Config::named("tiny").unwrap(), 1)
+        .unwrap();
     tiny.write_dir(&bundle).unwrap();
     let out = |name: &str| dir.path().join(name).display().to_string();
     let b = bundle.display();

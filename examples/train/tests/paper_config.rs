@@ -2,10 +2,11 @@
 //! training steps on the CPU and exports a bundle the SDK opens.
 
 use burn::prelude::*;
-use drgan::bundle::{BundleFiles, Config};
+use drgan::bundle::BundleFiles;
 use drgan_train::export::weights;
 use drgan_train::train::batch::BatchSpec;
 use drgan_train::train::{Dataset, Scene, TrainOptions, Trainer};
+use drgan_writer::{BundleFilesExt, Config};
 
 #[test]
 fn the_paper_config_trains_and_exports() {

@@ -8,6 +8,7 @@ use crate::whiten::{check_ridge, scatter, wccn, DEFAULT_RIDGE};
 use clap::Args;
 use drgan::bundle::BundleFiles;
 use drgan::{Image, Model, Options, PixelFormat};
+use drgan_writer::BundleFilesExt;
 use std::path::PathBuf;
 
 /// Pictures embedded per call.

@@ -6,7 +6,7 @@ use burn::nn::conv::ConvTranspose2d;
 use burn::nn::{BatchNorm, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::tanh;
-use drgan::bundle::{Config, DECODER, DECODER_FC_CHANNELS};
+use drgan_writer::{Config, DECODER, DECODER_FC_CHANNELS};
 
 #[derive(Module, Debug)]
 pub struct Decoder {

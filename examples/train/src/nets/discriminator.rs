@@ -8,7 +8,7 @@ use burn::module::Param;
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::TensorData;
-use drgan::bundle::Config;
+use drgan_writer::Config;
 
 #[derive(Module, Debug)]
 pub struct Discriminator {

@@ -6,7 +6,7 @@ use super::trunk::Trunk;
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
-use drgan::bundle::Config;
+use drgan_writer::Config;
 
 #[derive(Module, Debug)]
 pub struct Generator {

@@ -1,5 +1,5 @@
 //! DR-GAN's networks in burn (the table of docs/architecture.md, scaled by a
-//! [`drgan::bundle::Config`]): the encoder (also the discriminator's trunk), the decoder,
+//! [`drgan_writer::Config`]): the encoder (also the discriminator's trunk), the decoder,
 //! the discriminator, and the generator that joins encoder and decoder. Parameter names
 //! follow the bundle's (`export` maps one onto the other).
 

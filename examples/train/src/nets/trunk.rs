@@ -3,7 +3,7 @@
 use super::blocks::{conv3x3, ConvBlock};
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
-use drgan::bundle::{Config, ENCODER};
+use drgan_writer::{Config, ENCODER};
 
 /// Conv11..Conv52 (conv, batch norm, ELU), then Conv53 (Nf + 1 channels, linear), then
 /// the mean over the spatial axes: [N, 3, S, S] -> [N, Nf + 1].

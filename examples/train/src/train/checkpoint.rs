@@ -102,7 +102,7 @@ mod tests {
     use super::*;
     use crate::train::run::device;
     use crate::train::TrainOptions;
-    use drgan::bundle::Config;
+    use drgan_writer::Config;
 
     fn tiny(width: f32) -> Config {
         Config::scaled("tiny", 32, width, 16, 8).unwrap()

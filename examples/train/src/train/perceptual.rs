@@ -36,7 +36,7 @@ mod tests {
     use crate::train::losses::scalar;
     use burn::optim::GradientsParams;
     use burn::tensor::Distribution;
-    use drgan::bundle::Config;
+    use drgan_writer::Config;
 
     fn host<const D: usize>(t: Tensor<D>) -> Vec<f32> {
         t.into_data().convert::<f32>().try_into_vec().unwrap()

@@ -170,7 +170,7 @@ mod tests {
     use crate::train::batch::BatchSpec;
     use crate::train::data::{Dataset, Scene};
     use crate::train::losses::one_hot;
-    use drgan::bundle::Config;
+    use drgan_writer::Config;
 
     /// D's identity logits and G's encoder features on `batch`, in inference mode.
     fn outputs(t: &Trainer, batch: &Batch) -> (Vec<f32>, Vec<f32>) {

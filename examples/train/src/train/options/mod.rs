@@ -9,7 +9,7 @@ pub use values::{named_config, DInit, DataSource, Schedule};
 
 use super::data::Scene;
 use clap::Args;
-use drgan::bundle::Config;
+use drgan_writer::Config;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

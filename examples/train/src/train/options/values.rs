@@ -93,14 +93,14 @@ impl From<Schedule> for String {
 }
 
 /// The network config by name (`--config`).
-pub fn named_config(name: &str) -> Result<drgan::bundle::Config, String> {
-    drgan::bundle::Config::named(name).map_err(|e| e.to_string())
+pub fn named_config(name: &str) -> Result<drgan_writer::Config, String> {
+    drgan_writer::Config::named(name).map_err(|e| e.to_string())
 }
 
 /// The config as the `[config]` table of `options.toml`: every number, so that a run
 /// does not depend on what a config's name means later.
 pub mod config_table {
-    use drgan::bundle::Config;
+    use drgan_writer::Config;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[derive(Serialize, Deserialize)]

@@ -4,121 +4,111 @@
 //! Only two initializers change: the encoder's last convolution (its feature rows; the
 //! confidence row stays) and the decoder's FC (its feature rows, and its bias).
 
+use drgan::bundle::{decode_part, f32_tensor, BundleFiles, Metadata};
+use drgan::Result;
 use prost::Message;
 use tract_onnx::pb::tensor_proto::DataType;
 use tract_onnx::pb::ModelProto;
 
-use super::import::f32_tensor;
-use super::metadata::Metadata;
-use super::{validate, BundleFiles};
-use crate::error::{Error, Result};
+use crate::onnx::metadata_props;
+use crate::{invalid, invalid_model};
 
 /// f' = `matrix` (f − `mean`); `matrix` and `inverse` are Nf x Nf, row-major, and
-/// `inverse` is `matrix`'s inverse.
+/// `inverse` is `matrix`'s inverse. Plain data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeatureMap {
+    /// The mean feature, subtracted first (Nf values).
     pub mean: Vec<f32>,
+    /// M, Nf x Nf, row-major.
     pub matrix: Vec<f32>,
+    /// M⁻¹, Nf x Nf, row-major.
     pub inverse: Vec<f32>,
 }
 
-impl BundleFiles {
-    /// These files with `map` folded in and `trained_on` as every file's
-    /// `drgan.trained_on`. Checks that the bundle opens, that `map` is of its Nf and
-    /// finite, and that the result opens again. Files over `max_bytes` are refused.
-    pub fn map_features(
-        &self,
-        map: &FeatureMap,
-        trained_on: &str,
-        max_bytes: u64,
-    ) -> Result<BundleFiles> {
-        let meta = self.parse(max_bytes)?.metadata;
-        let nf = meta.feature_dim;
-        if map.mean.len() != nf || map.matrix.len() != nf * nf || map.inverse.len() != nf * nf {
-            return Err(Error::invalid(format!(
-                "a feature map for Nf {} does not fit this bundle's Nf {nf}",
-                map.mean.len()
-            )));
-        }
-        let all = [&map.mean, &map.matrix, &map.inverse];
-        if all.iter().any(|v| v.iter().any(|x| !x.is_finite())) {
-            return Err(Error::invalid("the feature map has NaN or infinite values"));
-        }
-        let meta = Metadata {
-            trained_on: trained_on.to_string(),
-            ..meta
-        };
-        meta.validate()?;
-
-        let mut encoder = validate::decode(&self.encoder, "encoder", max_bytes)?;
-        let (shape, mut w) = initializer(&encoder, "encoder.conv53.weight")?;
-        let (_, mut b) = initializer(&encoder, "encoder.conv53.bias")?;
-        if shape.first() != Some(&(nf + 1)) || b.len() != nf + 1 {
-            return Err(Error::model("encoder.conv53 does not have Nf + 1 outputs"));
-        }
-        let per_row = w.len() / (nf + 1);
-        let (w_old, b_old) = (w.clone(), b.clone());
-        for i in 0..nf {
-            let m = &map.matrix[i * nf..(i + 1) * nf];
-            for k in 0..per_row {
-                w[i * per_row + k] = (0..nf).map(|j| m[j] * w_old[j * per_row + k]).sum();
-            }
-            b[i] = (0..nf).map(|j| m[j] * (b_old[j] - map.mean[j])).sum();
-        }
-        set_initializer(&mut encoder, "encoder.conv53.weight", &w)?;
-        set_initializer(&mut encoder, "encoder.conv53.bias", &b)?;
-
-        // Gemm: y = [f, pose, noise] W + b, W [fc_in, units]; f = M⁻¹ f' + mean.
-        let mut decoder = validate::decode(&self.decoder, "decoder", max_bytes)?;
-        let (shape, mut w) = initializer(&decoder, "decoder.fc.weight")?;
-        let (_, mut b) = initializer(&decoder, "decoder.fc.bias")?;
-        let units = b.len();
-        if shape.len() != 2 || shape[1] != units || shape[0] < nf {
-            return Err(Error::model("decoder.fc does not take the features first"));
-        }
-        let w_old = w.clone();
-        for (u, bias) in b.iter_mut().enumerate() {
-            *bias += (0..nf)
-                .map(|j| map.mean[j] * w_old[j * units + u])
-                .sum::<f32>();
-        }
-        for i in 0..nf {
-            for u in 0..units {
-                w[i * units + u] = (0..nf)
-                    .map(|j| map.inverse[j * nf + i] * w_old[j * units + u])
-                    .sum();
-            }
-        }
-        set_initializer(&mut decoder, "decoder.fc.weight", &w)?;
-        set_initializer(&mut decoder, "decoder.fc.bias", &b)?;
-
-        let mut pose = match &self.pose {
-            Some(p) => Some(validate::decode(p, "pose head", max_bytes)?),
-            None => None,
-        };
-        for proto in [Some(&mut encoder), Some(&mut decoder), pose.as_mut()]
-            .into_iter()
-            .flatten()
-        {
-            proto.metadata_props = meta.to_props();
-        }
-        let out = BundleFiles {
-            encoder: encoder.encode_to_vec(),
-            decoder: decoder.encode_to_vec(),
-            pose: pose.map(|p| p.encode_to_vec()),
-        };
-        out.parse(max_bytes)?;
-        Ok(out)
+/// `files` with `map` folded in: see [`BundleFilesExt::map_features`](crate::BundleFilesExt::map_features).
+pub(crate) fn map_features(
+    files: &BundleFiles,
+    map: &FeatureMap,
+    trained_on: &str,
+    max_bytes: u64,
+) -> Result<BundleFiles> {
+    let meta = files.validate(max_bytes)?;
+    let nf = meta.feature_dim;
+    if map.mean.len() != nf || map.matrix.len() != nf * nf || map.inverse.len() != nf * nf {
+        return Err(invalid(format!(
+            "a feature map for Nf {} does not fit this bundle's Nf {nf}",
+            map.mean.len()
+        )));
     }
-
-    fn parse(&self, max_bytes: u64) -> Result<validate::ParsedBundle> {
-        validate::parse_bundle(
-            &self.encoder,
-            &self.decoder,
-            self.pose.as_deref(),
-            max_bytes,
-        )
+    let all = [&map.mean, &map.matrix, &map.inverse];
+    if all.iter().any(|v| v.iter().any(|x| !x.is_finite())) {
+        return Err(invalid("the feature map has NaN or infinite values"));
     }
+    let meta = Metadata {
+        trained_on: trained_on.to_string(),
+        ..meta
+    };
+    meta.validate()?;
+
+    let mut encoder = decode_part(&files.encoder, "encoder", max_bytes)?;
+    let (shape, mut w) = initializer(&encoder, "encoder.conv53.weight")?;
+    let (_, mut b) = initializer(&encoder, "encoder.conv53.bias")?;
+    if shape.first() != Some(&(nf + 1)) || b.len() != nf + 1 {
+        return Err(invalid_model("encoder.conv53 does not have Nf + 1 outputs"));
+    }
+    let per_row = w.len() / (nf + 1);
+    let (w_old, b_old) = (w.clone(), b.clone());
+    for i in 0..nf {
+        let m = &map.matrix[i * nf..(i + 1) * nf];
+        for k in 0..per_row {
+            w[i * per_row + k] = (0..nf).map(|j| m[j] * w_old[j * per_row + k]).sum();
+        }
+        b[i] = (0..nf).map(|j| m[j] * (b_old[j] - map.mean[j])).sum();
+    }
+    set_initializer(&mut encoder, "encoder.conv53.weight", &w)?;
+    set_initializer(&mut encoder, "encoder.conv53.bias", &b)?;
+
+    // Gemm: y = [f, pose, noise] W + b, W [fc_in, units]; f = M⁻¹ f' + mean.
+    let mut decoder = decode_part(&files.decoder, "decoder", max_bytes)?;
+    let (shape, mut w) = initializer(&decoder, "decoder.fc.weight")?;
+    let (_, mut b) = initializer(&decoder, "decoder.fc.bias")?;
+    let units = b.len();
+    if shape.len() != 2 || shape[1] != units || shape[0] < nf {
+        return Err(invalid_model("decoder.fc does not take the features first"));
+    }
+    let w_old = w.clone();
+    for (u, bias) in b.iter_mut().enumerate() {
+        *bias += (0..nf)
+            .map(|j| map.mean[j] * w_old[j * units + u])
+            .sum::<f32>();
+    }
+    for i in 0..nf {
+        for u in 0..units {
+            w[i * units + u] = (0..nf)
+                .map(|j| map.inverse[j * nf + i] * w_old[j * units + u])
+                .sum();
+        }
+    }
+    set_initializer(&mut decoder, "decoder.fc.weight", &w)?;
+    set_initializer(&mut decoder, "decoder.fc.bias", &b)?;
+
+    let mut pose = match &files.pose {
+        Some(p) => Some(decode_part(p, "pose head", max_bytes)?),
+        None => None,
+    };
+    for proto in [Some(&mut encoder), Some(&mut decoder), pose.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        proto.metadata_props = metadata_props(&meta);
+    }
+    let out = BundleFiles {
+        encoder: encoder.encode_to_vec(),
+        decoder: decoder.encode_to_vec(),
+        pose: pose.map(|p| p.encode_to_vec()),
+    };
+    out.validate(max_bytes)?;
+    Ok(out)
 }
 
 /// The f32 initializer `name` of `proto`: its shape and values.
@@ -128,8 +118,8 @@ fn initializer(proto: &ModelProto, name: &str) -> Result<(Vec<usize>, Vec<f32>)>
         .iter()
         .flat_map(|g| &g.initializer)
         .find(|t| t.name == name)
-        .ok_or_else(|| Error::model(format!("no initializer `{name}`")))?;
-    f32_tensor(t).map_err(|e| Error::model(format!("{name}: {e}")))
+        .ok_or_else(|| invalid_model(format!("no initializer `{name}`")))?;
+    f32_tensor(t).map_err(|e| invalid_model(format!("{name}: {e}")))
 }
 
 /// Replaces the values of the f32 initializer `name` (same count) with `data`.
@@ -139,7 +129,7 @@ fn set_initializer(proto: &mut ModelProto, name: &str, data: &[f32]) -> Result<(
         .iter_mut()
         .flat_map(|g| &mut g.initializer)
         .find(|t| t.name == name && t.data_type == DataType::Float as i32)
-        .ok_or_else(|| Error::model(format!("no f32 initializer `{name}`")))?;
+        .ok_or_else(|| invalid_model(format!("no f32 initializer `{name}`")))?;
     t.raw_data = data.iter().flat_map(|v| v.to_le_bytes()).collect();
     t.float_data.clear();
     Ok(())
@@ -148,8 +138,8 @@ fn set_initializer(proto: &mut ModelProto, name: &str, data: &[f32]) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::Config;
-    use crate::{Image, Model, Options, PixelFormat};
+    use crate::{BundleFilesExt, Config};
+    use drgan::{Image, Model, Options, PixelFormat};
 
     /// A model from `files`, and the features and synthesis of a fixed face.
     fn run(files: &BundleFiles) -> (Vec<f32>, f32, Vec<u8>) {

@@ -3,11 +3,12 @@
 //! inference ops (Conv, ConvTranspose, Gemm, Elu, Tanh, Sigmoid, GlobalAveragePool,
 //! Flatten, Slice, Concat, Reshape).
 
-use super::config::{Config, DECODER, DECODER_FC_CHANNELS, ENCODER};
-use super::metadata::{Metadata, FORMAT_VERSION};
-use super::onnx::{Attr, GraphBuilder};
-use super::weights::Weights;
-use crate::error::Result;
+use drgan::bundle::{Metadata, FORMAT_VERSION};
+use drgan::Result;
+
+use crate::config::{Config, DECODER, DECODER_FC_CHANNELS, ENCODER};
+use crate::onnx::{metadata_props, Attr, GraphBuilder};
+use crate::weights::Weights;
 
 const BN_EPS: f32 = 1e-5;
 
@@ -47,7 +48,7 @@ pub fn encoder_onnx(config: &Config, weights: &Weights, meta: &Metadata) -> Resu
     g.node("Sigmoid", &[&logit], "confidence", vec![]);
     g.output("identity", &[nf]);
     g.output("confidence", &[1]);
-    Ok(g.finish(meta.to_props()))
+    Ok(g.finish(metadata_props(meta)))
 }
 
 /// `pose.onnx`: image [N,3,S,S] -> pose_logits [N,Np] (the discriminator's pose part).
@@ -64,7 +65,7 @@ pub fn pose_onnx(config: &Config, weights: &Weights, meta: &Metadata) -> Result<
     let b = g.constant("pose.fc.bias", &b.shape, &b.data);
     g.node("Gemm", &[&pooled, &w, &b], "pose_logits", vec![]);
     g.output("pose_logits", &[np]);
-    Ok(g.finish(meta.to_props()))
+    Ok(g.finish(metadata_props(meta)))
 }
 
 /// `decoder.onnx`: identity [N,Nf], pose [N,Np], noise [N,Nz] -> image [N,3,S,S].
@@ -147,7 +148,7 @@ pub fn decoder_onnx(config: &Config, weights: &Weights, meta: &Metadata) -> Resu
     }
     let s = config.input_size as usize;
     g.output("image", &[3, s, s]);
-    Ok(g.finish(meta.to_props()))
+    Ok(g.finish(metadata_props(meta)))
 }
 
 /// Conv11..Conv53 of the encoder or discriminator (`prefix`), then global average

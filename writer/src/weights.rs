@@ -3,14 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use super::config::{Config, DECODER};
-use crate::error::{Error, Result};
+use drgan::Result;
+
+use crate::config::{Config, DECODER};
+use crate::invalid;
 use crate::rng::SplitMix64;
 
-/// One parameter tensor, row-major.
+/// One parameter tensor, row-major; plain data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
+    /// Dimensions, outermost first.
     pub shape: Vec<usize>,
+    /// `shape.iter().product()` values.
     pub data: Vec<f32>,
 }
 
@@ -29,7 +33,7 @@ impl Weights {
     /// Adds or replaces a parameter; the data length must match the shape.
     pub fn insert(&mut self, name: &str, shape: Vec<usize>, data: Vec<f32>) -> Result<()> {
         if shape.iter().product::<usize>() != data.len() {
-            return Err(Error::invalid(format!(
+            return Err(invalid(format!(
                 "parameter {name}: shape {shape:?} does not hold {} values",
                 data.len()
             )));
@@ -48,9 +52,9 @@ impl Weights {
         let p = self
             .params
             .get(name)
-            .ok_or_else(|| Error::invalid(format!("parameter {name} is missing")))?;
+            .ok_or_else(|| invalid(format!("parameter {name} is missing")))?;
         if p.shape != shape {
-            return Err(Error::invalid(format!(
+            return Err(invalid(format!(
                 "parameter {name} has shape {:?}, the config needs {shape:?}",
                 p.shape
             )));

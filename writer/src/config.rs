@@ -1,10 +1,12 @@
-//! Network configurations: the paper's DR-GAN (96x96, DESIGN.md's table) and the same
+//! Network configurations: the paper's DR-GAN (96x96, the layer table in
+//! docs/architecture.md) and the same
 //! graph scaled by a width multiplier (the decoder's may differ) and input size. A config
 //! fixes every layer's shape, so it also names and shapes every parameter
 //! (`parameter_shapes`).
 
-use crate::error::{Error, Result};
-use crate::model::Landmarks;
+use drgan::{Landmarks, Result};
+
+use crate::invalid;
 
 /// The canonical five points as fractions of the input side: eye on the image's left,
 /// other eye, nose tip, left mouth corner, right mouth corner. The synthetic data
@@ -101,7 +103,7 @@ impl Config {
             "default" => Config::scaled("default", 48, 0.25, 128, 16),
             "small" => Config::scaled("small", 64, 0.25, 128, 32),
             "tiny" => Config::scaled("tiny", 32, 0.125, 16, 8),
-            _ => Err(Error::invalid(format!(
+            _ => Err(invalid(format!(
                 "unknown config {name:?}: use paper, small, default or tiny"
             ))),
         }
@@ -140,20 +142,18 @@ impl Config {
     /// Checks that the config describes a buildable network.
     pub fn validate(&self) -> Result<()> {
         if self.input_size < 16 || !self.input_size.is_multiple_of(16) || self.input_size > 1024 {
-            return Err(Error::invalid(format!(
+            return Err(invalid(format!(
                 "input size {} must be a multiple of 16 in 16..=1024",
                 self.input_size
             )));
         }
         for (what, w) in [("width", self.width), ("decoder width", self.decoder_width)] {
             if !(w > 0.0 && w <= 8.0) {
-                return Err(Error::invalid(format!(
-                    "{what} multiplier {w} must be in (0, 8]"
-                )));
+                return Err(invalid(format!("{what} multiplier {w} must be in (0, 8]")));
             }
         }
         if self.feature_dim == 0 || self.noise_dim == 0 || self.pose_yaws.is_empty() {
-            return Err(Error::invalid(
+            return Err(invalid(
                 "feature size, noise size and pose bins must be at least 1",
             ));
         }

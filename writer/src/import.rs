@@ -2,15 +2,15 @@
 //! [`Weights`], for the training crate to start from a bundle (`drgan-train train
 //! --init-from`). Batch norm is folded into the convolutions and the decoder's FC when a
 //! bundle is written, so what comes back is the folded inference weights under the names
-//! [`Config::parameter_shapes`](super::Config::parameter_shapes) gives the convolutions,
+//! [`Config::parameter_shapes`](crate::Config::parameter_shapes) gives the convolutions,
 //! and no `*.bn.*` entries.
 
+use drgan::bundle::{decode_part, f32_tensor, Metadata};
+use drgan::Result;
 use tract_onnx::pb::tensor_proto::DataType;
-use tract_onnx::pb::TensorProto;
 
-use super::metadata::Metadata;
-use super::weights::Weights;
-use crate::error::{Error, Result};
+use crate::invalid_model;
+use crate::weights::Weights;
 
 /// The f32 initializers of the ONNX model in `bytes`, by name, and its drgan metadata
 /// when it has some; other initializers (the int64 shape and slice constants) are
@@ -22,7 +22,7 @@ pub fn onnx_parameters(
     max_bytes: u64,
 ) -> Result<(Weights, Option<Metadata>)> {
     // The same checks as opening a bundle: size, decoding, tensor sizes against the file.
-    let proto = super::validate::decode(bytes, part, max_bytes)?;
+    let proto = decode_part(bytes, part, max_bytes)?;
     let meta = Metadata::from_proto(&proto)?;
     let mut w = Weights::new();
     // `decode` refuses a file without a graph.
@@ -31,47 +31,17 @@ pub fn onnx_parameters(
             continue;
         }
         let (shape, data) =
-            f32_tensor(t).map_err(|e| Error::model(format!("{part}: {}: {e}", t.name)))?;
+            f32_tensor(t).map_err(|e| invalid_model(format!("{part}: {}: {e}", t.name)))?;
         w.insert(&t.name, shape, data)
-            .map_err(|e| Error::model(format!("{part}: {e}")))?;
+            .map_err(|e| invalid_model(format!("{part}: {e}")))?;
     }
     Ok((w, meta))
-}
-
-/// The shape and values of the f32 tensor `t` (little-endian `raw_data`, or
-/// `float_data`); an error for another type, a negative dimension, or values that do not
-/// fill the shape. Shared with the GPU backend, which reads the decoder's initializers.
-pub(crate) fn f32_tensor(t: &TensorProto) -> std::result::Result<(Vec<usize>, Vec<f32>), String> {
-    if t.data_type != DataType::Float as i32 {
-        return Err("not f32".into());
-    }
-    let shape = t
-        .dims
-        .iter()
-        .map(|&d| usize::try_from(d).map_err(|_| format!("negative dimension {d}")))
-        .collect::<std::result::Result<Vec<usize>, _>>()?;
-    if !t.raw_data.len().is_multiple_of(4) {
-        return Err(format!("{} bytes, not whole f32 values", t.raw_data.len()));
-    }
-    let data: Vec<f32> = if !t.raw_data.is_empty() {
-        t.raw_data
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect()
-    } else {
-        t.float_data.clone()
-    };
-    let len: usize = shape.iter().product();
-    if data.len() != len {
-        return Err(format!("{} values for shape {shape:?}", data.len()));
-    }
-    Ok((shape, data))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::{encoder_onnx, metadata_for, Config};
+    use crate::{encoder_onnx, metadata_for, Config};
     use prost::Message;
     use tract_onnx::pb::ModelProto;
 

@@ -1,5 +1,8 @@
 //! A small builder for standard ONNX graphs (opset 13) on top of `tract_onnx::pb`:
-//! nodes, initializers, typed inputs and outputs with a symbolic batch dimension `N`.
+//! nodes, initializers, typed inputs and outputs with a symbolic batch dimension `N`;
+//! and a bundle's metadata as ONNX `metadata_props`.
+
+use drgan::bundle::Metadata;
 
 use prost::Message;
 use tract_onnx::pb::{
@@ -26,6 +29,7 @@ pub(crate) enum Attr {
 }
 
 impl GraphBuilder {
+    /// An empty graph called `name`.
     pub fn new(name: &str) -> Self {
         GraphBuilder {
             graph: GraphProto {
@@ -121,13 +125,24 @@ impl GraphBuilder {
                 version: OPSET,
             }],
             producer_name: "drgan".into(),
-            producer_version: crate::VERSION.into(),
+            producer_version: drgan::VERSION.into(),
             graph: Some(self.graph),
             metadata_props: metadata,
             ..Default::default()
         }
         .encode_to_vec()
     }
+}
+
+/// `meta` as the `metadata_props` entries of an ONNX model.
+pub(crate) fn metadata_props(meta: &Metadata) -> Vec<StringStringEntryProto> {
+    meta.entries()
+        .into_iter()
+        .map(|(key, value)| StringStringEntryProto {
+            key: key.into(),
+            value,
+        })
+        .collect()
 }
 
 fn value_info(name: &str, dims: &[usize]) -> ValueInfoProto {
