@@ -5,12 +5,7 @@
 //! [`crate::Model::default_model`] and `drgan_model_open_default` open it.
 //!
 //! Without the feature the bytes are not compiled in, the Rust functions do not exist,
-//! and `drgan_model_open_default` returns `DRGAN_STATUS_UNSUPPORTED` with [`MISSING`].
-
-/// The message of `Unsupported` when the library was built without the default model.
-#[cfg_attr(feature = "default-model", allow(dead_code))]
-pub(crate) const MISSING: &str = "this drgan library was built without the embedded default \
-     model (cargo feature `default-model`); open a model bundle directory or buffers instead";
+//! and `drgan_model_open_default` returns `DRGAN_STATUS_UNSUPPORTED`.
 
 /// The embedded bundle's `encoder.onnx`.
 #[cfg(feature = "default-model")]

@@ -24,6 +24,7 @@
 pub mod align;
 mod backend;
 pub mod bundle;
+#[cfg(feature = "default-model")]
 mod default_model;
 mod embed;
 mod error;

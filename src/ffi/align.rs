@@ -5,8 +5,7 @@ use super::image::DrganImage;
 use super::model::DrganModel;
 use super::panic::guard;
 use super::status::DrganStatus;
-use crate::error::Error;
-use crate::model::Landmarks;
+use crate::{Error, Landmarks};
 
 /// Warps `image` so that its five `landmarks` land on the model's canonical points
 /// (`DrganModelInfo.landmarks`): a least-squares similarity transform and a bilinear

@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, CStr};
 
-use crate::error::{Error, Result};
+use crate::{Error, Result};
 
 /// `p` as a shared reference, or `NullArgument(name)`.
 ///

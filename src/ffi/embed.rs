@@ -6,9 +6,7 @@ use super::image::DrganImage;
 use super::model::DrganModel;
 use super::panic::guard;
 use super::status::DrganStatus;
-use crate::error::{Error, Result};
-use crate::image::Image;
-use crate::model::Embedding;
+use crate::{Embedding, Error, Image, Result};
 
 /// The faces of a batch call as views, each checked.
 ///

@@ -7,9 +7,7 @@ use std::ffi::c_char;
 use super::args;
 use super::panic::{guard, guard_or};
 use super::status::DrganStatus;
-use crate::error::{Error, Result};
-use crate::image::{Image, PixelFormat, RgbImage};
-use crate::options::Options;
+use crate::{Error, Image, Options, PixelFormat, Result, RgbImage};
 
 /// Layout of one pixel (the `format` field of `DrganImage`, an `int32_t`).
 #[repr(i32)]
@@ -150,7 +148,7 @@ pub unsafe extern "C" fn drgan_image_load(
     guard("drgan_image_load", || {
         let path = unsafe { args::utf8(path, "path")? };
         let out = args::out(out_image, "out_image")?;
-        let image = crate::image::load_image(path, Options::default().max_image_pixels)?;
+        let image = crate::io::load_image(path, Options::default().max_image_pixels)?;
         unsafe { args::write(out, hand_out(image)) };
         Ok(())
     })
@@ -175,7 +173,7 @@ pub unsafe extern "C" fn drgan_image_decode(
     guard("drgan_image_decode", || {
         let bytes = unsafe { args::slice(bytes, len, "bytes")? };
         let out = args::out(out_image, "out_image")?;
-        let image = crate::image::decode_image(bytes, Options::default().max_image_pixels)?;
+        let image = crate::io::decode_image(bytes, Options::default().max_image_pixels)?;
         unsafe { args::write(out, hand_out(image)) };
         Ok(())
     })
@@ -206,7 +204,7 @@ pub unsafe extern "C" fn drgan_image_save_png(
                 Options::default().max_image_pixels,
             )?
         };
-        crate::image::save_png(&image, path)
+        crate::io::save_png(&image, path)
     })
 }
 

@@ -11,9 +11,7 @@ use super::options::{self, DrganBackend};
 use super::panic::{guard, guard_or};
 use super::status::DrganStatus;
 use super::DrganOptions;
-use crate::error::Result;
-use crate::model::{ExecutionBackend, Model};
-use crate::options::Options;
+use crate::{ExecutionBackend, Model, Options, Result};
 
 /// Capacity of `DrganModelInfo.config`, NUL included.
 pub const DRGAN_INFO_CONFIG_LEN: usize = 64;
@@ -261,11 +259,14 @@ fn open_default(options: &Options) -> Result<Model> {
     Model::default_model_with(options)
 }
 
+/// The message of `Unsupported` when the library was built without the default model.
+#[cfg(not(feature = "default-model"))]
+const MISSING: &str = "this drgan library was built without the embedded default \
+     model (cargo feature `default-model`); open a model bundle directory or buffers instead";
+
 #[cfg(not(feature = "default-model"))]
 fn open_default(_options: &Options) -> Result<Model> {
-    Err(crate::Error::Unsupported(
-        crate::default_model::MISSING.into(),
-    ))
+    Err(crate::Error::Unsupported(MISSING.into()))
 }
 
 /// Releases a model. NULL is a no-op. No call may be using the model, and it must not

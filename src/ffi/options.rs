@@ -7,8 +7,7 @@ use std::mem::{offset_of, size_of};
 use super::args;
 use super::panic::guard;
 use super::status::DrganStatus;
-use crate::error::{Error, Result};
-use crate::options::{Backend, Options};
+use crate::{Backend, Error, Options, Result};
 
 /// Where inference runs (the `backend` field of `DrganOptions`, an `int32_t`).
 #[repr(i32)]

@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::last_error;
 use super::status::DrganStatus;
-use crate::error::{Error, Result};
+use crate::{Error, Result};
 
 /// Runs `body` for the C function `function`: `Ok` is `DRGAN_STATUS_OK`; an error or a
 /// panic is recorded as this thread's last error and returned as its status.

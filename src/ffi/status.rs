@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use crate::error::Error;
+use crate::Error;
 
 /// The result of a drgan C call. `DRGAN_STATUS_OK` (0) is success; every other value
 /// is a failure whose message `drgan_last_error()` returns on the same thread.

@@ -7,8 +7,7 @@ use super::image::DrganImage;
 use super::model::DrganModel;
 use super::panic::guard;
 use super::status::DrganStatus;
-use crate::error::Result;
-use crate::image::RgbImage;
+use crate::{Result, RgbImage};
 
 /// Checks the caller's output buffer, runs `make`, copies its image in.
 ///
