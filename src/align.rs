@@ -1,18 +1,23 @@
 //! Five-point face alignment: the least-squares similarity transform (rotation, uniform
 //! scale, translation) that takes a face's five landmarks onto a template, and the warp
-//! of the image through it to the model's input size.
+//! of the image through it to the model's input size. Pure functions, thread-safe.
 
 use crate::error::{Error, Result};
 use crate::image::{Image, RgbImage};
-use crate::model::Landmarks;
+use crate::types::Landmarks;
 use crate::warp::{warp, Affine};
 
 /// `dst ≈ [a -b; b a]·src + [tx, ty]`: rotation and uniform scale, then translation.
+/// Plain data.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Similarity {
+    /// scale × cos(angle).
     pub a: f32,
+    /// scale × sin(angle).
     pub b: f32,
+    /// Translation along x, in destination pixels.
     pub tx: f32,
+    /// Translation along y, in destination pixels.
     pub ty: f32,
 }
 

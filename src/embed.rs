@@ -3,7 +3,7 @@
 
 use crate::backend::{Net, Tensor};
 use crate::error::{Error, Result};
-use crate::model::Embedding;
+use crate::types::Embedding;
 
 /// Runs the encoder on `input` [N, 3, S, S] and splits its two outputs per image.
 pub(crate) fn run(encoder: &Net, input: Tensor, feature_dim: usize) -> Result<Vec<Embedding>> {

@@ -24,6 +24,7 @@
 pub mod align;
 mod backend;
 pub mod bundle;
+mod convert;
 #[cfg(feature = "default-model")]
 mod default_model;
 mod embed;
@@ -31,22 +32,20 @@ mod error;
 pub mod ffi;
 mod fs;
 mod image;
+pub mod io;
 mod model;
 mod noise;
 mod options;
 mod pose;
 mod rng;
+mod types;
 mod warp;
 
 pub use crate::error::{Error, Result};
 pub use crate::image::{Image, PixelFormat, RgbImage};
-pub use crate::model::{Embedding, ExecutionBackend, Landmarks, Model, ModelInfo};
+pub use crate::model::Model;
 pub use crate::options::{Backend, Options};
-
-/// Image file helpers (decode, load, save PNG), for callers with no decoder at hand.
-pub mod io {
-    pub use crate::image::{decode_image, load_image, save_png};
-}
+pub use crate::types::{Embedding, ExecutionBackend, Landmarks, ModelInfo};
 
 /// Test and benchmark hooks for the GPU path; not part of the API.
 #[cfg(feature = "gpu")]

@@ -10,57 +10,8 @@ use crate::bundle::{self, Metadata};
 use crate::error::{Error, Result};
 use crate::image::{Image, RgbImage};
 use crate::options::Options;
-use crate::{align, embed, noise, pose};
-
-/// Five facial points, in pixels of the image they belong to: the eye on the image's
-/// left, the other eye, the nose tip, the mouth corner on the image's left, the other.
-pub type Landmarks = [[f32; 2]; 5];
-
-/// Which engine runs a part of the model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(i32)]
-pub enum ExecutionBackend {
-    /// tract, on the CPU.
-    Cpu = 1,
-    /// wgpu compute, on a GPU.
-    Gpu = 2,
-}
-
-/// What a loaded bundle is and how it runs.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ModelInfo {
-    /// `drgan.format_version` of the bundle.
-    pub format_version: u32,
-    /// Side of the square input and output images, in pixels.
-    pub input_size: u32,
-    /// Length of an identity feature (Nf).
-    pub feature_dim: usize,
-    /// Length of the decoder's noise vector (Nz).
-    pub noise_dim: usize,
-    /// The pose bins, in degrees, ascending.
-    pub pose_yaws: Vec<f32>,
-    /// The canonical five points in input pixels, that `align` maps faces onto.
-    pub landmarks: Landmarks,
-    /// Whether the bundle has `pose.onnx` (and `estimate_yaw` works).
-    pub has_pose_head: bool,
-    /// `drgan.config`: the network configuration's name.
-    pub config: String,
-    /// `drgan.trained_on`: what the weights were trained on.
-    pub trained_on: String,
-    /// Where the encoder runs.
-    pub encoder_backend: ExecutionBackend,
-    /// Where the decoder runs.
-    pub decoder_backend: ExecutionBackend,
-}
-
-/// A pose-invariant identity feature and the encoder's confidence in it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Embedding {
-    /// The identity feature f (length `feature_dim`). Compare with [`crate::similarity`].
-    pub feature: Vec<f32>,
-    /// The learned confidence ω in (0, 1); for a fused embedding, the mean over inputs.
-    pub confidence: f32,
-}
+use crate::types::{Embedding, ExecutionBackend, Landmarks, ModelInfo};
+use crate::{align, convert, embed, noise, pose};
 
 /// A loaded DR-GAN bundle. Create with [`Model::open`] or [`Model::from_bytes`]; share
 /// between threads freely (`&Model` is all any call needs).
@@ -212,21 +163,8 @@ impl Model {
     /// Warps `image` so that `points` land on the bundle's canonical five points, at the
     /// model's input size: the crop every other call expects.
     pub fn align(&self, image: &Image, points: &Landmarks) -> Result<RgbImage> {
-        self.check_size(image)?;
+        image.check_limit(self.options.max_image_pixels)?;
         align::align(image, points, &self.info.landmarks, self.info.input_size)
-    }
-
-    fn check_size(&self, image: &Image) -> Result<()> {
-        let pixels = image.width() as u64 * image.height() as u64;
-        if pixels > self.options.max_image_pixels {
-            return Err(Error::LimitExceeded(format!(
-                "image of {}x{} pixels is over the limit of {} pixels (Options::max_image_pixels)",
-                image.width(),
-                image.height(),
-                self.options.max_image_pixels
-            )));
-        }
-        Ok(())
     }
 
     /// The encoder's input tensor [N, 3, S, S] for `faces`.
@@ -238,8 +176,8 @@ impl Model {
         let plane = 3 * s * s;
         let mut data = vec![0f32; faces.len() * plane];
         for (face, out) in faces.iter().zip(data.chunks_exact_mut(plane)) {
-            self.check_size(face)?;
-            crate::image::to_input(face, self.info.input_size, out);
+            face.check_limit(self.options.max_image_pixels)?;
+            convert::to_input(face, self.info.input_size, out);
         }
         Ok(Tensor::new(vec![faces.len(), 3, s, s], data))
     }
@@ -263,7 +201,7 @@ impl Model {
                 image.shape
             )));
         }
-        crate::image::from_output(&image.data, self.info.input_size)
+        convert::from_output(&image.data, self.info.input_size)
     }
 }
 

@@ -8,8 +8,8 @@ use tract_onnx::pb::ModelProto;
 
 use super::{Net, Tensor};
 use crate::error::{Error, Result};
-use crate::model::ExecutionBackend;
 use crate::options::Backend;
+use crate::types::ExecutionBackend;
 
 /// A loaded decoder.
 pub(crate) enum Decoder {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use tract_onnx::pb::ModelProto;
 
 use crate::error::{Error, Result};
-use crate::model::Landmarks;
+use crate::types::Landmarks;
 
 /// The only bundle format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;

@@ -57,8 +57,9 @@ struct OwnedImage {
     pixels: Vec<u8>,
 }
 
-/// The caller's image at `p` as a borrowed view, checked: NULLs, format, sizes, stride,
-/// and `max_pixels` (before any pixel is touched).
+/// The caller's image at `p` as a borrowed view, checked: NULLs and the format here,
+/// then sizes, `max_pixels` and stride by [`Image::check_layout`], before any pixel is
+/// touched.
 ///
 /// # Safety
 /// A non-NULL `p` must point to a `DrganImage` whose `data` holds the rows it describes.
@@ -79,40 +80,19 @@ pub(crate) unsafe fn view<'a>(
             img.format
         ))
     })?;
-    let (w, h) = (img.width, img.height);
-    if w == 0 || h == 0 {
-        return Err(Error::InvalidArgument(format!(
-            "`{name}` is {w}x{h} pixels: width and height must be at least 1"
-        )));
-    }
-    let pixels = w as u64 * h as u64;
-    if pixels > max_pixels {
-        return Err(Error::LimitExceeded(format!(
-            "`{name}` is {w}x{h} pixels, over the limit of {max_pixels} pixels \
-             (DrganOptions.max_image_pixels)"
-        )));
-    }
-    let row = w as usize * format.bytes_per_pixel();
-    if img.stride_bytes < row {
-        return Err(Error::InvalidArgument(format!(
-            "`{name}`.stride_bytes is {}, shorter than a row of {w} {format:?} pixels \
-             ({row} bytes)",
-            img.stride_bytes
-        )));
-    }
-    let len = img
-        .stride_bytes
-        .checked_mul(h as usize - 1)
-        .and_then(|n| n.checked_add(row))
-        .filter(|&n| n <= isize::MAX as usize)
-        .ok_or_else(|| {
-            Error::InvalidArgument(format!(
-                "`{name}` spans more bytes than any buffer can hold (stride {} × {h} rows)",
-                img.stride_bytes
-            ))
-        })?;
+    let len = Image::check_layout(img.width, img.height, img.stride_bytes, format, max_pixels)
+        .map_err(|e| naming(name, e))?;
     let data = unsafe { std::slice::from_raw_parts(img.data, len) };
-    Image::new(data, w, h, img.stride_bytes, format)
+    Image::new(data, img.width, img.height, img.stride_bytes, format)
+}
+
+/// `e` with the C argument it is about named in its message.
+fn naming(name: &str, e: Error) -> Error {
+    match e {
+        Error::InvalidArgument(m) => Error::InvalidArgument(format!("`{name}`: {m}")),
+        Error::LimitExceeded(m) => Error::LimitExceeded(format!("`{name}`: {m}")),
+        e => e,
+    }
 }
 
 fn hand_out(image: RgbImage) -> *mut DrganImage {

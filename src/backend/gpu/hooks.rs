@@ -5,8 +5,8 @@ use prost::Message;
 
 use crate::backend::{Decoder, Tensor};
 use crate::error::{Error, Result};
-use crate::model::ExecutionBackend;
 use crate::options::Backend;
+use crate::types::ExecutionBackend;
 
 pub use super::device::allow_software_adapter;
 
