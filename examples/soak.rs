@@ -49,10 +49,7 @@ fn main() {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |s| s.parse().expect("THREADS"),
     );
-    let options = Options {
-        backend: Backend::Cpu,
-        ..Options::default()
-    };
+    let options = Options::default().with_backend(Backend::Cpu);
 
     let files = if std::path::Path::new(config).is_dir() {
         BundleFiles::read_dir(config.as_ref(), options.max_model_bytes).unwrap()

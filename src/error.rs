@@ -4,8 +4,10 @@
 
 use std::path::PathBuf;
 
-/// Everything that can go wrong in drgan.
+/// Everything that can go wrong in drgan. More kinds of failure may come: match with a
+/// wildcard arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A required pointer was NULL (only produced at the C boundary).
     #[error("argument `{0}` is NULL")]
@@ -16,11 +18,18 @@ pub enum Error {
     InvalidArgument(String),
     /// A caller-owned output buffer is too small; `needed` elements are required.
     #[error("buffer too small: {needed} elements needed, {given} given")]
-    BufferTooSmall { needed: usize, given: usize },
+    BufferTooSmall {
+        /// Elements the buffer must hold.
+        needed: usize,
+        /// Elements it holds.
+        given: usize,
+    },
     /// A file could not be read or written.
     #[error("i/o error on {path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },

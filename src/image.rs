@@ -7,9 +7,11 @@
 
 use crate::error::{Error, Result};
 
-/// Layout of one pixel in a caller's buffer. The numbers are part of the C ABI.
+/// Layout of one pixel in a caller's buffer. The numbers are part of the C ABI; more
+/// formats may come.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum PixelFormat {
     /// 3 bytes: red, green, blue.
     Rgb8 = 0,

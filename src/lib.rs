@@ -21,6 +21,8 @@
 //! With the cargo feature `default-model` (on by default) the library carries a trained
 //! default model, so no file is needed to start: `Model::default_model()`.
 
+#![deny(missing_docs)]
+
 pub mod align;
 mod backend;
 pub mod bundle;

@@ -1,9 +1,10 @@
 //! Load-time options. New fields get defaults here (and in `drgan_options_default`), so
 //! callers that start from `Options::default()` never break.
 
-/// Where inference runs. The numbers are part of the C ABI.
+/// Where inference runs. The numbers are part of the C ABI; more backends may come.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum Backend {
     /// The GPU when a hardware adapter exists and the build has the GPU path; otherwise CPU.
     #[default]
@@ -26,8 +27,11 @@ impl Backend {
     }
 }
 
-/// Options for opening a model.
+/// Options for opening a model; plain data, copied into the [`crate::Model`]. Fields
+/// may be added: start from `Options::default()` and set fields or use the `with_*`
+/// methods.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Options {
     /// Where inference runs.
     pub backend: Backend,
@@ -46,5 +50,25 @@ impl Default for Options {
             max_image_pixels: 1 << 28,
             max_model_bytes: 1 << 30,
         }
+    }
+}
+
+impl Options {
+    /// These options with `backend` as [`Options::backend`].
+    pub fn with_backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// These options with `pixels` as [`Options::max_image_pixels`].
+    pub fn with_max_image_pixels(mut self, pixels: u64) -> Self {
+        self.max_image_pixels = pixels;
+        self
+    }
+
+    /// These options with `bytes` as [`Options::max_model_bytes`].
+    pub fn with_max_model_bytes(mut self, bytes: u64) -> Self {
+        self.max_model_bytes = bytes;
+        self
     }
 }

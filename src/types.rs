@@ -6,9 +6,11 @@
 /// left, the other eye, the nose tip, the mouth corner on the image's left, the other.
 pub type Landmarks = [[f32; 2]; 5];
 
-/// Which engine runs a part of the model. The numbers are part of the C ABI.
+/// Which engine runs a part of the model. The numbers are part of the C ABI; more
+/// engines may come.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum ExecutionBackend {
     /// tract, on the CPU.
     Cpu = 1,
@@ -16,8 +18,10 @@ pub enum ExecutionBackend {
     Gpu = 2,
 }
 
-/// What a loaded bundle is and how it runs, from [`crate::Model::info`].
+/// What a loaded bundle is and how it runs, from [`crate::Model::info`]. Fields may be
+/// added.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ModelInfo {
     /// `drgan.format_version` of the bundle.
     pub format_version: u32,

@@ -239,10 +239,7 @@ fn similarity_is_cosine() {
 #[test]
 fn image_size_limit_applies() {
     let b = tiny_bundle(1);
-    let opts = Options {
-        max_image_pixels: 100,
-        ..Options::default()
-    };
+    let opts = Options::default().with_max_image_pixels(100);
     let m = Model::from_bytes(&b.encoder, &b.decoder, None, &opts).unwrap();
     let px = picture(11, 10, 0);
     let face = Image::packed(&px, 11, 10, PixelFormat::Rgb8).unwrap();

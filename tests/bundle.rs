@@ -173,18 +173,12 @@ fn weights_must_match_the_config() {
 #[test]
 fn model_size_limit_and_gpu_request() {
     let b = tiny_bundle(1);
-    let opts = Options {
-        max_model_bytes: 100,
-        ..Options::default()
-    };
+    let opts = Options::default().with_max_model_bytes(100);
     let r = Model::from_bytes(&b.encoder, &b.decoder, None, &opts);
     assert!(matches!(r, Err(Error::LimitExceeded(_))), "{r:?}");
     // Backend::Gpu either runs the decoder on a hardware GPU or says clearly that there is
     // none (software adapters are never taken unless a test asks for them).
-    let opts = Options {
-        backend: Backend::Gpu,
-        ..Options::default()
-    };
+    let opts = Options::default().with_backend(Backend::Gpu);
     match Model::from_bytes(&b.encoder, &b.decoder, None, &opts) {
         Ok(m) => assert_eq!(m.info().decoder_backend, drgan::ExecutionBackend::Gpu),
         Err(e) => assert!(matches!(e, Error::BackendUnavailable(_)), "{e:?}"),

@@ -13,10 +13,7 @@ use drgan_writer::BundleFilesExt;
 use fixtures::*;
 
 fn cpu() -> Options {
-    Options {
-        backend: Backend::Cpu,
-        ..Options::default()
-    }
+    Options::default().with_backend(Backend::Cpu)
 }
 
 fn open(b: &BundleFiles) -> Model {

@@ -19,10 +19,7 @@ fn models_default() -> PathBuf {
 }
 
 fn cpu() -> Options {
-    Options {
-        backend: Backend::Cpu,
-        ..Options::default()
-    }
+    Options::default().with_backend(Backend::Cpu)
 }
 
 /// The photos of examples/data with their landmarks (landmarks.json).
@@ -188,16 +185,10 @@ fn default_model_is_shared_between_threads() {
 
 #[test]
 fn default_model_obeys_the_options() {
-    let tight = Options {
-        max_model_bytes: 1000,
-        ..cpu()
-    };
+    let tight = cpu().with_max_model_bytes(1000);
     let e = Model::default_model_with(&tight).unwrap_err();
     assert!(matches!(e, Error::LimitExceeded(_)), "{e}");
-    let small_images = Options {
-        max_image_pixels: 100,
-        ..cpu()
-    };
+    let small_images = cpu().with_max_image_pixels(100);
     let m = Model::default_model_with(&small_images).unwrap();
     let photos = photos();
     let (_, img, points) = &photos[0];

@@ -133,10 +133,7 @@ fn models(name: &str) -> Option<(Model, Model)> {
     let config = Config::named(name).unwrap();
     let f = BundleFiles::random(&config, 5).unwrap();
     let load = |backend| {
-        let options = Options {
-            backend,
-            ..Options::default()
-        };
+        let options = Options::default().with_backend(backend);
         Model::from_bytes(&f.encoder, &f.decoder, f.pose.as_deref(), &options)
     };
     let gpu = on_gpu(load(Backend::Gpu))?;

@@ -17,10 +17,7 @@ use tract_onnx::pb::{
 };
 
 fn cpu() -> Options {
-    Options {
-        backend: Backend::Cpu,
-        ..Options::default()
-    }
+    Options::default().with_backend(Backend::Cpu)
 }
 
 fn load(enc: &[u8], dec: &[u8], pose: Option<&[u8]>) -> Result<Model, Error> {
@@ -113,10 +110,7 @@ fn initializer_whose_data_does_not_fill_its_dims_is_refused() {
 fn sum_of_initializers_over_max_model_bytes_is_refused() {
     // The data are honest but the model is over the memory budget once loaded.
     let b = tiny_bundle(1);
-    let opts = Options {
-        max_model_bytes: b.encoder.len() as u64 + 16,
-        ..cpu()
-    };
+    let opts = cpu().with_max_model_bytes(b.encoder.len() as u64 + 16);
     let enc = edit(&b.encoder, |p| {
         // Declares 4 MB of weights in a few bytes: a constant-of-shape style bomb is
         // refused by the element count, whatever the encoding.
@@ -492,10 +486,7 @@ fn huge_image_declared_over_a_tiny_buffer_is_refused() {
 #[test]
 fn images_over_max_image_pixels_are_refused_by_every_call() {
     let b = tiny_bundle(1);
-    let opts = Options {
-        max_image_pixels: 100,
-        ..cpu()
-    };
+    let opts = cpu().with_max_image_pixels(100);
     let m = Model::from_bytes(&b.encoder, &b.decoder, b.pose.as_deref(), &opts).unwrap();
     let pixels = picture(11, 10, 1);
     let face = Image::packed(&pixels, 11, 10, PixelFormat::Rgb8).unwrap();

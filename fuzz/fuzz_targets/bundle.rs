@@ -22,11 +22,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let b = base();
     let pose = b.pose.as_deref();
-    let options = Options {
-        backend: Backend::Cpu,
-        max_image_pixels: 1 << 16,
-        max_model_bytes: 1 << 22,
-    };
+    let options = Options::default()
+        .with_backend(Backend::Cpu)
+        .with_max_image_pixels(1 << 16)
+        .with_max_model_bytes(1 << 22);
     let model = match which % 3 {
         0 => Model::from_bytes(part, &b.decoder, pose, &options),
         1 => Model::from_bytes(&b.encoder, part, pose, &options),
