@@ -751,13 +751,16 @@ DrganStatus drgan_estimate_yaw(const struct DrganModel *model,
                                float *out_yaw);
 
 /**
- * Warps `image` so that its five `landmarks` land on the model's canonical points
- * (`DrganModelInfo.landmarks`): a least-squares similarity transform and a bilinear
- * warp, giving the aligned crop every other call expects.
+ * The crop every other call expects, of the face whose five detector points are given.
+ * The same rule frames every yaw (docs/alignment.md): the midpoint of the eyes and the
+ * midpoint of the mouth corners are turned upright onto the model's template
+ * (`DrganModelInfo.landmarks`), shifted back toward the head's centre by half the nose's
+ * sideways offset; the crop is a bilinear, antialiased warp.
  *
  * `landmarks` holds `landmarks_len` floats, which must be 10: `x1, y1, ..., x5, y5` in
  * pixels of `image` (the eye on the image's left, the other eye, the nose tip, the
- * mouth corner on the image's left, the other mouth corner). The crop is written as
+ * mouth corner on the image's left, the other mouth corner), the five points of
+ * RetinaFace, YuNet, MTCNN and most detectors. The crop is written as
  * `drgan_frontalize` writes its output: `image_bytes` bytes of RGB8 into `out_rgb`
  * (`out_len` bytes); `out_needed` may be NULL, otherwise it receives `image_bytes` on
  * success and with `DRGAN_STATUS_BUFFER_TOO_SMALL`.
@@ -779,6 +782,47 @@ DrganStatus drgan_align(const struct DrganModel *model,
                         uint8_t *out_rgb,
                         size_t out_len,
                         size_t *out_needed);
+
+/**
+ * The crop of the face in a detector's box, for detectors that give no points: `face`
+ * holds `face_len` floats, which must be 4, `x1, y1, x2, y2` (top-left and bottom-right
+ * corners in pixels of `image`). The face is taken as upright and of unknown yaw, and
+ * the box as a YuNet-like box from brow to chin: five points frame better. Output as
+ * `drgan_align`.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (image
+ * description, `face_len` not 4, NaN, or an empty box); `DRGAN_STATUS_BUFFER_TOO_SMALL`;
+ * `DRGAN_STATUS_LIMIT_EXCEEDED`.
+ *
+ * # Safety
+ * As `drgan_align`, with `face` pointing to `face_len` readable floats.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_align_box(const struct DrganModel *model,
+                            const struct DrganImage *image,
+                            const float *face,
+                            size_t face_len,
+                            uint8_t *out_rgb,
+                            size_t out_len,
+                            size_t *out_needed);
+
+/**
+ * The yaw in degrees that five detector points imply (as in `drgan_align`), from the
+ * nose's sideways offset from the eye–mouth line; positive when the face is turned
+ * toward the image's right. Coarse (about ±10° near frontal, saturating toward ±90°) and
+ * needs no model: `drgan_estimate_yaw` reads the crop with the model's pose head.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (`landmarks_len`
+ * not 10, NaN or degenerate points).
+ *
+ * # Safety
+ * `landmarks` must point to `landmarks_len` readable floats; `out_yaw` must be valid for
+ * writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_landmark_yaw(const float *landmarks,
+                               size_t landmarks_len,
+                               float *out_yaw);
 
 #ifdef __cplusplus
 }  // extern "C"

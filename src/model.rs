@@ -160,11 +160,21 @@ impl Model {
         pose::estimate(head, input, &self.info.pose_yaws)
     }
 
-    /// Warps `image` so that `points` land on the bundle's canonical five points, at the
-    /// model's input size: the crop every other call expects.
+    /// The crop every other call expects, at the model's input size, of the face whose
+    /// five detector `points` are given: framed at any yaw by the rule of [`align`] (the
+    /// eye–mouth line upright on the bundle's template), the rule the model's training
+    /// crops were made with.
     pub fn align(&self, image: &Image, points: &Landmarks) -> Result<RgbImage> {
         image.check_limit(self.options.max_image_pixels)?;
         align::align(image, points, &self.info.landmarks, self.info.input_size)
+    }
+
+    /// The model's crop of the face in a detector's box `[x1, y1, x2, y2]`, for detectors
+    /// that give no points ([`align::align_box`]: upright, yaw unknown; five points
+    /// frame better).
+    pub fn align_box(&self, image: &Image, face: &align::FaceBox) -> Result<RgbImage> {
+        image.check_limit(self.options.max_image_pixels)?;
+        align::align_box(image, face, &self.info.landmarks, self.info.input_size)
     }
 
     /// The encoder's input tensor [N, 3, S, S] for `faces`.

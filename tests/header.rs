@@ -102,6 +102,8 @@ const FUNCTIONS: &[&str] = &[
     "drgan_synthesize",
     "drgan_estimate_yaw",
     "drgan_align",
+    "drgan_align_box",
+    "drgan_landmark_yaw",
     "drgan_image_load",
     "drgan_image_decode",
     "drgan_image_save_png",

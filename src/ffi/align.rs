@@ -1,19 +1,23 @@
-//! Five-point face alignment to the model's input frame.
+//! Face alignment to the model's input frame, from five points or a face box, and the
+//! yaw that five points imply.
 
 use super::args;
 use super::image::DrganImage;
 use super::model::DrganModel;
 use super::panic::guard;
 use super::status::DrganStatus;
-use crate::{Error, Landmarks};
+use crate::{Error, Landmarks, Result};
 
-/// Warps `image` so that its five `landmarks` land on the model's canonical points
-/// (`DrganModelInfo.landmarks`): a least-squares similarity transform and a bilinear
-/// warp, giving the aligned crop every other call expects.
+/// The crop every other call expects, of the face whose five detector points are given.
+/// The same rule frames every yaw (docs/alignment.md): the midpoint of the eyes and the
+/// midpoint of the mouth corners are turned upright onto the model's template
+/// (`DrganModelInfo.landmarks`), shifted back toward the head's centre by half the nose's
+/// sideways offset; the crop is a bilinear, antialiased warp.
 ///
 /// `landmarks` holds `landmarks_len` floats, which must be 10: `x1, y1, ..., x5, y5` in
 /// pixels of `image` (the eye on the image's left, the other eye, the nose tip, the
-/// mouth corner on the image's left, the other mouth corner). The crop is written as
+/// mouth corner on the image's left, the other mouth corner), the five points of
+/// RetinaFace, YuNet, MTCNN and most detectors. The crop is written as
 /// `drgan_frontalize` writes its output: `image_bytes` bytes of RGB8 into `out_rgb`
 /// (`out_len` bytes); `out_needed` may be NULL, otherwise it receives `image_bytes` on
 /// success and with `DRGAN_STATUS_BUFFER_TOO_SMALL`.
@@ -41,17 +45,7 @@ pub unsafe extern "C" fn drgan_align(
     guard("drgan_align", || {
         let m = unsafe { DrganModel::get(model)? };
         let image = unsafe { m.image(image, "image", "image->data")? };
-        let points = unsafe { args::slice(landmarks, landmarks_len, "landmarks")? };
-        if points.len() != 10 {
-            return Err(Error::InvalidArgument(format!(
-                "landmarks_len is {}, must be 10 (x and y of five points)",
-                points.len()
-            )));
-        }
-        let mut lm: Landmarks = [[0.0; 2]; 5];
-        for (p, xy) in lm.iter_mut().zip(points.chunks_exact(2)) {
-            *p = [xy[0], xy[1]];
-        }
+        let lm = unsafe { five_points(landmarks, landmarks_len)? };
         let s = m.model.info().input_size as usize;
         let needed = s * s * 3;
         let out = unsafe { args::buffer(out_rgb, out_len, needed, out_needed, "out_rgb")? };
@@ -60,4 +54,94 @@ pub unsafe extern "C" fn drgan_align(
         unsafe { args::write(out_needed, needed) };
         Ok(())
     })
+}
+
+/// The crop of the face in a detector's box, for detectors that give no points: `face`
+/// holds `face_len` floats, which must be 4, `x1, y1, x2, y2` (top-left and bottom-right
+/// corners in pixels of `image`). The face is taken as upright and of unknown yaw, and
+/// the box as a YuNet-like box from brow to chin: five points frame better. Output as
+/// `drgan_align`.
+///
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (image
+/// description, `face_len` not 4, NaN, or an empty box); `DRGAN_STATUS_BUFFER_TOO_SMALL`;
+/// `DRGAN_STATUS_LIMIT_EXCEEDED`.
+///
+/// # Safety
+/// As `drgan_align`, with `face` pointing to `face_len` readable floats.
+#[no_mangle]
+#[must_use]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn drgan_align_box(
+    model: *const DrganModel,
+    image: *const DrganImage,
+    face: *const f32,
+    face_len: usize,
+    out_rgb: *mut u8,
+    out_len: usize,
+    out_needed: *mut usize,
+) -> DrganStatus {
+    guard("drgan_align_box", || {
+        let m = unsafe { DrganModel::get(model)? };
+        let image = unsafe { m.image(image, "image", "image->data")? };
+        let values = unsafe { args::slice(face, face_len, "face")? };
+        let face: [f32; 4] = values.try_into().map_err(|_| {
+            Error::InvalidArgument(format!(
+                "face_len is {}, must be 4 (x1, y1, x2, y2)",
+                values.len()
+            ))
+        })?;
+        let s = m.model.info().input_size as usize;
+        let needed = s * s * 3;
+        let out = unsafe { args::buffer(out_rgb, out_len, needed, out_needed, "out_rgb")? };
+        let crop = m.model.align_box(&image, &face)?;
+        out.copy_from_slice(&crop.data);
+        unsafe { args::write(out_needed, needed) };
+        Ok(())
+    })
+}
+
+/// The yaw in degrees that five detector points imply (as in `drgan_align`), from the
+/// nose's sideways offset from the eye–mouth line; positive when the face is turned
+/// toward the image's right. Coarse (about ±10° near frontal, saturating toward ±90°) and
+/// needs no model: `drgan_estimate_yaw` reads the crop with the model's pose head.
+///
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (`landmarks_len`
+/// not 10, NaN or degenerate points).
+///
+/// # Safety
+/// `landmarks` must point to `landmarks_len` readable floats; `out_yaw` must be valid for
+/// writing.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn drgan_landmark_yaw(
+    landmarks: *const f32,
+    landmarks_len: usize,
+    out_yaw: *mut f32,
+) -> DrganStatus {
+    guard("drgan_landmark_yaw", || {
+        let lm = unsafe { five_points(landmarks, landmarks_len)? };
+        let out = args::out(out_yaw, "out_yaw")?;
+        let yaw = crate::align::landmark_yaw(&lm)?;
+        unsafe { args::write(out, yaw) };
+        Ok(())
+    })
+}
+
+/// Reads `len` floats that must be the ten coordinates of five points.
+///
+/// # Safety
+/// `landmarks` must point to `len` readable floats (or be NULL).
+unsafe fn five_points(landmarks: *const f32, len: usize) -> Result<Landmarks> {
+    let points = unsafe { args::slice(landmarks, len, "landmarks")? };
+    if points.len() != 10 {
+        return Err(Error::InvalidArgument(format!(
+            "landmarks_len is {}, must be 10 (x and y of five points)",
+            points.len()
+        )));
+    }
+    let mut lm: Landmarks = [[0.0; 2]; 5];
+    for (p, xy) in lm.iter_mut().zip(points.chunks_exact(2)) {
+        *p = [xy[0], xy[1]];
+    }
+    Ok(lm)
 }

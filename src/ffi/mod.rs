@@ -62,7 +62,7 @@ mod pose;
 
 mod align;
 
-pub use self::align::drgan_align;
+pub use self::align::{drgan_align, drgan_align_box, drgan_landmark_yaw};
 pub use self::embed::{drgan_embed, drgan_embed_batch, drgan_embed_fused, drgan_similarity};
 pub use self::image::{
     drgan_image_decode, drgan_image_free, drgan_image_load, drgan_image_save_png, DrganImage,

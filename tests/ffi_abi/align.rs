@@ -107,3 +107,104 @@ fn align_rejects_bad_arguments() {
     };
     fails(s, DrganStatus::NullArgument, "drgan_align", &["`out_rgb`"]);
 }
+
+fn align_box(image: &DrganImage, face: &[f32], out_len: usize) -> (DrganStatus, Vec<u8>) {
+    let mut out = vec![0u8; out_len];
+    let s = unsafe {
+        drgan_align_box(
+            model(),
+            image,
+            face.as_ptr(),
+            face.len(),
+            out.as_mut_ptr(),
+            out_len,
+            ptr::null_mut(),
+        )
+    };
+    (s, out)
+}
+
+#[test]
+fn align_box_matches_the_rust_api_and_rejects_bad_boxes() {
+    let pic = Pic::rgb(64, 64, 18);
+    let face = [10.0, 8.0, 50.0, 58.0];
+    let (s, crop) = align_box(&pic.image, &face, IMAGE_BYTES);
+    assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+    assert_eq!(
+        crop,
+        rust_model().align_box(&pic.view(), &face).unwrap().data
+    );
+
+    let (s, _) = align_box(&pic.image, &face[..3], IMAGE_BYTES);
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_align_box",
+        &["face_len is 3"],
+    );
+    let (s, _) = align_box(&pic.image, &[50.0, 8.0, 10.0, 58.0], IMAGE_BYTES);
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_align_box",
+        &["empty"],
+    );
+    let (s, _) = align_box(&pic.image, &[f32::NAN, 8.0, 50.0, 58.0], IMAGE_BYTES);
+    fails(s, DrganStatus::InvalidArgument, "drgan_align_box", &["NaN"]);
+    let (s, _) = align_box(&pic.image, &face, IMAGE_BYTES - 1);
+    fails(s, DrganStatus::BufferTooSmall, "drgan_align_box", &[]);
+    let s = unsafe {
+        drgan_align_box(
+            model(),
+            &pic.image,
+            ptr::null(),
+            4,
+            ptr::null_mut(),
+            0,
+            ptr::null_mut(),
+        )
+    };
+    fails(s, DrganStatus::NullArgument, "drgan_align_box", &["`face`"]);
+}
+
+#[test]
+fn landmark_yaw_reads_the_nose_offset() {
+    let p = points();
+    let mut yaw = f32::NAN;
+    assert_eq!(
+        unsafe { drgan_landmark_yaw(p.as_ptr(), 10, &mut yaw) },
+        DrganStatus::Ok
+    );
+    assert!(yaw.abs() < 1.0, "the template is frontal: {yaw}");
+    let mut turned = p.clone();
+    turned[4] += 12.0;
+    assert_eq!(
+        unsafe { drgan_landmark_yaw(turned.as_ptr(), 10, &mut yaw) },
+        DrganStatus::Ok
+    );
+    let lm = [0, 1, 2, 3, 4].map(|i| [turned[2 * i], turned[2 * i + 1]]);
+    assert_eq!(yaw, drgan::align::landmark_yaw(&lm).unwrap());
+    assert!(yaw > 20.0, "nose to the image's right: {yaw}");
+
+    let s = unsafe { drgan_landmark_yaw(p.as_ptr(), 9, &mut yaw) };
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_landmark_yaw",
+        &["landmarks_len is 9"],
+    );
+    let s = unsafe { drgan_landmark_yaw(p.as_ptr(), 10, ptr::null_mut()) };
+    fails(
+        s,
+        DrganStatus::NullArgument,
+        "drgan_landmark_yaw",
+        &["`out_yaw`"],
+    );
+    let s = unsafe { drgan_landmark_yaw(ptr::null(), 10, &mut yaw) };
+    fails(
+        s,
+        DrganStatus::NullArgument,
+        "drgan_landmark_yaw",
+        &["`landmarks`"],
+    );
+}
