@@ -61,7 +61,7 @@ impl FaceFrame {
         let (eyes, mouth) = (mid(points[0], points[1]), mid(points[3], points[4]));
         let (dx, dy) = (mouth[0] - eyes[0], mouth[1] - eyes[1]);
         let length = dx.hypot(dy);
-        if !(length > 1e-3) {
+        if length <= 1e-3 {
             return Err(Error::invalid(
                 "the eyes and the mouth are at one point; cannot align a face from them",
             ));
@@ -84,7 +84,7 @@ impl FaceFrame {
         if face.iter().any(|v| !v.is_finite()) {
             return Err(Error::invalid("face box contains NaN or infinity"));
         }
-        if !(x2 - x1 > 1e-3 && y2 - y1 > 1e-3) {
+        if x2 - x1 <= 1e-3 || y2 - y1 <= 1e-3 {
             return Err(Error::invalid(format!(
                 "face box ({x1}, {y1})-({x2}, {y2}) is empty: x2 and y2 must exceed x1 and y1"
             )));
