@@ -2,7 +2,7 @@
 //! bundle and small labels folders written here: the reports exist, parse, and hold
 //! finite, well-formed numbers; identical probes and gallery images score 100 %; bad
 //! inputs are clear errors. The example's modules are compiled into this test, so their
-//! unit tests (metrics, pixels) run here too.
+//! unit tests (metrics, pairs, pixels) run here too.
 
 #[path = "../examples/evaluate/app.rs"]
 mod app;
@@ -14,12 +14,16 @@ mod cmu;
 mod data;
 #[path = "../examples/evaluate/metrics.rs"]
 mod metrics;
+#[path = "../examples/evaluate/pairs.rs"]
+mod pairs;
 #[path = "../examples/evaluate/pixels.rs"]
 mod pixels;
 #[path = "../examples/evaluate/plot.rs"]
 mod plot;
 #[path = "../examples/evaluate/protocol.rs"]
 mod protocol;
+#[path = "../examples/evaluate/realfaces.rs"]
+mod realfaces;
 #[path = "../examples/evaluate/report.rs"]
 mod report;
 #[path = "../examples/evaluate/table.rs"]
@@ -504,4 +508,152 @@ fn without_model_the_default_model_is_evaluated() {
     } else {
         assert!(result.unwrap_err().contains("give --model"));
     }
+}
+
+/// Five points of a [`face`] picture of side `size` at `yaw` (the cartoon's eyes and mouth,
+/// the nose between them, shifted with the yaw), as a detections.csv row's tail.
+fn face_points(yaw: f32, size: u32) -> String {
+    let s = size as f32;
+    let cx = 0.5 * s + yaw / 90.0 * 0.15 * s;
+    let p = [
+        [cx - 0.12 * s, 0.42 * s],
+        [cx + 0.12 * s, 0.42 * s],
+        [cx + yaw / 90.0 * 0.05 * s, 0.56 * s],
+        [cx - 0.07 * s, 0.7 * s],
+        [cx + 0.07 * s, 0.7 * s],
+    ];
+    let box_ = [cx - 0.3 * s, 0.1 * s, cx + 0.3 * s, 0.9 * s];
+    let mut out = format!("1,0.9,{},{},{},{}", box_[0], box_[1], box_[2], box_[3]);
+    for q in p {
+        out += &format!(",{},{}", q[0], q[1]);
+    }
+    out
+}
+
+/// A CFP-like folder: people 451..453, two frontals and two profiles each, split 10's
+/// FF and FP lists (10 same and 10 different pairs each); one profile undetected.
+fn cfp_folder(dir: &Path) {
+    let mut det =
+        String::from("path,found,score,x1,y1,x2,y2,p1x,p1y,p2x,p2y,p3x,p3y,p4x,p4y,p5x,p5y\n");
+    let (mut f_list, mut p_list) = (String::new(), String::new());
+    let mut k = 0;
+    for person in 0..3u32 {
+        for (pose, yaw, list) in [
+            ("frontal", 0.0, &mut f_list),
+            ("profile", 70.0, &mut p_list),
+        ] {
+            for n in 1..=2u32 {
+                let rel = format!("Data/Images/{:03}/{pose}/{n:02}.jpg", 451 + person);
+                save_rgb(
+                    &dir.join(&rel),
+                    &face(person, yaw, n, 80),
+                    80,
+                    80,
+                    PixelFormat::Rgb8,
+                );
+                let index = list.lines().count() + 1;
+                let _ = writeln!(list, "{index} ../{rel}");
+                k += 1;
+                if k == 4 {
+                    let _ = writeln!(det, "{rel},0,,,,,,,,,,,,,,,");
+                } else {
+                    let _ = writeln!(det, "{rel},{}", face_points(yaw, 80));
+                }
+            }
+        }
+    }
+    std::fs::write(dir.join("detections.csv"), det).unwrap();
+    std::fs::create_dir_all(dir.join("Protocol")).unwrap();
+    std::fs::write(dir.join("Protocol/Pair_list_F.txt"), f_list).unwrap();
+    std::fs::write(dir.join("Protocol/Pair_list_P.txt"), p_list).unwrap();
+    for protocol in ["FF", "FP"] {
+        let split = dir.join("Protocol/Split").join(protocol).join("10");
+        std::fs::create_dir_all(&split).unwrap();
+        let (mut same, mut diff) = (String::new(), String::new());
+        for i in 0..10u32 {
+            let a = 2 * (i % 3) + 1;
+            let _ = writeln!(same, "{a},{}", a + 1);
+            let _ = writeln!(diff, "{a},{}", (a + 2) % 6 + 1);
+        }
+        std::fs::write(split.join("same.txt"), same).unwrap();
+        std::fs::write(split.join("diff.txt"), diff).unwrap();
+    }
+}
+
+/// An LFW-like folder: three people, two pictures each, 10 same and 10 different pairs.
+fn lfw_folder(dir: &Path) {
+    let mut det =
+        String::from("path,found,score,x1,y1,x2,y2,p1x,p1y,p2x,p2y,p3x,p3y,p4x,p4y,p5x,p5y\n");
+    let names = ["Ann_A", "Bob_B", "Cy_C"];
+    for (id, name) in names.iter().enumerate() {
+        for n in 1..=2u32 {
+            let rel = format!("images/{name}/{name}_{n:04}.jpg");
+            save_rgb(
+                &dir.join(&rel),
+                &face(id as u32, 0.0, n, 60),
+                60,
+                60,
+                PixelFormat::Rgb8,
+            );
+            let _ = writeln!(det, "{rel},{}", face_points(0.0, 60));
+        }
+    }
+    std::fs::write(dir.join("detections.csv"), det).unwrap();
+    let mut pairs = String::from("10\n");
+    for i in 0..10 {
+        let _ = writeln!(pairs, "{}\t1\t2", names[i % 3]);
+    }
+    for i in 0..10 {
+        let _ = writeln!(pairs, "{}\t1\t{}\t2", names[i % 3], names[(i + 1) % 3]);
+    }
+    std::fs::write(dir.join("protocol-pairsDevTest.txt"), pairs).unwrap();
+}
+
+#[test]
+fn cfp_and_lfw_protocols_report_every_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = bundle(tmp.path());
+    let (cfp, lfw, out) = (
+        tmp.path().join("cfp"),
+        tmp.path().join("lfw"),
+        tmp.path().join("report"),
+    );
+    cfp_folder(&cfp);
+    lfw_folder(&lfw);
+    let argv = [
+        "--model",
+        &model.display().to_string(),
+        "--cfp",
+        &cfp.display().to_string(),
+        "--lfw",
+        &lfw.display().to_string(),
+        "--report",
+        &out.display().to_string(),
+        "--threads",
+        "2",
+    ]
+    .map(String::from);
+    let args::Command::Run(a) = args::parse(argv).unwrap() else {
+        panic!("a run");
+    };
+    let text = app::run(&a).unwrap();
+    for want in [
+        "### CFP split 10",
+        "1 without a detection",
+        "| FF: model |",
+        "| FP: raw pixels |",
+        "Rank-1 of the 6 profiles against the 3 people",
+        "Pose head: mean |yaw| error",
+        "### LFW View 1 test pairs (20 pairs of 6 pictures, 0 without a detection)",
+        "| raw pixels |",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    assert!(!text.contains("NaN"), "{text}");
+    assert!(out.join("real_report.md").is_file());
+    assert!(out.join("cfp_sheet.png").is_file());
+    // Broken protocol files are clear errors.
+    std::fs::write(cfp.join("Protocol/Split/FP/10/same.txt"), "1;2\n").unwrap();
+    let e = app::run(&a).unwrap_err();
+    assert!(e.contains("bad line"), "{e}");
 }

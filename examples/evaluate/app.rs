@@ -9,7 +9,7 @@ use drgan::{Model, Options};
 use crate::args::Args;
 use crate::protocol::{self, Images, Results, Settings};
 use crate::report::{self, auc_text, Row};
-use crate::{cmu, data, pixels, plot};
+use crate::{cmu, data, pixels, plot, realfaces};
 
 /// Runs every mode `args` asks for; returns the reports' Markdown (also written under
 /// `--report` when given).
@@ -62,6 +62,31 @@ pub fn run(args: &Args) -> Result<String, String> {
             settings,
             args.report.as_deref(),
         )?;
+    }
+    let mut real = String::new();
+    if let Some(dir) = &args.cfp {
+        let judge = judge.map(|j| &j.model);
+        let report = args.report.as_deref();
+        real += &realfaces::cfp(&model, judge, dir, args.threads, args.seed, report)?;
+    }
+    if let Some(dir) = &args.lfw {
+        real += "\n";
+        real += &realfaces::lfw(&model, dir, args.threads)?;
+    }
+    if !real.is_empty() {
+        let real = format!(
+            "## Real faces\n\n{}{}\n{real}",
+            model_line(&model, &name),
+            judge_line(judge)
+        );
+        if let Some(out) = &args.report {
+            let path = out.join("real_report.md");
+            std::fs::write(&path, &real).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        if !text.is_empty() {
+            text += "\n";
+        }
+        text += &real;
     }
     Ok(text)
 }

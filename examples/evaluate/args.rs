@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 /// How to call the example.
 pub const USAGE: &str = "\
-usage: evaluate [--model BUNDLE_DIR] (--data LABELS_DIR | --cmu CMU_DIR)... [options]
+usage: evaluate [--model BUNDLE_DIR] (--data DIR | --cmu DIR | --cfp DIR | --lfw DIR)... [options]
 
   --model DIR     the model bundle to evaluate (encoder.onnx, decoder.onnx); without
                   it, the default model embedded in the library (feature default-model)
@@ -12,6 +12,10 @@ usage: evaluate [--model BUNDLE_DIR] (--data LABELS_DIR | --cmu CMU_DIR)... [opt
                   rank-1 per yaw bin, fused rank-1, ROC AUC, frontalization quality
   --cmu DIR       the CMU faces folder (labels.csv: path,identity,pose,yaw_sign,
                   expression,eyes): the zero-shot run on real faces
+  --cfp DIR       the CFP folder (Protocol/, detections.csv): split 10's FF and FP
+                  verification, profile rank-1 as is and frontalized, pose-head yaw
+  --lfw DIR       the LFW folder (protocol-pairsDevTest.txt, detections.csv): View 1's
+                  test pairs
   --judge DIR     embed the frontalized faces, and the gallery they are matched
                   against, with this bundle's encoder instead of the model's own: an
                   encoder that the decoder never learnt from (frontalized columns and AUC)
@@ -28,6 +32,8 @@ pub struct Args {
     pub model: Option<PathBuf>,
     pub data: Option<PathBuf>,
     pub cmu: Option<PathBuf>,
+    pub cfp: Option<PathBuf>,
+    pub lfw: Option<PathBuf>,
     /// The bundle whose encoder judges frontalized faces (default: the model's own).
     pub judge: Option<PathBuf>,
     pub report: Option<PathBuf>,
@@ -49,6 +55,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         model: None,
         data: None,
         cmu: None,
+        cfp: None,
+        lfw: None,
         judge: None,
         report: None,
         fuse: 4,
@@ -65,6 +73,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--model" => a.model = Some(value()?.into()),
             "--data" => a.data = Some(value()?.into()),
             "--cmu" => a.cmu = Some(value()?.into()),
+            "--cfp" => a.cfp = Some(value()?.into()),
+            "--lfw" => a.lfw = Some(value()?.into()),
             "--judge" => a.judge = Some(value()?.into()),
             "--report" => a.report = Some(value()?.into()),
             "--fuse" => a.fuse = number(&flag, &value()?)?,
@@ -73,8 +83,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             _ => return Err(format!("unknown argument {flag:?}\n\n{USAGE}")),
         }
     }
-    if a.data.is_none() && a.cmu.is_none() {
-        return Err(format!("give --data DIR, --cmu DIR or both\n\n{USAGE}"));
+    if a.data.is_none() && a.cmu.is_none() && a.cfp.is_none() && a.lfw.is_none() {
+        return Err(format!(
+            "give at least one of --data, --cmu, --cfp, --lfw\n\n{USAGE}"
+        ));
     }
     if a.fuse < 1 || a.threads < 1 {
         return Err("--fuse and --threads must be at least 1".into());

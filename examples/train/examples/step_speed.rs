@@ -38,6 +38,7 @@ fn main() -> Result<(), String> {
         max_shift: 4,
         flip: true,
         truths,
+        augment: 0.0,
     };
     let kinds = [
         Kind {

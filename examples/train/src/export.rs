@@ -2,7 +2,7 @@
 //! and a bundle folder written by `drgan_writer` (batch norm folded into the convs).
 
 use crate::nets::{host, ConvBlock, Decoder, Discriminator, Generator, Trunk, UpBlock};
-use crate::train::options::{DInit, DataSource};
+use crate::train::options::DInit;
 use crate::train::{checkpoint, Scene, TrainOptions, Trainer};
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::BatchNorm;
@@ -99,8 +99,9 @@ pub fn weights(g: &Generator, d: &Discriminator, config: &Config) -> Result<Weig
 
 /// A one-line description of the training data for `drgan.trained_on`.
 pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
-    let data = match &o.data {
-        DataSource::Synth => format!(
+    let mut sources = Vec::new();
+    if o.data.has_synth() {
+        sources.push(format!(
             "synthetic faces: identities 0..{}, {} yaws, {} variations{}",
             o.identities,
             o.config.pose_yaws.len(),
@@ -110,9 +111,15 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
                 Scene::PerPicture => ", per-picture scenes",
                 Scene::Studio => ", per-picture scenes, studio targets",
             }
-        ),
-        DataSource::Folder(p) => format!("labels.csv folder {}", p.display()),
-    };
+        ));
+    }
+    for p in o.data.folders() {
+        sources.push(format!("labels.csv folder {}", p.display()));
+    }
+    let mut data = sources.join(" + ");
+    if !o.mix.0.is_empty() {
+        data += &format!(" (mix {})", o.mix);
+    }
     let (g, n) = (o.groups, o.group);
     // The run's phases, in order: encoder warm-up, autoencoder (no D), DR-GAN.
     let [warm, autoencoder, dr_gan] = o.phase_steps(steps);

@@ -106,6 +106,7 @@ fn agree_for(config: Config, pose_scale: f32) {
         max_shift: 2,
         flip: true,
         truths: true,
+        augment: 0.0,
     };
     let mut rng = drgan_train::synth::rng::Rng::new(3);
     for step in 0..3 {
@@ -124,6 +125,7 @@ fn agree_for(config: Config, pose_scale: f32) {
             max_shift: 0,
             flip: false,
             truths: true,
+            augment: 0.0,
         },
         &mut rng,
     );
@@ -195,6 +197,7 @@ fn settle_batch_norm(t: &Trainer, data: &Dataset, rng: &mut drgan_train::synth::
         max_shift: 0,
         flip: false,
         truths: true,
+        augment: 0.0,
     };
     let config = &t.options.config;
     let (np, nz, s) = (

@@ -4,6 +4,7 @@
 
 pub mod export_cmd;
 pub mod heldout_cmd;
+pub mod prepare_cmd;
 pub mod synth_cmd;
 pub mod train_cmd;
 pub mod whiten_cmd;
@@ -26,6 +27,7 @@ pub enum Command {
     Export(export_cmd::ExportArgs),
     Whiten(whiten_cmd::WhitenArgs),
     Heldout(heldout_cmd::HeldoutArgs),
+    Prepare(prepare_cmd::PrepareArgs),
 }
 
 /// Runs the command line `args` (without the program name); returns the exit code.
@@ -53,6 +55,7 @@ pub fn run(args: Vec<String>) -> i32 {
         Command::Export(a) => export_cmd::export(&a),
         Command::Whiten(a) => whiten_cmd::whiten(&a),
         Command::Heldout(a) => heldout_cmd::heldout(&a),
+        Command::Prepare(a) => prepare_cmd::run(&a),
     };
     match result {
         Ok(()) => 0,

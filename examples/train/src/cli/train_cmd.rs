@@ -94,11 +94,11 @@ mod tests {
         assert_eq!(o.config.input_size, 32);
         assert_eq!((o.steps, o.group, o.identities), (12, 1, 7));
         assert_eq!(
-            (o.data.clone(), o.scene),
-            (DataSource::Synth, Scene::PerPicture)
+            (o.data.0.clone(), o.scene),
+            (vec![DataSource::Synth], Scene::PerPicture)
         );
         let b = parse("--data /d --out r --scene studio --d-init encoder").unwrap();
-        assert_eq!(b.options.data, DataSource::Folder("/d".into()));
+        assert_eq!(b.options.data.0, [DataSource::Folder("/d".into())]);
         assert_eq!(
             (b.options.scene, b.options.d_init),
             (Scene::Studio, DInit::Encoder)

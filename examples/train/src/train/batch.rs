@@ -2,6 +2,7 @@
 //! identity, random crop and flip (the paper's augmentation), random target poses, and,
 //! where the data has one, the picture at the target pose (for the reconstruction loss).
 
+use super::augment::augment;
 use super::data::{Dataset, Scene};
 use crate::synth::rng::Rng;
 
@@ -36,6 +37,8 @@ pub struct BatchSpec {
     /// Fill in the pictures at the target poses (the warm-up needs none). Off, every truth
     /// is masked out; the batch is otherwise the same.
     pub truths: bool,
+    /// Strength of the capture augmentation of inputs (`train::augment`; 0 = none).
+    pub augment: f32,
 }
 
 impl Dataset {
@@ -70,7 +73,13 @@ impl Dataset {
                 let flip = spec.flip && symmetric && rng.chance(0.5);
                 let dx = shift(rng, spec.max_shift);
                 let dy = shift(rng, spec.max_shift);
-                push_image(&mut b.inputs, self.picture(k), s, flip, dx, dy);
+                if spec.augment > 0.0 {
+                    let mut rgb = self.picture(k).to_vec();
+                    augment(&mut rgb, s, spec.augment, rng);
+                    push_image(&mut b.inputs, &rgb, s, flip, dx, dy);
+                } else {
+                    push_image(&mut b.inputs, self.picture(k), s, flip, dx, dy);
+                }
                 b.input_class.push(class);
                 b.input_bin.push(if flip { np - 1 - bin } else { bin });
                 let input = Input {
@@ -93,6 +102,20 @@ impl Dataset {
     }
 
     fn pick_class(&self, rng: &mut Rng) -> usize {
+        if let Some(weights) = self.source_weights() {
+            let by_source = self.classes_by_source();
+            loop {
+                let source = rng.weighted(weights);
+                let classes = &by_source[source];
+                if classes.is_empty() {
+                    continue;
+                }
+                let c = classes[pick(rng, classes.len())];
+                if (0..self.yaws.len()).any(|k| !self.pictures(c, k).is_empty()) {
+                    return c;
+                }
+            }
+        }
         loop {
             let c = pick(rng, self.classes);
             if (0..self.yaws.len()).any(|k| !self.pictures(c, k).is_empty()) {
@@ -188,6 +211,7 @@ mod tests {
             max_shift: 1,
             flip: true,
             truths: true,
+            augment: 0.0,
         };
         let b = d.batch(&spec, &mut Rng::new(7));
         assert_eq!(b.inputs.len(), 6 * 3 * 16 * 16);
@@ -209,6 +233,7 @@ mod tests {
             max_shift: 1,
             flip: true,
             truths: true,
+            augment: 0.0,
         };
         let n = 3 * 16 * 16;
         let (mut plain, mut mirrored) = (0, 0);
@@ -252,6 +277,7 @@ mod tests {
             max_shift: 1,
             flip: true,
             truths: true,
+            augment: 0.0,
         };
         let with = d.batch(&spec, &mut Rng::new(5));
         let without = d.batch(

@@ -1,5 +1,6 @@
 //! Training pictures in memory: the synthetic generator's identities rendered at every
-//! yaw bin (on the fly, at start-up) or a `labels.csv` folder of real or exported faces.
+//! yaw bin (on the fly, at start-up) and `labels.csv` folders of real or exported faces,
+//! joined into one set whose identities are classes, each from a named source.
 //! Read-only once built; [`Dataset::batch`] draws DR-GAN batches from it.
 
 use crate::synth::dataset::{parallel_map, sample_in_scene, studio_portrait};
@@ -71,6 +72,11 @@ pub struct Dataset {
     variation: Vec<u32>,
     /// Picture indices by [class][bin].
     by_class_bin: Vec<Vec<Vec<u32>>>,
+    /// Source names (`synth`, a folder's `source` values), and each class's source.
+    pub sources: Vec<String>,
+    class_source: Vec<usize>,
+    /// Each source's share of drawn classes; `None`: every class equally likely.
+    source_weights: Option<Vec<f32>>,
 }
 
 impl Dataset {
@@ -116,6 +122,8 @@ impl Dataset {
         let mut d = Dataset::empty(size, yaws, identities);
         d.class_names = (0..identities).map(|i| i.to_string()).collect();
         d.scene = Some(scene);
+        d.sources = vec!["synth".into()];
+        d.class_source = vec![0; identities];
         let (pixels, studio): (Vec<_>, Vec<_>) = pics.into_iter().unzip();
         d.pixels = pixels.concat();
         d.studio = studio.concat();
@@ -132,8 +140,10 @@ impl Dataset {
         Ok(d)
     }
 
-    /// Reads `dir/labels.csv` (`path,identity,yaw_degrees[,variation,...]`): pictures are
-    /// resized to `size` (greyscale is replicated to RGB), yaws snap to the nearest bin.
+    /// Reads `dir/labels.csv` (`path,identity,yaw_degrees[,variation][,source]`):
+    /// pictures are resized to `size` (greyscale is replicated to RGB), yaws snap to the
+    /// nearest bin; an identity's source is its first picture's `source` (the folder's
+    /// name without the column).
     pub fn folder(dir: &Path, yaws: &[f32], size: usize) -> Result<Dataset, String> {
         let csv_path = dir.join("labels.csv");
         let text = std::fs::read_to_string(&csv_path)
@@ -154,6 +164,10 @@ impl Dataset {
             ));
         };
         let cv = col("variation");
+        let cs = col("source");
+        let folder_name = dir
+            .file_name()
+            .map_or("folder".into(), |n| n.to_string_lossy().into_owned());
         let mut rows = Vec::new();
         for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let f: Vec<&str> = line.split(',').map(str::trim).collect();
@@ -169,7 +183,17 @@ impl Dataset {
                 Some(i) => get(i)?.parse::<u32>().unwrap_or(0),
                 None => n as u32,
             };
-            rows.push((get(cp)?.to_string(), get(ci)?.to_string(), yaw, variation));
+            let source = match cs {
+                Some(i) => get(i)?.to_string(),
+                None => folder_name.clone(),
+            };
+            rows.push((
+                get(cp)?.to_string(),
+                get(ci)?.to_string(),
+                yaw,
+                variation,
+                source,
+            ));
         }
         if rows.is_empty() {
             return Err(format!("{} lists no pictures", csv_path.display()));
@@ -183,7 +207,8 @@ impl Dataset {
             .map(|(i, n)| (n.as_str(), i))
             .collect();
         let mut d = Dataset::empty(size, yaws, names.len());
-        for (k, (path, id, yaw, variation)) in rows.iter().enumerate() {
+        d.class_source = vec![usize::MAX; names.len()];
+        for (k, (path, id, yaw, variation, source)) in rows.iter().enumerate() {
             let img = image::open(dir.join(path))
                 .map_err(|e| format!("reading {}: {e}", dir.join(path).display()))?
                 .resize_exact(
@@ -194,10 +219,102 @@ impl Dataset {
                 .to_rgb8();
             d.pixels.extend_from_slice(img.as_raw());
             d.variation.push(*variation);
-            d.by_class_bin[class_of[id.as_str()]][nearest_bin(yaws, *yaw)].push(k as u32);
+            let class = class_of[id.as_str()];
+            d.by_class_bin[class][nearest_bin(yaws, *yaw)].push(k as u32);
+            if d.class_source[class] == usize::MAX {
+                d.class_source[class] = match d.sources.iter().position(|s| s == source) {
+                    Some(i) => i,
+                    None => {
+                        d.sources.push(source.clone());
+                        d.sources.len() - 1
+                    }
+                };
+            }
         }
         d.class_names = names;
         Ok(d)
+    }
+
+    /// One set of `parts`' pictures, their classes numbered in order (a synthetic part
+    /// must come first: its classes keep their identity seeds and studio portraits).
+    pub fn concat(parts: Vec<Dataset>) -> Result<Dataset, String> {
+        let mut it = parts.into_iter();
+        let mut d = it.next().ok_or("no training data")?;
+        for p in it {
+            if p.size != d.size || p.yaws != d.yaws {
+                return Err("training sources of different sizes or yaw bins".into());
+            }
+            if p.scene.is_some() {
+                return Err("the synthetic source must come first in --data".into());
+            }
+            let first = d.variation.len() as u32;
+            d.pixels.extend_from_slice(&p.pixels);
+            d.variation.extend_from_slice(&p.variation);
+            for bins in p.by_class_bin {
+                d.by_class_bin.push(
+                    bins.into_iter()
+                        .map(|b| b.into_iter().map(|k| k + first).collect())
+                        .collect(),
+                );
+            }
+            for src in p.class_source {
+                let name = &p.sources[src];
+                let i = match d.sources.iter().position(|s| s == name) {
+                    Some(i) => i,
+                    None => {
+                        d.sources.push(name.clone());
+                        d.sources.len() - 1
+                    }
+                };
+                d.class_source.push(i);
+            }
+            d.class_names.extend(p.class_names);
+            d.classes += p.classes;
+        }
+        Ok(d)
+    }
+
+    /// Draws classes by `mix`'s shares of sources (empty: every class alike). Fails on a
+    /// name that is no source, or when every source with classes gets weight 0.
+    pub fn set_mix(&mut self, mix: &[(String, f32)]) -> Result<(), String> {
+        if mix.is_empty() {
+            self.source_weights = None;
+            return Ok(());
+        }
+        let mut w = vec![0f32; self.sources.len()];
+        for (name, weight) in mix {
+            let i = self.sources.iter().position(|s| s == name).ok_or_else(|| {
+                format!(
+                    "--mix names `{name}`, which is no source (sources: {})",
+                    self.sources.join(", ")
+                )
+            })?;
+            w[i] = *weight;
+        }
+        if w.iter().all(|&x| x == 0.0) {
+            return Err("--mix gives every source weight 0".into());
+        }
+        self.source_weights = Some(w);
+        Ok(())
+    }
+
+    /// The source name of `class`.
+    pub fn source_of(&self, class: usize) -> &str {
+        &self.sources[self.class_source[class]]
+    }
+
+    /// The classes of each source, by source index.
+    pub(super) fn classes_by_source(&self) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); self.sources.len()];
+        for (c, &s) in self.class_source.iter().enumerate() {
+            out[s].push(c);
+        }
+        out
+    }
+
+    /// Each source's share of drawn classes, when `--mix` set one.
+    pub(super) fn source_weights(&self) -> Option<&[f32]> {
+        self.source_weights.as_deref()
     }
 
     fn empty(size: usize, yaws: &[f32], classes: usize) -> Dataset {
@@ -211,6 +328,9 @@ impl Dataset {
             studio: Vec::new(),
             variation: Vec::new(),
             by_class_bin: vec![vec![Vec::new(); yaws.len()]; classes],
+            sources: Vec::new(),
+            class_source: Vec::new(),
+            source_weights: None,
         }
     }
 
@@ -325,6 +445,49 @@ mod tests {
             // The inputs are the per-picture scenes' pictures.
             let k = own.pictures(1, bin)[1];
             assert_eq!(studio.picture(k), own.picture(k));
+        }
+    }
+
+    #[test]
+    fn sources_join_and_the_mix_picks_among_them() {
+        use crate::synth::rng::Rng;
+        use crate::train::batch::BatchSpec;
+        let yaws = [-45.0, 0.0, 45.0];
+        let dir = tempfile::tempdir().unwrap();
+        let mut csv = String::from("path,identity,yaw_degrees,source\n");
+        for (k, (id, yaw)) in [("a", 0.0), ("a", 40.0), ("b", -50.0)].iter().enumerate() {
+            let px = image::RgbImage::from_pixel(16, 16, image::Rgb([k as u8 * 90, 10, 20]));
+            px.save(dir.path().join(format!("{k}.png"))).unwrap();
+            csv += &format!("{k}.png,{id},{yaw},real\n");
+        }
+        std::fs::write(dir.path().join("labels.csv"), csv).unwrap();
+        let synth = Dataset::synthetic(3, 1, Scene::PerVariation, &yaws, 16, 1, |_| {}).unwrap();
+        let folder = Dataset::folder(dir.path(), &yaws, 16).unwrap();
+        assert!(Dataset::concat(vec![folder, synth]).is_err(), "synth first");
+        let synth = Dataset::synthetic(3, 1, Scene::PerVariation, &yaws, 16, 1, |_| {}).unwrap();
+        let folder = Dataset::folder(dir.path(), &yaws, 16).unwrap();
+        let mut d = Dataset::concat(vec![synth, folder]).unwrap();
+        assert_eq!((d.classes, d.len()), (5, 12));
+        assert_eq!(d.sources, ["synth", "real"]);
+        assert_eq!((d.source_of(2), d.source_of(3)), ("synth", "real"));
+        // Class 3 ("a") has a frontal and a 45° picture, after the synthetic nine.
+        assert_eq!(d.pictures(3, 1), &[9]);
+        assert_eq!(d.pictures(3, 2), &[10]);
+        assert_eq!(d.picture(11)[0], 180);
+        assert!(d.set_mix(&[("cfp".into(), 1.0)]).is_err());
+        d.set_mix(&[("real".into(), 1.0), ("synth".into(), 0.0)])
+            .unwrap();
+        let spec = BatchSpec {
+            groups: 4,
+            group: 1,
+            max_shift: 0,
+            flip: false,
+            truths: false,
+            augment: 0.0,
+        };
+        for seed in 0..10 {
+            let b = d.batch(&spec, &mut Rng::new(seed));
+            assert!(b.input_class.iter().all(|&c| c >= 3), "{:?}", b.input_class);
         }
     }
 }

@@ -4,11 +4,11 @@
 //! the networks (see `train::parallel`); the gradients are summed.
 
 use super::batch::Batch;
-use super::losses::{accuracy, cross_entropy, identity_loss, masked_l1, one_hot, scalar};
+use super::losses::{accuracy, cross_entropy, margin_identity_loss, masked_l1, one_hot, scalar};
 use super::options::TrainOptions;
 use super::parallel;
 use super::perceptual::perceptual_loss;
-use super::step::{proto, StepStats, Trainer};
+use super::step::{fused_identity, proto, StepStats, Trainer};
 use crate::nets::{Discriminator, Encoded, Generator};
 use crate::synth::rng::Rng;
 use burn::module::Module;
@@ -233,9 +233,18 @@ fn g_loss(
             stats.proto = scalar(&p);
             terms.push(p.mul_scalar(o.proto_weight));
         }
+        if let Some(f) = fused_identity(&f.g, &f.enc, part, o, dev) {
+            terms.push(f.mul_scalar(o.fused_id_weight));
+        }
         if o.id_weight > 0.0 {
-            let logits = f.g.id_head.forward(f.enc.identity.clone());
-            let aux = identity_loss(logits, &part.input_class, dev);
+            let (aux, _) = margin_identity_loss(
+                &f.g.id_head,
+                f.enc.identity.clone(),
+                &part.input_class,
+                o.id_margin,
+                o.id_scale,
+                dev,
+            );
             stats.id_aux = scalar(&aux);
             terms.push(aux.mul_scalar(o.id_weight));
         }

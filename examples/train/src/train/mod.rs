@@ -1,6 +1,7 @@
 //! The DR-GAN trainer: options, data, batches, losses, the training step, checkpoints,
 //! logs, the loss plot, sample grids and the run loop.
 
+pub mod augment;
 pub mod batch;
 pub mod checkpoint;
 pub mod data;
@@ -17,5 +18,5 @@ pub mod run;
 pub mod step;
 
 pub use data::{Dataset, Scene, HELD_OUT_FIRST_IDENTITY};
-pub use options::{DInit, DataSource, TrainOptions};
+pub use options::{DInit, DataSource, DataSources, Mix, TrainOptions};
 pub use step::{StepStats, Trainer};

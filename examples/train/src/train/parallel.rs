@@ -194,6 +194,7 @@ mod tests {
             max_shift: 1,
             flip: true,
             truths: false,
+            augment: 0.0,
         };
         let batch = d.batch(&spec, &mut Rng::new(5));
         let dev = crate::train::run::device();
@@ -260,6 +261,7 @@ mod tests {
             max_shift: 1,
             flip: true,
             truths: true,
+            augment: 0.0,
         };
         let b = d.batch(&spec, &mut Rng::new(7));
         let px = 3 * 8 * 8;

@@ -20,28 +20,33 @@ pub fn device() -> Device {
     Device::default().autodiff()
 }
 
-/// Loads the training data of `o`, with a progress bar while synthetic faces render.
+/// Loads the training data of `o`: every source of `--data`, joined, with `--mix`'s
+/// shares; a progress bar while synthetic faces render.
 pub fn load_data(o: &TrainOptions, quiet: bool) -> Result<Dataset, String> {
     let c = &o.config;
     let s = c.input_size as usize;
-    match &o.data {
-        DataSource::Synth => {
-            let total = (o.identities * o.variations * c.pose_yaws.len()) as u64;
-            let pb = bar(total, quiet, "rendering {pos}/{len} faces {wide_bar} {eta}");
-            let d = Dataset::synthetic(
-                o.identities,
-                o.variations,
-                o.scene,
-                &c.pose_yaws,
-                s,
-                o.threads,
-                |k| pb.inc(k as u64),
-            );
-            pb.finish_and_clear();
-            d
-        }
-        DataSource::Folder(dir) => Dataset::folder(dir, &c.pose_yaws, s),
+    let mut parts = Vec::new();
+    if o.data.has_synth() {
+        let total = (o.identities * o.variations * c.pose_yaws.len()) as u64;
+        let pb = bar(total, quiet, "rendering {pos}/{len} faces {wide_bar} {eta}");
+        let d = Dataset::synthetic(
+            o.identities,
+            o.variations,
+            o.scene,
+            &c.pose_yaws,
+            s,
+            o.threads,
+            |k| pb.inc(k as u64),
+        );
+        pb.finish_and_clear();
+        parts.push(d?);
     }
+    for dir in o.data.folders() {
+        parts.push(Dataset::folder(dir, &c.pose_yaws, s)?);
+    }
+    let mut d = Dataset::concat(parts)?;
+    d.set_mix(&o.mix.0)?;
+    Ok(d)
 }
 
 fn bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
@@ -77,18 +82,19 @@ fn finite(stats: &StepStats, step: u64, saved: u64) -> Result<(), String> {
 pub const SAMPLE_PROBES: [(u64, f32); 5] = [(0, -60.0), (1, -30.0), (2, 0.0), (3, 30.0), (4, 75.0)];
 
 /// Probe pictures for sample grids: held-out synthetic identities (never trained on) at a
-/// few yaws, or the first pictures of a folder.
+/// few yaws for synthetic data, else five pictures spread over the data.
 fn probes(o: &TrainOptions, data: &Dataset) -> Vec<Vec<u8>> {
     let s = o.config.input_size;
-    match o.data {
-        DataSource::Synth => SAMPLE_PROBES
+    if o.data.0 == [DataSource::Synth] {
+        return SAMPLE_PROBES
             .iter()
             .map(|&(i, yaw)| sample(HELD_OUT_FIRST_IDENTITY + i, yaw, 0, s).rgb)
-            .collect(),
-        DataSource::Folder(_) => (0..data.len().min(5) as u32)
-            .map(|k| data.picture(k).to_vec())
-            .collect(),
+            .collect();
     }
+    let n = data.len();
+    (0..5.min(n))
+        .map(|k| data.picture((k * n / 5) as u32).to_vec())
+        .collect()
 }
 
 /// Trains `o` in `run` from scratch, or from its checkpoint when `resume`.
@@ -127,6 +133,7 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         max_shift: (o.config.input_size as usize * 7).div_ceil(96),
         flip: true,
         truths: true,
+        augment: o.augment,
     };
     // The warm-up trains the encoder alone, on four times the pictures per step.
     let warm_spec = BatchSpec {
@@ -194,7 +201,7 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
                 zoom,
             };
             grid::write(&path, &t.g, &probes, cells, &t.device)?;
-            if o.data == DataSource::Synth {
+            if o.data.has_synth() {
                 let r = heldout::rank1(&t.g, &o.config.pose_yaws, s, 50, o.threads, &t.device)?;
                 heldout::append(run, done, &o.config.pose_yaws, &r)?;
             }

@@ -3,10 +3,10 @@
 //! skipped every other step while D is strong, and a generator update).
 
 use super::batch::Batch;
-use super::losses::{accuracy, identity_loss, prototype_loss, scalar};
+use super::losses::{accuracy, margin_identity_loss, prototype_loss, scalar};
 use super::options::TrainOptions;
 use super::parallel;
-use crate::nets::{Discriminator, Generator};
+use crate::nets::{Discriminator, Encoded, Generator};
 use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -104,18 +104,50 @@ fn warmup_loss(
     let n = batch.input_class.len();
     let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), dev);
     let enc = g.encode(x);
-    let logits = g.id_head.forward(enc.identity.clone());
+    let (mut loss, logits) = margin_identity_loss(
+        &g.id_head,
+        enc.identity.clone(),
+        &batch.input_class,
+        o.id_margin,
+        o.id_scale,
+        dev,
+    );
     let mut stats = StepStats {
         d_real_acc: accuracy(&logits, &batch.input_class),
+        id_aux: scalar(&loss),
         ..StepStats::default()
     };
-    let mut loss = identity_loss(logits, &batch.input_class, dev);
-    stats.id_aux = scalar(&loss);
     if let Some(p) = proto(&enc.identity, batch, o, dev) {
         stats.proto = scalar(&p);
         loss = loss + p.mul_scalar(o.proto_weight);
     }
+    if let Some(f) = fused_identity(g, &enc, batch, o, dev) {
+        loss = loss + f.mul_scalar(o.fused_id_weight);
+    }
     (loss, stats)
+}
+
+/// The fused identity loss (`--fused-id-weight`) on `batch`'s groups, when it is on and
+/// groups have 2+ pictures: each group's Σωᵢfᵢ / Σωᵢ through the identity classifier.
+pub(super) fn fused_identity(
+    g: &Generator,
+    enc: &Encoded,
+    batch: &Batch,
+    o: &TrainOptions,
+    dev: &Device,
+) -> Option<Tensor<1>> {
+    if o.fused_id_weight <= 0.0 || batch.group < 2 {
+        return None;
+    }
+    let fused = Generator::fuse(enc, batch.group);
+    let labels: Vec<usize> = batch
+        .input_class
+        .iter()
+        .step_by(batch.group)
+        .copied()
+        .collect();
+    let (loss, _) = margin_identity_loss(&g.id_head, fused, &labels, o.id_margin, o.id_scale, dev);
+    Some(loss)
 }
 
 /// The prototype loss on the features of `batch`, when it is on and groups have 2+.
@@ -205,6 +237,7 @@ mod tests {
             max_shift: 1,
             flip: true,
             truths: true,
+            augment: 0.0,
         };
         let batch = data.batch(&spec, &mut Rng::new(3));
         let t = Trainer::new(o, data.classes, crate::train::run::device());
@@ -390,5 +423,25 @@ mod tests {
             assert!(stats.rec > 0.0 && stats.id_aux == 0.0);
         }
         assert_eq!(outputs(&t, &batch).1, g2, "a frozen encoder stays");
+    }
+
+    #[test]
+    fn only_the_fused_identity_loss_teaches_the_confidence() {
+        // ω is the last output channel of the encoder's last convolution: no other
+        // warm-up term reaches its weights.
+        let omega = |t: &Trainer| {
+            let w = t.g.encoder.last.weight.val();
+            let [out, ..] = w.dims();
+            let w = w.into_data().try_to_vec::<f32>().unwrap();
+            let per = w.len() / out;
+            w[(out - 1) * per..].to_vec()
+        };
+        for weight in [0.0, 1.0] {
+            let (mut t, batch) = trainer_and_batch(0.0);
+            t.options.fused_id_weight = weight;
+            let before = omega(&t);
+            t.warmup_step(&batch, 0);
+            assert_eq!(omega(&t) != before, weight > 0.0, "weight {weight}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 mod values;
 
-pub use values::{named_config, DInit, DataSource, Schedule};
+pub use values::{named_config, DInit, DataSource, DataSources, Mix, Schedule};
 
 use super::data::Scene;
 use clap::Args;
@@ -24,10 +24,15 @@ pub struct TrainOptions {
     #[arg(long, value_name = "NAME", default_value = "small", value_parser = named_config)]
     #[serde(with = "values::config_table")]
     pub config: Config,
-    /// Training pictures: `synth`, synthetic faces rendered at start-up, or a folder with
-    /// labels.csv (path,identity,yaw_degrees; greyscale accepted)
-    #[arg(long, value_name = "synth|DIR", default_value = "synth")]
-    pub data: DataSource,
+    /// Training pictures, comma-separated: `synth`, synthetic faces rendered at start-up,
+    /// and folders with labels.csv (path,identity,yaw_degrees[,source]; greyscale
+    /// accepted), such as `drgan-train prepare` writes
+    #[arg(long, value_name = "synth|DIR,...", default_value = "synth")]
+    pub data: DataSources,
+    /// Shares of identity groups per source: NAME=W,... (`synth`, or a folder's `source`
+    /// names); sources left out get none [default: every identity equally likely]
+    #[arg(long, value_name = "MIX", default_value_t, hide_default_value = true)]
+    pub mix: Mix,
     /// Synthetic training identities 0..N
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub identities: usize,
@@ -99,6 +104,24 @@ pub struct TrainOptions {
     /// Weight of the softmax identity loss on the encoder's features (0 = off)
     #[arg(long, value_name = "W", default_value_t = 1.0)]
     pub id_weight: f32,
+    /// Cosine margin of the identity loss: 0 is the plain softmax on a linear classifier;
+    /// M > 0 compares unit features with unit class weights and subtracts M from the true
+    /// class's cosine (a large-margin softmax, CosFace), scaled by --id-scale
+    #[arg(long, value_name = "M", default_value_t = 0.0)]
+    pub id_margin: f32,
+    /// The cosines' scale in the margin identity loss
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    pub id_scale: f32,
+    /// Weight of the fused identity loss: each group's confidence-weighted mean feature
+    /// (Σωᵢfᵢ / Σωᵢ) classified as its identity, the term through which the encoder's
+    /// confidence ω learns which pictures to trust (0 = off; needs --group 2 or more)
+    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    pub fused_id_weight: f32,
+    /// Strength of the capture augmentation of input pictures, 0..1: colour and
+    /// exposure, greyscale, blur by downscaling, noise, JPEG (0 = none; crop shifts and
+    /// mirroring are always on)
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub augment: f32,
     /// Weight of the prototype loss: each picture's cosine to its own group's mean
     /// direction against the other groups' (0 = off)
     #[arg(long, value_name = "W", default_value_t = 0.0)]
@@ -185,12 +208,23 @@ impl TrainOptions {
                     .into(),
             );
         }
+        if !(0.0..=1.0).contains(&o.augment) {
+            return Err(format!("--augment {} must be within 0..1", o.augment));
+        }
+        let scale_ok = o.id_scale > 0.0 && o.id_scale.is_finite();
+        if !((0.0..1.0).contains(&o.id_margin) && scale_ok) {
+            return Err(format!(
+                "--id-margin {} must be within 0..1 and --id-scale {} positive",
+                o.id_margin, o.id_scale
+            ));
+        }
         let weights = [
             o.adv_weight,
             o.rec_weight,
             o.perceptual_weight,
             o.id_weight,
             o.proto_weight,
+            o.fused_id_weight,
         ];
         if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
             return Err("loss weights must be finite and at least 0".into());

@@ -7,10 +7,13 @@ fn tiny() -> TrainOptions {
 #[test]
 fn options_round_trip_through_toml() {
     let mut o = tiny();
-    o.data = DataSource::Folder("/data/faces".into());
+    o.data = "synth,/data/faces".parse().unwrap();
+    o.mix = "synth=1,lfw=2.5".parse().unwrap();
     o.steps = 77;
     o.warmup_steps = 9;
     o.proto_weight = 0.5;
+    o.augment = 0.5;
+    o.id_margin = 0.2;
     o.perceptual_weight = 2.5;
     o.lr_schedule = "5:1e-4,9:2e-4".parse().unwrap();
     o.rec_weight = 0.0;
@@ -37,7 +40,10 @@ fn options_round_trip_through_toml() {
     assert_eq!(imported.freeze_encoder_from, Some(0));
     assert_eq!(TrainOptions::from_toml(&imported.to_toml()), Ok(imported));
     // Defaults are written out; unknown keys and bad values are refused.
+    assert!(text.contains("data = \"synth,/data/faces\""), "{text}");
+    assert!(text.contains("mix = \"synth=1,lfw=2.5\""), "{text}");
     assert!(tiny().to_toml().contains("data = \"synth\""));
+    assert!(tiny().to_toml().contains("mix = \"\""));
     assert!(TrainOptions::from_toml(&format!("{text}\nid_margin = 0.2\n")).is_err());
     assert!(TrainOptions::from_toml(&text.replace("studio", "sunny")).is_err());
     assert!(TrainOptions::from_toml("steps = 3").is_err());
@@ -78,6 +84,9 @@ fn bad_combinations_are_refused() {
     assert!(refused(|o| o.group = 0));
     assert!(refused(|o| o.workers = 0));
     assert!(refused(|o| o.pose_scale = 0.0));
+    assert!(refused(|o| o.augment = 1.5));
+    assert!(refused(|o| o.id_margin = 1.0));
+    assert!(refused(|o| o.id_scale = 0.0));
     assert!(refused(|o| o.pose_scale = f32::INFINITY));
     assert!(refused(|o| o.adv_weight = -1.0));
     assert!(refused(|o| o.rec_weight = f32::NAN));
@@ -94,4 +103,26 @@ fn bad_combinations_are_refused() {
         o.init_from = Some("b".into());
         o.freeze_encoder_from = Some(3);
     }));
+}
+
+#[test]
+fn data_sources_and_mixes_parse_or_explain() {
+    let d: DataSources = "synth, /a ,/b".parse().unwrap();
+    assert_eq!(
+        d.0,
+        [
+            DataSource::Synth,
+            DataSource::Folder("/a".into()),
+            DataSource::Folder("/b".into())
+        ]
+    );
+    assert!(d.has_synth() && d.folders().count() == 2);
+    assert_eq!(d.to_string(), "synth,/a,/b");
+    assert!("".parse::<DataSources>().is_err());
+    assert!("synth,synth".parse::<DataSources>().is_err());
+    let m: Mix = "synth=0.5, cfp=2".parse().unwrap();
+    assert_eq!(m.0, [("synth".to_string(), 0.5), ("cfp".to_string(), 2.0)]);
+    for bad in ["synth", "a=x", "a=-1", "a=1,a=2", "a=0,b=0"] {
+        assert!(bad.parse::<Mix>().is_err(), "{bad}");
+    }
 }

@@ -36,6 +36,117 @@ impl From<DataSource> for String {
     }
 }
 
+/// Every source of a run's pictures, `--data synth,DIR,...`: their identities are
+/// distinct classes of one training set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DataSources(pub Vec<DataSource>);
+
+impl DataSources {
+    /// Whether synthetic faces are among the sources.
+    pub fn has_synth(&self) -> bool {
+        self.0.contains(&DataSource::Synth)
+    }
+
+    /// The folders among the sources, in order.
+    pub fn folders(&self) -> impl Iterator<Item = &PathBuf> {
+        self.0.iter().filter_map(|d| match d {
+            DataSource::Folder(p) => Some(p),
+            DataSource::Synth => None,
+        })
+    }
+}
+
+impl FromStr for DataSources {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<DataSources, String> {
+        let list: Vec<DataSource> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| DataSource::from(p.to_string()))
+            .collect();
+        if list.is_empty() {
+            return Err("--data needs `synth` or a folder".into());
+        }
+        if list.iter().filter(|d| **d == DataSource::Synth).count() > 1 {
+            return Err(format!("--data {text}: `synth` given twice"));
+        }
+        Ok(DataSources(list))
+    }
+}
+
+impl TryFrom<String> for DataSources {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<DataSources, String> {
+        text.parse()
+    }
+}
+
+impl fmt::Display for DataSources {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().cloned().map(String::from).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl From<DataSources> for String {
+    fn from(d: DataSources) -> String {
+        d.to_string()
+    }
+}
+
+/// Shares of the batches' identity groups per source, `--mix NAME=W,...`: `synth`, or a
+/// folder's `source` column values (its folder name where it has none). Empty: every
+/// identity is equally likely, whatever its source.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Mix(pub Vec<(String, f32)>);
+
+impl FromStr for Mix {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Mix, String> {
+        let bad = || format!("bad --mix `{text}` (want `name=weight,name=weight`)");
+        let mut out: Vec<(String, f32)> = Vec::new();
+        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+            let (name, w) = part.split_once('=').ok_or_else(bad)?;
+            let w: f32 = w.trim().parse().map_err(|_| bad())?;
+            if !(w.is_finite() && w >= 0.0) || out.iter().any(|(n, _)| n == name.trim()) {
+                return Err(bad());
+            }
+            out.push((name.trim().to_string(), w));
+        }
+        if !out.is_empty() && out.iter().all(|(_, w)| *w == 0.0) {
+            return Err(format!("--mix `{text}`: every weight is 0"));
+        }
+        Ok(Mix(out))
+    }
+}
+
+impl TryFrom<String> for Mix {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Mix, String> {
+        text.parse()
+    }
+}
+
+impl fmt::Display for Mix {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(n, w)| format!("{n}={w}")).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl From<Mix> for String {
+    fn from(m: Mix) -> String {
+        m.to_string()
+    }
+}
+
 /// D's weights at its first step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
