@@ -1,7 +1,9 @@
 //! What a training run is. [`TrainOptions`] is defined once: clap reads it from
 //! `drgan-train train`'s command line (its doc comments are the `--help` text) and serde
 //! writes it to `RUN/options.toml`, from which `--resume`, `export` and `heldout` rebuild
-//! the same run. Runs that saved `options.txt` (before this file) are not read.
+//! the same run. Runs that saved `options.txt` (before this file) are not read; an option
+//! added since a run was saved takes its default (off) when the run resumes, where it
+//! says `#[serde(default)]`.
 
 mod values;
 
@@ -32,6 +34,7 @@ pub struct TrainOptions {
     /// Shares of identity groups per source: NAME=W,... (`synth`, or a folder's `source`
     /// names); sources left out get none [default: every identity equally likely]
     #[arg(long, value_name = "MIX", default_value_t, hide_default_value = true)]
+    #[serde(default)]
     pub mix: Mix,
     /// Synthetic training identities 0..N
     #[arg(long, value_name = "N", default_value_t = 1000)]
@@ -116,6 +119,7 @@ pub struct TrainOptions {
     /// (Σωᵢfᵢ / Σωᵢ) classified as its identity, the term through which the encoder's
     /// confidence ω learns which pictures to trust (0 = off; needs --group 2 or more)
     #[arg(long, value_name = "W", default_value_t = 0.0)]
+    #[serde(default)]
     pub fused_id_weight: f32,
     /// Strength of the capture augmentation of input pictures, 0..1: colour and
     /// exposure, greyscale, blur by downscaling, noise, JPEG (0 = none; crop shifts and

@@ -47,6 +47,18 @@ fn options_round_trip_through_toml() {
     assert!(TrainOptions::from_toml(&format!("{text}\nid_margin = 0.2\n")).is_err());
     assert!(TrainOptions::from_toml(&text.replace("studio", "sunny")).is_err());
     assert!(TrainOptions::from_toml("steps = 3").is_err());
+    // Runs saved before --mix and --fused-id-weight existed resume with them off.
+    let old: String = tiny()
+        .to_toml()
+        .lines()
+        .filter(|l| !l.starts_with("mix ") && !l.starts_with("fused_id_weight "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let resumed = TrainOptions::from_toml(&old).unwrap();
+    assert_eq!(
+        (resumed.mix, resumed.fused_id_weight),
+        (Mix::default(), 0.0)
+    );
 }
 
 #[test]
