@@ -355,6 +355,14 @@ inline float similarity(const Embedding &a, const Embedding &b) {
     return similarity(Span<float>(a.feature), Span<float>(b.feature));
 }
 
+/// The coarse yaw in degrees that five detector landmarks (as for Model::align) imply;
+/// positive when the face is turned toward the image's right. Needs no model.
+inline float landmark_yaw(Span<float> landmarks) {
+    float yaw = 0.0f;
+    detail::check(drgan_landmark_yaw(detail::nonnull(landmarks.data()), landmarks.size(), &yaw));
+    return yaw;
+}
+
 /// A loaded DR-GAN bundle. Move-only; freed when destroyed. Const member functions are
 /// safe to call from many threads at once.
 class Model {
@@ -512,16 +520,27 @@ class Model {
         return yaw;
     }
 
-    /// Warps `image` so its five landmarks (x1, y1, ..., x5, y5 in image pixels: the eye
-    /// on the image's left, the other eye, the nose tip, the left and right mouth
-    /// corners) land on the model's canonical points: the aligned crop every other call
-    /// expects.
+    /// The aligned crop every other call expects, of the face whose five detector
+    /// landmarks are given (x1, y1, ..., x5, y5 in image pixels: the eye on the image's
+    /// left, the other eye, the nose tip, the left and right mouth corners), at any yaw
+    /// (docs/alignment.md).
     RgbImage align(const ImageView &image, Span<float> landmarks) const {
         const DrganImage raw = image.raw();
         RgbImage out = blank();
         std::size_t needed = 0;
         detail::check(drgan_align(model_.get(), &raw, detail::nonnull(landmarks.data()), landmarks.size(),
                                   out.pixels.data(), out.pixels.size(), &needed));
+        return out;
+    }
+
+    /// The aligned crop of the face in a detector's box {x1, y1, x2, y2} (image pixels),
+    /// for detectors without landmarks; five points frame better.
+    RgbImage align_box(const ImageView &image, Span<float> face_box) const {
+        const DrganImage raw = image.raw();
+        RgbImage out = blank();
+        std::size_t needed = 0;
+        detail::check(drgan_align_box(model_.get(), &raw, detail::nonnull(face_box.data()), face_box.size(),
+                                      out.pixels.data(), out.pixels.size(), &needed));
         return out;
     }
 

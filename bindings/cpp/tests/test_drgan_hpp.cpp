@@ -280,6 +280,15 @@ void run(const std::string &bundle, const std::string &other, const std::string 
                  model.align(astronaut, {NAN, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
     EXPECT_ERROR("align with all points equal", InvalidArgument, "",
                  model.align(astronaut, {5, 5, 5, 5, 5, 5, 5, 5, 5, 5}));
+    drgan::RgbImage boxed = model.align_box(astronaut, {150, 60, 350, 330});
+    CHECK(boxed.pixels.size() == info.image_bytes && boxed.pixels != crop.pixels);
+    EXPECT_ERROR("align_box with 3 numbers", InvalidArgument, "face_len",
+                 model.align_box(astronaut, {1, 2, 3}));
+    EXPECT_ERROR("align_box with an empty box", InvalidArgument, "empty",
+                 model.align_box(astronaut, {50, 50, 10, 90}));
+    CHECK(std::fabs(drgan::landmark_yaw(drgan::Span<float>(astronaut_points, 10))) < 45.0f);
+    EXPECT_ERROR("landmark_yaw with 8 numbers", InvalidArgument, "landmarks_len",
+                 drgan::landmark_yaw(drgan::Span<float>(astronaut_points, 8)));
 
     // Image views over caller memory: strides and every format.
     {

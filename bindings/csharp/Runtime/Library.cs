@@ -85,6 +85,22 @@ namespace Drgan
             return Similarity(a.Feature, b.Feature);
         }
 
+        /// <summary>The coarse yaw in degrees that five detector landmarks (as for
+        /// <c>Model.Align</c>) imply; positive when the face is turned toward the image's
+        /// right. Needs no model.</summary>
+        public static unsafe float LandmarkYaw(float[] landmarks)
+        {
+            if (landmarks == null) throw new ArgumentNullException("landmarks");
+            float yaw;
+            float* empty = stackalloc float[1];
+            fixed (float* l = landmarks)
+            {
+                DrganException.Check(Native.drgan_landmark_yaw(
+                    l != null ? l : empty, (UIntPtr)landmarks.Length, out yaw));
+            }
+            return yaw;
+        }
+
         /// <summary>Writes <paramref name="image"/> to <paramref name="path"/> as an 8-bit PNG
         /// (RGB, or grey for Gray8; alpha dropped).</summary>
         public static unsafe void SavePng(string path, ImageView image)
@@ -118,6 +134,10 @@ namespace Drgan
 
             [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
             public static extern unsafe int drgan_image_save_png(byte* path, NativeImage* image);
+
+            [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
+            public static extern unsafe int drgan_landmark_yaw(
+                float* landmarks, UIntPtr landmarksLen, out float yaw);
         }
     }
 }

@@ -277,10 +277,10 @@ namespace Drgan
             return yaw;
         }
 
-        /// <summary>Warps <paramref name="image"/> so that its five landmarks (x1, y1, ...,
-        /// x5, y5 in image pixels: the eye on the image's left, the other eye, the nose tip,
-        /// the mouth corner on the image's left, the other one) land on the model's
-        /// canonical points: the aligned crop every other call expects.</summary>
+        /// <summary>The aligned crop every other call expects, of the face whose five
+        /// detector landmarks are given (x1, y1, ..., x5, y5 in image pixels: the eye on the
+        /// image's left, the other eye, the nose tip, the mouth corner on the image's left,
+        /// the other one), at any yaw.</summary>
         public unsafe RgbImage Align(ImageView image, float[] landmarks)
         {
             if (landmarks == null) throw new ArgumentNullException("landmarks");
@@ -294,6 +294,27 @@ namespace Drgan
             {
                 DrganException.Check(Native.drgan_align(
                     Live(), img, l != null ? l : empty, (UIntPtr)landmarks.Length, o,
+                    (UIntPtr)pixels.Length, out needed));
+            }
+            return Square(pixels);
+        }
+
+        /// <summary>The aligned crop of the face in a detector's box
+        /// <paramref name="faceBox"/> = { x1, y1, x2, y2 } (image pixels), for detectors
+        /// without landmarks; five points frame better.</summary>
+        public unsafe RgbImage AlignBox(ImageView image, float[] faceBox)
+        {
+            if (faceBox == null) throw new ArgumentNullException("faceBox");
+            var pixels = new byte[info.ImageBytes];
+            UIntPtr needed;
+            float* empty = stackalloc float[1];
+            using (var pinned = new PinnedImages(new[] { image }))
+            fixed (NativeImage* img = pinned.Images)
+            fixed (float* b = faceBox)
+            fixed (byte* o = pixels)
+            {
+                DrganException.Check(Native.drgan_align_box(
+                    Live(), img, b != null ? b : empty, (UIntPtr)faceBox.Length, o,
                     (UIntPtr)pixels.Length, out needed));
             }
             return Square(pixels);
@@ -372,6 +393,11 @@ namespace Drgan
             [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
             public static extern unsafe int drgan_align(
                 ModelHandle model, NativeImage* image, float* landmarks, UIntPtr landmarksLen,
+                byte* rgb, UIntPtr len, out UIntPtr needed);
+
+            [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
+            public static extern unsafe int drgan_align_box(
+                ModelHandle model, NativeImage* image, float* faceBox, UIntPtr faceBoxLen,
                 byte* rgb, UIntPtr len, out UIntPtr needed);
         }
     }

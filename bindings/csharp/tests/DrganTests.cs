@@ -272,6 +272,15 @@ internal static class DrganTests
         ExpectStatus("Align with no numbers", Status.InvalidArgument, () => model.Align(astronaut, new float[0]));
         ExpectStatus("Align with NaN", Status.InvalidArgument,
             () => model.Align(astronaut, new[] { float.NaN, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f }));
+        RgbImage boxed = model.AlignBox(astronaut, new[] { 150f, 60f, 350f, 330f });
+        Check(boxed.Pixels.Length == info.ImageBytes && !boxed.Pixels.SequenceEqual(crop.Pixels), "AlignBox");
+        ExpectStatus("AlignBox with 3 numbers", Status.InvalidArgument,
+            () => model.AlignBox(astronaut, new[] { 1f, 2f, 3f }));
+        ExpectStatus("AlignBox with an empty box", Status.InvalidArgument,
+            () => model.AlignBox(astronaut, new[] { 50f, 50f, 10f, 90f }));
+        Check(Math.Abs(Library.LandmarkYaw(AstronautPoints)) < 45f, "LandmarkYaw of a near-frontal face");
+        ExpectStatus("LandmarkYaw with 8 numbers", Status.InvalidArgument,
+            () => Library.LandmarkYaw(AstronautPoints.Take(8).ToArray()));
         crop.SavePng(Path.Combine(scratch, "crop.png"));
 
         // Views: formats, strides, padding, offsets; managed and native checks.

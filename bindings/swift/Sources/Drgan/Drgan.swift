@@ -239,6 +239,19 @@ public func similarity(_ a: [Float], _ b: [Float]) throws -> Float {
     return out
 }
 
+/// The coarse yaw in degrees that five detector landmarks (as for `Model.align`) imply;
+/// positive when the face is turned toward the image's right. Needs no model.
+public func landmarkYaw(_ landmarks: [Float]) throws -> Float {
+    var yaw: Float = 0
+    try landmarks.withUnsafeBufferPointer { l in
+        var zero: Float = 0
+        try withUnsafePointer(to: &zero) { dummy in
+            try check(drgan_landmark_yaw(l.baseAddress ?? dummy, l.count, &yaw))
+        }
+    }
+    return yaw
+}
+
 /// A loaded DR-GAN bundle, freed when the last reference goes. Thread-safe.
 public final class Model: @unchecked Sendable {
     private let handle: OpaquePointer
@@ -435,6 +448,23 @@ public final class Model: @unchecked Sendable {
                     try withUnsafePointer(to: &zero) { dummy in
                         try check(drgan_align(
                             handle, img, l.baseAddress ?? dummy, l.count, out.baseAddress,
+                            out.count, nil))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The aligned crop of the face in a detector's box `[x1, y1, x2, y2]` (image pixels),
+    /// for detectors without landmarks; five points frame better.
+    public func alignBox(_ image: PixelImage, faceBox: [Float]) throws -> PixelImage {
+        try output { out in
+            try image.withNative { img in
+                try faceBox.withUnsafeBufferPointer { b in
+                    var zero: Float = 0
+                    try withUnsafePointer(to: &zero) { dummy in
+                        try check(drgan_align_box(
+                            handle, img, b.baseAddress ?? dummy, b.count, out.baseAddress,
                             out.count, nil))
                     }
                 }
