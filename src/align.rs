@@ -66,6 +66,11 @@ impl FaceFrame {
                 "the eyes and the mouth are at one point; cannot align a face from them",
             ));
         }
+        if !length.is_finite() {
+            return Err(Error::invalid(
+                "landmarks too far apart for single-precision pixels",
+            ));
+        }
         // Unit vector across the face, to the image's right when the face is upright.
         let across = [dy / length, -dx / length];
         let centre = mid(eyes, mouth);
@@ -90,6 +95,11 @@ impl FaceFrame {
             )));
         }
         let length = (y2 - y1) / BOX_HEIGHT_IN_FACE_LENGTHS;
+        if !(length.is_finite() && (x2 - x1).is_finite()) {
+            return Err(Error::invalid(
+                "face box too large for single-precision pixels",
+            ));
+        }
         let (cx, cy) = (
             (x1 + x2) / 2.0,
             (y1 + y2) / 2.0 + BOX_CENTRE_ABOVE_FACE * length,
@@ -359,6 +369,16 @@ mod tests {
         nan[2][0] = f32::NAN;
         assert!(FaceFrame::from_points(&nan).is_err());
         assert!(landmark_yaw(&nan).is_err());
+        // Finite points whose differences overflow are refused, never a NaN yaw.
+        let huge = [
+            [-3e38, -3e38],
+            [3e38, -3e38],
+            [0.0, 0.0],
+            [-3e38, 3e38],
+            [3e38, 3e38],
+        ];
+        assert!(landmark_yaw(&huge).is_err());
+        assert!(FaceFrame::from_box(&[-3e38, -3e38, 3e38, 3e38]).is_err());
         assert!(Similarity::from_pair([[1.0, 1.0]; 2], [[0.0, 0.0], [1.0, 1.0]]).is_err());
     }
 }
