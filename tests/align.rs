@@ -33,6 +33,17 @@ fn photos() -> Vec<(String, Landmarks)> {
     out
 }
 
+/// Mean absolute difference of two crops of one size, per byte.
+fn mean_abs_difference(a: &drgan::RgbImage, b: &drgan::RgbImage) -> f32 {
+    let sum: f32 = a
+        .data
+        .iter()
+        .zip(&b.data)
+        .map(|(&x, &y)| (x as f32 - y as f32).abs())
+        .sum();
+    sum / a.data.len() as f32
+}
+
 /// Mean brightness of a small square around `p` in an RGB8 crop.
 fn brightness(img: &drgan::RgbImage, p: [f32; 2], r: i32) -> f32 {
     let (mut sum, mut n) = (0f32, 0f32);
@@ -116,13 +127,7 @@ fn alignment_is_the_same_whatever_the_photo_scale() {
     let half_points = points.map(|[x, y]| [x / 2.0 - 0.25, y / 2.0 - 0.25]);
     let a = model.align(&img.view(), points).unwrap();
     let b = model.align(&half_img, &half_points).unwrap();
-    let mean_diff: f32 = a
-        .data
-        .iter()
-        .zip(&b.data)
-        .map(|(&x, &y)| (x as f32 - y as f32).abs())
-        .sum::<f32>()
-        / a.data.len() as f32;
+    let mean_diff = mean_abs_difference(&a, &b);
     assert!(mean_diff < 4.0, "mean abs difference {mean_diff}");
 }
 
@@ -158,13 +163,7 @@ fn a_face_box_frames_nearly_what_five_points_frame() {
         let face = [c[0] - 0.4 * h, cy - h / 2.0, c[0] + 0.4 * h, cy + h / 2.0];
         let a = model.align(&img.view(), &points).unwrap();
         let b = model.align_box(&img.view(), &face).unwrap();
-        let mean_diff: f32 = a
-            .data
-            .iter()
-            .zip(&b.data)
-            .map(|(&x, &y)| (x as f32 - y as f32).abs())
-            .sum::<f32>()
-            / a.data.len() as f32;
+        let mean_diff = mean_abs_difference(&a, &b);
         assert!(mean_diff < 25.0, "{name}: mean abs difference {mean_diff}");
     }
     let px = picture(64, 64, 1);
