@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// What `prepare` wrote, for its report.
+#[derive(Debug)]
 pub struct Prepared {
     /// Pictures written.
     pub pictures: usize,
@@ -20,8 +21,10 @@ pub struct Prepared {
 }
 
 /// Writes the crops of `sets` under `root` into `out` (`crops/*.png` and `labels.csv`:
-/// `path,identity,yaw_degrees,source`), `size` pixels on a side on `template`, keeping
-/// people with at least `min_pictures` pictures.
+/// `path,identity,yaw_degrees,variation,source`), `size` pixels on a side on `template`,
+/// keeping people with at least `min_pictures` pictures. Every crop is variation 0, so a
+/// person's first picture at a yaw bin is the reconstruction target of each of their
+/// pictures turned to that bin (see `train::data`).
 pub fn prepare(
     root: &Path,
     sets: &[&str],
@@ -49,12 +52,12 @@ pub fn prepare(
         .enumerate()
         .map(|(k, r)| crop_one(r, k, &crops, template, size))
         .collect();
-    let mut csv = String::from("path,identity,yaw_degrees,source\n");
+    let mut csv = String::from("path,identity,yaw_degrees,variation,source\n");
     let mut written = Vec::new();
     for d in done {
         if let Some((k, yaw)) = d? {
             let r = &rows[k];
-            writeln!(csv, "crops/{k:06}.png,{},{yaw:.1},{}", r.identity, r.set).unwrap();
+            writeln!(csv, "crops/{k:06}.png,{},{yaw:.1},0,{}", r.identity, r.set).unwrap();
             written.push((r, yaw));
         }
     }

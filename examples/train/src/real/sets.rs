@@ -35,48 +35,67 @@ pub struct Row {
     pub hint: PoseHint,
 }
 
-/// A CSV file as rows of named fields.
-fn read_csv(path: &Path) -> Result<Vec<HashMap<String, String>>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .ok_or_else(|| format!("{} is empty", path.display()))?
-        .split(',')
-        .map(|h| h.trim().to_string())
-        .collect();
-    Ok(lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            header
-                .iter()
-                .cloned()
-                .zip(l.split(',').map(|v| v.trim().to_string()))
-                .collect()
+/// A CSV file's rows, each a map of named fields.
+struct Csv {
+    path: PathBuf,
+    rows: Vec<HashMap<String, String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> Result<Csv, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let mut lines = text.lines();
+        let header: Vec<String> = lines
+            .next()
+            .ok_or_else(|| format!("{} is empty", path.display()))?
+            .split(',')
+            .map(|h| h.trim().to_string())
+            .collect();
+        let rows = lines
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                header
+                    .iter()
+                    .cloned()
+                    .zip(l.split(',').map(|v| v.trim().to_string()))
+                    .collect()
+            })
+            .collect();
+        Ok(Csv {
+            path: path.to_path_buf(),
+            rows,
         })
-        .collect())
+    }
+
+    /// Row `i`'s field `name`; an error naming the file when it lacks one.
+    fn get(&self, i: usize, name: &str) -> Result<&str, String> {
+        self.rows[i]
+            .get(name)
+            .map(String::as_str)
+            .ok_or_else(|| format!("{} line {}: no `{name}` field", self.path.display(), i + 2))
+    }
 }
 
 /// The five points of each picture the detector found, by path.
 fn detections(dir: &Path) -> Result<HashMap<String, Landmarks>, String> {
+    let csv = Csv::read(&dir.join("detections.csv"))?;
     let mut out = HashMap::new();
-    for r in read_csv(&dir.join("detections.csv"))? {
-        if r.get("found").map(String::as_str) != Some("1") {
+    for i in 0..csv.rows.len() {
+        if csv.get(i, "found")? != "1" {
             continue;
         }
-        let v = |k: String| r.get(&k).and_then(|v| v.parse::<f32>().ok());
         let mut p: Landmarks = [[0.0; 2]; 5];
-        let mut ok = true;
-        for (i, q) in p.iter_mut().enumerate() {
-            match (v(format!("p{}x", i + 1)), v(format!("p{}y", i + 1))) {
-                (Some(x), Some(y)) => *q = [x, y],
-                _ => ok = false,
+        for (k, q) in p.iter_mut().enumerate() {
+            for (axis, v) in ["x", "y"].iter().zip(q.iter_mut()) {
+                let name = format!("p{}{axis}", k + 1);
+                *v = csv
+                    .get(i, &name)?
+                    .parse()
+                    .map_err(|_| format!("{} line {}: bad `{name}`", csv.path.display(), i + 2))?;
             }
         }
-        if ok {
-            out.insert(r["path"].clone(), p);
-        }
+        out.insert(csv.get(i, "path")?.to_string(), p);
     }
     Ok(out)
 }
@@ -107,37 +126,47 @@ pub fn training_rows(root: &Path, names: &[&str]) -> Result<Vec<Row>, String> {
     let cfp = root.join("cfp");
     let lfw = root.join("lfw");
     let cfp_name = cfp_names(&cfp)?;
-    let cfp_labels = read_csv(&cfp.join("labels.csv"))?;
-    let lfw_labels = read_csv(&lfw.join("labels.csv"))?;
-    let cfp_test: HashSet<String> = cfp_labels
-        .iter()
-        .filter(|r| r["split"] == "10")
-        .map(|r| cfp_name[&r["identity"]].clone())
-        .collect();
-    let lfw_test: HashSet<String> = lfw_labels
-        .iter()
-        .filter(|r| r["view1"] == "test")
-        .map(|r| name_key(&r["identity"]))
-        .collect();
+    let name_of = |id: &str| {
+        cfp_name
+            .get(id)
+            .ok_or_else(|| format!("CFP person {id} is not in Data/list_name.txt"))
+    };
+    let cfp_labels = Csv::read(&cfp.join("labels.csv"))?;
+    let lfw_labels = Csv::read(&lfw.join("labels.csv"))?;
+    let mut cfp_test = HashSet::new();
+    for i in 0..cfp_labels.rows.len() {
+        if cfp_labels.get(i, "split")? == "10" {
+            cfp_test.insert(name_of(cfp_labels.get(i, "identity")?)?.clone());
+        }
+    }
+    let mut lfw_test = HashSet::new();
+    for i in 0..lfw_labels.rows.len() {
+        if lfw_labels.get(i, "view1")? == "test" {
+            lfw_test.insert(name_key(lfw_labels.get(i, "identity")?));
+        }
+    }
     let mut rows = Vec::new();
     for &set in SETS.iter().filter(|s| names.contains(s)) {
         let dir = root.join(set);
         let found = detections(&dir)?;
+        let own;
         let labels = match set {
-            "cfp" => cfp_labels.clone(),
-            "lfw" => lfw_labels.clone(),
-            _ => read_csv(&dir.join("labels.csv"))?,
+            "cfp" => &cfp_labels,
+            "lfw" => &lfw_labels,
+            _ => {
+                own = Csv::read(&dir.join("labels.csv"))?;
+                &own
+            }
         };
-        for r in labels {
-            let Some(points) = found.get(&r["path"]) else {
+        for i in 0..labels.rows.len() {
+            let Some(points) = found.get(labels.get(i, "path")?) else {
                 continue;
             };
-            let id = &r["identity"];
+            let id = labels.get(i, "identity")?;
             let (keep, hint) = match set {
                 "cfp" => {
-                    let name = &cfp_name[id];
-                    let keep = r["split"] != "10" && !lfw_test.contains(name);
-                    let hint = if r["pose"] == "profile" {
+                    let keep = labels.get(i, "split")? != "10" && !lfw_test.contains(name_of(id)?);
+                    let hint = if labels.get(i, "pose")? == "profile" {
                         PoseHint::Profile
                     } else {
                         PoseHint::Frontal
@@ -145,12 +174,12 @@ pub fn training_rows(root: &Path, names: &[&str]) -> Result<Vec<Row>, String> {
                     (keep, hint)
                 }
                 "lfw" => {
-                    let name = name_key(id);
-                    let keep = r["view1"] == "train" && !cfp_test.contains(&name);
+                    let keep =
+                        labels.get(i, "view1")? == "train" && !cfp_test.contains(&name_key(id));
                     (keep, PoseHint::None)
                 }
                 "fei28" => {
-                    let n: u32 = r["image_no"].parse().unwrap_or(0);
+                    let n: u32 = labels.get(i, "image_no")?.parse().unwrap_or(0);
                     let hint = if n >= 11 {
                         PoseHint::Frontal
                     } else {
@@ -163,7 +192,7 @@ pub fn training_rows(root: &Path, names: &[&str]) -> Result<Vec<Row>, String> {
             if keep {
                 rows.push(Row {
                     set,
-                    path: dir.join(&r["path"]),
+                    path: dir.join(labels.get(i, "path")?),
                     identity: format!("{set}/{id}"),
                     points: *points,
                     hint,

@@ -56,7 +56,11 @@ impl Rng {
             }
             u -= w;
         }
-        weights.len() - 1
+        // Rounding left `u` past the end: the last index that can be drawn.
+        weights
+            .iter()
+            .rposition(|&w| w > 0.0)
+            .unwrap_or(weights.len() - 1)
     }
 }
 

@@ -102,19 +102,9 @@ impl Dataset {
     }
 
     fn pick_class(&self, rng: &mut Rng) -> usize {
-        if let Some(weights) = self.source_weights() {
-            let by_source = self.classes_by_source();
-            loop {
-                let source = rng.weighted(weights);
-                let classes = &by_source[source];
-                if classes.is_empty() {
-                    continue;
-                }
-                let c = classes[pick(rng, classes.len())];
-                if (0..self.yaws.len()).any(|k| !self.pictures(c, k).is_empty()) {
-                    return c;
-                }
-            }
+        if let Some(mix) = self.mix() {
+            let classes = &mix.classes[rng.weighted(&mix.weights)];
+            return classes[pick(rng, classes.len())];
         }
         loop {
             let c = pick(rng, self.classes);

@@ -75,8 +75,17 @@ pub struct Dataset {
     /// Source names (`synth`, a folder's `source` values), and each class's source.
     pub sources: Vec<String>,
     class_source: Vec<usize>,
-    /// Each source's share of drawn classes; `None`: every class equally likely.
-    source_weights: Option<Vec<f32>>,
+    /// `--mix`'s draw; `None`: every class equally likely.
+    mix: Option<SourceMix>,
+}
+
+/// How `--mix` draws a class: a source by its weight, then one of its classes that have
+/// pictures, all alike. Built once by [`Dataset::set_mix`].
+pub(super) struct SourceMix {
+    /// By source index; 0 for a source without usable classes.
+    pub weights: Vec<f32>,
+    /// By source index: its classes with at least one picture.
+    pub classes: Vec<Vec<usize>>,
 }
 
 impl Dataset {
@@ -275,13 +284,19 @@ impl Dataset {
     }
 
     /// Draws classes by `mix`'s shares of sources (empty: every class alike). Fails on a
-    /// name that is no source, or when every source with classes gets weight 0.
+    /// name that is no source, or when no source with pictures gets a weight above 0.
     pub fn set_mix(&mut self, mix: &[(String, f32)]) -> Result<(), String> {
         if mix.is_empty() {
-            self.source_weights = None;
+            self.mix = None;
             return Ok(());
         }
-        let mut w = vec![0f32; self.sources.len()];
+        let mut classes = vec![Vec::new(); self.sources.len()];
+        for (c, &s) in self.class_source.iter().enumerate() {
+            if self.by_class_bin[c].iter().any(|bin| !bin.is_empty()) {
+                classes[s].push(c);
+            }
+        }
+        let mut weights = vec![0f32; self.sources.len()];
         for (name, weight) in mix {
             let i = self.sources.iter().position(|s| s == name).ok_or_else(|| {
                 format!(
@@ -289,12 +304,14 @@ impl Dataset {
                     self.sources.join(", ")
                 )
             })?;
-            w[i] = *weight;
+            if !classes[i].is_empty() {
+                weights[i] = *weight;
+            }
         }
-        if w.iter().all(|&x| x == 0.0) {
-            return Err("--mix gives every source weight 0".into());
+        if weights.iter().all(|&x| x == 0.0) {
+            return Err("--mix gives no source with pictures a weight above 0".into());
         }
-        self.source_weights = Some(w);
+        self.mix = Some(SourceMix { weights, classes });
         Ok(())
     }
 
@@ -303,18 +320,9 @@ impl Dataset {
         &self.sources[self.class_source[class]]
     }
 
-    /// The classes of each source, by source index.
-    pub(super) fn classes_by_source(&self) -> Vec<Vec<usize>> {
-        let mut out = vec![Vec::new(); self.sources.len()];
-        for (c, &s) in self.class_source.iter().enumerate() {
-            out[s].push(c);
-        }
-        out
-    }
-
-    /// Each source's share of drawn classes, when `--mix` set one.
-    pub(super) fn source_weights(&self) -> Option<&[f32]> {
-        self.source_weights.as_deref()
+    /// `--mix`'s draw, when it set one.
+    pub(super) fn mix(&self) -> Option<&SourceMix> {
+        self.mix.as_ref()
     }
 
     fn empty(size: usize, yaws: &[f32], classes: usize) -> Dataset {
@@ -330,7 +338,7 @@ impl Dataset {
             by_class_bin: vec![vec![Vec::new(); yaws.len()]; classes],
             sources: Vec::new(),
             class_source: Vec::new(),
-            source_weights: None,
+            mix: None,
         }
     }
 
@@ -475,6 +483,7 @@ mod tests {
         assert_eq!(d.pictures(3, 2), &[10]);
         assert_eq!(d.picture(11)[0], 180);
         assert!(d.set_mix(&[("cfp".into(), 1.0)]).is_err());
+        assert!(d.set_mix(&[("real".into(), 0.0)]).is_err());
         d.set_mix(&[("real".into(), 1.0), ("synth".into(), 0.0)])
             .unwrap();
         let spec = BatchSpec {

@@ -27,7 +27,7 @@ pub struct TrainOptions {
     #[serde(with = "values::config_table")]
     pub config: Config,
     /// Training pictures, comma-separated: `synth`, synthetic faces rendered at start-up,
-    /// and folders with labels.csv (path,identity,yaw_degrees[,source]; greyscale
+    /// and folders with labels.csv (path,identity,yaw_degrees[,variation][,source]; greyscale
     /// accepted), such as `drgan-train prepare` writes
     #[arg(long, value_name = "synth|DIR,...", default_value = "synth")]
     pub data: DataSources,
