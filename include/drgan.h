@@ -458,7 +458,7 @@ DrganStatus drgan_model_open_memory(const uint8_t *encoder,
 
 /**
  * Opens the default model embedded in the library: the bundle in `models/default/` of
- * the drgan sources (a DR-GAN of the `default` configuration: 48x48 input, Nf 128,
+ * the drgan sources (a DR-GAN of the `small` configuration: 64x64 input, Nf 128,
  * yaw -90..90 in 15° steps, with a pose head; `models/default/MODEL.md` says how it was
  * trained; `drgan_model_info` gives its `config` and `trained_on`). No file is read.
  * `options` may be NULL for the defaults. On success `*out_model` is a new handle,

@@ -39,9 +39,10 @@ impl Model {
     /// (the same as `Model::default_model_with(&Options::default())`).
     ///
     /// The default model is the bundle in `models/default/` of the drgan sources: a
-    /// DR-GAN of the `default` configuration (48x48 input, the paper's network at a
-    /// quarter of its width, Nf 128, Nz 16, yaw -90..90 in 15° steps, with a pose head),
-    /// small enough to be trained on two CPU cores by `drgan-train` (examples/train).
+    /// DR-GAN of the `small` configuration (64x64 input, the paper's network at a
+    /// quarter of its width, Nf 128, Nz 32, yaw -90..90 in 15° steps, with a pose head),
+    /// small enough to be trained on two CPU cores by `drgan-train` (examples/train),
+    /// on research-use face sets (see its terms in MODEL.md).
     /// `models/default/MODEL.md` says what it was trained on, how and how well it does;
     /// [`Model::info`] gives its `config` and `trained_on`. It is compiled into the
     /// library by the cargo feature `default-model` (on by default), which adds its

@@ -50,18 +50,20 @@ fn photos() -> Vec<(String, drgan::RgbImage, Landmarks)> {
 fn default_model_has_the_default_configuration() {
     let m = Model::default_model_with(&cpu()).unwrap();
     let i = m.info();
-    // The default config of docs/architecture.md: 48x48, Nf 128, Nz 16, Multi-PIE's 13 yaws.
+    // The writer's `small` config (models/default/MODEL.md): 64x64, Nf 128, Nz 32,
+    // Multi-PIE's 13 yaws.
     assert_eq!(i.format_version, 1);
-    assert_eq!(i.input_size, 48);
+    assert_eq!(i.config, "small");
+    assert_eq!(i.input_size, 64);
     assert_eq!(i.feature_dim, 128);
-    assert_eq!(i.noise_dim, 16);
+    assert_eq!(i.noise_dim, 32);
     let yaws: Vec<f32> = (-6..=6).map(|k| k as f32 * 15.0).collect();
     assert_eq!(i.pose_yaws, yaws);
     assert!(i.has_pose_head);
     assert!(!i.config.is_empty() && !i.trained_on.is_empty());
     for [x, y] in i.landmarks {
         assert!(
-            x > 0.0 && x < 48.0 && y > 0.0 && y < 48.0,
+            x > 0.0 && x < 64.0 && y > 0.0 && y < 64.0,
             "{:?}",
             i.landmarks
         );

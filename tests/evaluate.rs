@@ -504,7 +504,7 @@ fn without_model_the_default_model_is_evaluated() {
     if cfg!(feature = "default-model") {
         let md = result.unwrap();
         assert!(md.contains("Model: the embedded default model"), "{md}");
-        assert!(md.contains("input 48x48"), "{md}");
+        assert!(md.contains("input 64x64"), "{md}");
     } else {
         assert!(result.unwrap_err().contains("give --model"));
     }
