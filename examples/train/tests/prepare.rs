@@ -3,7 +3,7 @@
 //! person's first picture at a yaw bin is the reconstruction target of their pictures
 //! turned there.
 
-use drgan_train::real::prepare::prepare;
+use drgan_train::real::prepare::{prepare, Prepared};
 use drgan_train::synth::rng::Rng;
 use drgan_train::train::batch::{push_image, BatchSpec};
 use drgan_train::train::Dataset;
@@ -99,6 +99,13 @@ fn data_root(root: &Path) {
     std::fs::write(fei.join("detections.csv"), found).unwrap();
 }
 
+/// `prepare` of `sets` at the `small` config's size and template, people with two or more
+/// pictures.
+fn prepare_small(root: &Path, sets: &[&str], out: &Path) -> Result<Prepared, String> {
+    let config = Config::named("small").unwrap();
+    prepare(root, sets, out, &config.landmarks(), config.input_size, 2)
+}
+
 /// labels.csv's rows: path, identity, yaw, variation, source.
 fn rows(out: &Path) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(out.join("labels.csv")).unwrap();
@@ -117,16 +124,7 @@ fn prepare_leaves_the_test_people_out_and_labels_every_crop() {
     let root = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     data_root(root.path());
-    let config = Config::named("small").unwrap();
-    let p = prepare(
-        root.path(),
-        &["cfp", "lfw", "fei28"],
-        out.path(),
-        &config.landmarks(),
-        config.input_size,
-        2,
-    )
-    .unwrap();
+    let p = prepare_small(root.path(), &["cfp", "lfw", "fei28"], out.path()).unwrap();
     let rows = rows(out.path());
     let mut people: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
     people.dedup();
@@ -164,15 +162,7 @@ fn a_persons_first_picture_at_a_bin_is_the_target_of_their_pictures_turned_there
     data_root(root.path());
     let config = Config::named("small").unwrap();
     let size = config.input_size as usize;
-    prepare(
-        root.path(),
-        &["cfp"],
-        out.path(),
-        &config.landmarks(),
-        config.input_size,
-        2,
-    )
-    .unwrap();
+    prepare_small(root.path(), &["cfp"], out.path()).unwrap();
     let d = Dataset::folder(out.path(), &config.pose_yaws, size).unwrap();
     let frontal_bin = config.pose_yaws.iter().position(|&y| y == 0.0).unwrap();
     let first = d.pictures(0, frontal_bin)[0];
@@ -214,16 +204,7 @@ fn a_labels_file_without_a_needed_column_is_an_error_naming_it() {
         .unwrap()
         .replace(",split\n", ",part\n");
     std::fs::write(&labels, text).unwrap();
-    let config = Config::named("small").unwrap();
-    let err = prepare(
-        root.path(),
-        &["lfw"],
-        out.path(),
-        &config.landmarks(),
-        config.input_size,
-        2,
-    )
-    .unwrap_err();
+    let err = prepare_small(root.path(), &["lfw"], out.path()).unwrap_err();
     assert!(
         err.contains("labels.csv") && err.contains("`split`"),
         "{err}"
