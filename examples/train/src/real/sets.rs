@@ -159,7 +159,8 @@ pub fn training_rows(root: &Path, names: &[&str]) -> Result<Vec<Row>, String> {
             }
         };
         for i in 0..labels.rows.len() {
-            let Some(points) = found.get(labels.get(i, "path")?) else {
+            let path = labels.get(i, "path")?;
+            let Some(points) = found.get(path) else {
                 continue;
             };
             let id = labels.get(i, "identity")?;
@@ -192,7 +193,7 @@ pub fn training_rows(root: &Path, names: &[&str]) -> Result<Vec<Row>, String> {
             if keep {
                 rows.push(Row {
                     set,
-                    path: dir.join(labels.get(i, "path")?),
+                    path: dir.join(path),
                     identity: format!("{set}/{id}"),
                     points: *points,
                     hint,

@@ -108,7 +108,7 @@ impl Dataset {
         }
         loop {
             let c = pick(rng, self.classes);
-            if (0..self.yaws.len()).any(|k| !self.pictures(c, k).is_empty()) {
+            if self.has_pictures(c) {
                 return c;
             }
         }

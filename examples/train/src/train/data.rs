@@ -292,7 +292,7 @@ impl Dataset {
         }
         let mut classes = vec![Vec::new(); self.sources.len()];
         for (c, &s) in self.class_source.iter().enumerate() {
-            if self.by_class_bin[c].iter().any(|bin| !bin.is_empty()) {
+            if self.has_pictures(c) {
                 classes[s].push(c);
             }
         }
@@ -367,6 +367,11 @@ impl Dataset {
     /// Picture indices of `class` in yaw bin `bin`.
     pub fn pictures(&self, class: usize, bin: usize) -> &[u32] {
         &self.by_class_bin[class][bin]
+    }
+
+    /// Whether `class` has a picture at any yaw bin.
+    pub fn has_pictures(&self, class: usize) -> bool {
+        self.by_class_bin[class].iter().any(|bin| !bin.is_empty())
     }
 
     /// The variation key of picture `k`.
