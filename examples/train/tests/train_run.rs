@@ -110,6 +110,32 @@ fn a_tiny_run_trains_resumes_and_exports() {
         .filter(|(a, b)| a.abs_diff(**b) > 2)
         .count();
     assert!(off * 100 < f0.data.len(), "{off} pixels differ");
+    // Whitening on a folder's people (as `prepare` writes them), here synthetic ones at
+    // three yaws.
+    let synth = |out: &std::path::Path, people: usize| {
+        let args = "--yaws -30:30:30 --size 32";
+        run(&format!(
+            "synth --out {} --identities {people} {args}",
+            out.display()
+        ))
+    };
+    let people = dir.path().join("people");
+    assert_eq!(synth(&people, 3), 0);
+    let w2 = dir.path().join("whitened-on-people");
+    let on_people = format!("whiten {} --out {}", c.display(), w2.display());
+    assert_eq!(run(&format!("{on_people} --data {}", people.display())), 0);
+    let white2 = drgan::Model::open(&w2, &drgan::Options::default()).unwrap();
+    assert_eq!(
+        white2.info().trained_on,
+        "hand-written; WCCN on 3 people of people"
+    );
+    assert_ne!(white2.embed(&image).unwrap().feature, e1.feature);
+    // One person has no within-identity scatter to measure; a folder without labels.csv
+    // is an error too.
+    let one = dir.path().join("one");
+    assert_eq!(synth(&one, 1), 0);
+    assert_ne!(run(&format!("{on_people} --data {}", one.display())), 0);
+    assert_ne!(run(&format!("{on_people} --data {}", w.display())), 0);
     let long = format!("{whiten} --trained-on {}", "x".repeat(256));
     assert_ne!(run(&long), 0, "too long for the C field");
     assert_ne!(

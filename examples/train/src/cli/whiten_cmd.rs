@@ -1,6 +1,6 @@
-//! `drgan-train whiten`: embeds synthetic training identities with the bundle (through
-//! the SDK), and writes the bundle with within-class covariance normalisation folded in
-//! (`whiten`).
+//! `drgan-train whiten`: embeds training identities with the bundle (through the SDK),
+//! synthetic ones or a prepared folder's, and writes the bundle with within-class
+//! covariance normalisation folded in (`whiten`).
 
 use crate::import::MAX_FILE_BYTES;
 use crate::train::{Dataset, Scene};
@@ -16,9 +16,10 @@ const BATCH: usize = 256;
 
 /// Write a bundle with its features whitened within identities (WCCN)
 ///
-/// The mean and within-identity covariance of its features on synthetic training
-/// identities (at every yaw) are folded into the encoder, and undone in the decoder's
-/// first layer, so that synthesis is unchanged.
+/// The mean and within-identity covariance of its features on training identities (at
+/// every yaw: synthetic ones, or the people of a prepared folder with --data) are folded
+/// into the encoder, and undone in the decoder's first layer, so that synthesis is
+/// unchanged.
 #[derive(Args, Debug)]
 pub struct WhitenArgs {
     /// The bundle folder
@@ -26,10 +27,15 @@ pub struct WhitenArgs {
     /// The whitened bundle's folder
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Synthetic identities whose features are measured
+    /// A folder of training pictures (`labels.csv`, as `prepare` writes) whose people's
+    /// features are measured instead of synthetic identities. Never a test set's people:
+    /// the map is part of the model
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Synthetic identities whose features are measured (without --data)
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub identities: usize,
-    /// Pictures per identity and yaw
+    /// Pictures per synthetic identity and yaw (without --data)
     #[arg(long, value_name = "V", default_value_t = 2)]
     pub variations: usize,
     /// R x the covariance's mean eigenvalue is added to each eigenvalue
@@ -46,50 +52,47 @@ pub struct WhitenArgs {
 
 /// `drgan-train whiten ...`.
 pub fn whiten(a: &WhitenArgs) -> Result<(), String> {
-    let (bundle, out, identities, variations, ridge) =
-        (&a.bundle, &a.out, a.identities, a.variations, a.ridge);
-    let (trained_on, threads) = (a.trained_on.clone(), a.threads.max(1));
-    if identities < 2 || variations == 0 {
+    let (bundle, out, ridge) = (&a.bundle, &a.out, a.ridge);
+    if a.data.is_none() && (a.identities < 2 || a.variations == 0) {
         return Err("whiten needs at least 2 identities and 1 variation".into());
     }
     check_ridge(ridge).map_err(|e| format!("--ridge: {e}"))?;
     let model = Model::open(bundle, &Options::default()).map_err(|e| e.to_string())?;
     let info = model.info().clone();
     let s = info.input_size as usize;
-    // Checked before the slow part. The C ABI's field holds the text and a NUL.
-    let room = drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN - 1;
-    let trained_on = trained_on.unwrap_or_else(|| {
-        format!(
-            "{}; WCCN on {identities} synthetic identities",
-            info.trained_on
-        )
-    });
-    if trained_on.len() > room {
-        return Err(format!(
-            "the description \"{trained_on}\" is {} bytes, over the C ABI's {room}: pass a \
-             shorter one with --trained-on",
-            trained_on.len()
-        ));
+    let described = |people: usize| match (&a.trained_on, &a.data) {
+        (Some(text), _) => text.clone(),
+        (None, Some(dir)) => format!(
+            "{}; WCCN on {people} people of {}",
+            info.trained_on,
+            dir.file_name().unwrap_or(dir.as_os_str()).to_string_lossy()
+        ),
+        (None, None) => format!("{}; WCCN on {people} synthetic identities", info.trained_on),
+    };
+    // Checked before the slow part (rendering); a folder's people are counted once it is
+    // read, before the embedding.
+    if a.data.is_none() {
+        check_description(&described(a.identities))?;
     }
-    let data = Dataset::synthetic(
-        identities,
-        variations,
-        Scene::PerVariation,
-        &info.pose_yaws,
-        s,
-        threads,
-        |_| {},
-    )?;
-    let mut pictures = Vec::new();
-    let mut labels = Vec::new();
-    for class in 0..data.classes {
-        for bin in 0..info.pose_yaws.len() {
-            for &k in data.pictures(class, bin) {
-                pictures.push(k);
-                labels.push(class);
-            }
-        }
+    let data = match &a.data {
+        Some(dir) => Dataset::folder(dir, &info.pose_yaws, s)?,
+        None => Dataset::synthetic(
+            a.identities,
+            a.variations,
+            Scene::PerVariation,
+            &info.pose_yaws,
+            s,
+            a.threads.max(1),
+            |_| {},
+        )?,
+    };
+    let (pictures, labels) = pictures_by_identity(&data, info.pose_yaws.len());
+    let people = labels.last().map_or(0, |l| l + 1);
+    if people < 2 {
+        return Err("whiten needs the pictures of at least 2 identities".into());
     }
+    let trained_on = described(people);
+    check_description(&trained_on)?;
     let mut features = Vec::with_capacity(pictures.len());
     for chunk in pictures.chunks(BATCH) {
         let faces = chunk
@@ -109,10 +112,40 @@ pub fn whiten(a: &WhitenArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     whitened.write_dir(out).map_err(|e| e.to_string())?;
     println!(
-        "whitened {} with the features of {} pictures of {identities} identities; wrote {}",
+        "whitened {} with the features of {} pictures of {people} identities; wrote {}",
         bundle.display(),
         features.len(),
         out.display()
     );
     Ok(())
+}
+
+/// Errors when `text` does not fit the C ABI's `trained_on` field (the text and a NUL).
+fn check_description(text: &str) -> Result<(), String> {
+    let room = drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN - 1;
+    if text.len() > room {
+        return Err(format!(
+            "the description \"{text}\" is {} bytes, over the C ABI's {room}: pass a \
+             shorter one with --trained-on",
+            text.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Every picture of `data`, each with its identity's label: the identities that have
+/// pictures, numbered 0.. in order, their pictures at each of the `bins` yaw bins.
+fn pictures_by_identity(data: &Dataset, bins: usize) -> (Vec<u32>, Vec<usize>) {
+    let mut pictures = Vec::new();
+    let mut labels = Vec::new();
+    let classes = (0..data.classes).filter(|&c| data.has_pictures(c));
+    for (label, class) in classes.enumerate() {
+        for bin in 0..bins {
+            for &k in data.pictures(class, bin) {
+                pictures.push(k);
+                labels.push(label);
+            }
+        }
+    }
+    (pictures, labels)
 }
