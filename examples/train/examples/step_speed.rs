@@ -1,11 +1,12 @@
-//! Seconds per training step of the `default` config with one and with several workers
-//! (`--workers`): the encoder warm-up (16 groups of 4), the decoder alone on a frozen
-//! encoder (4 groups of 4 and their fused codes), and the same with D learning beside it.
+//! Seconds per training step of a config (`small`, the default model's, unless named) with
+//! one and with several workers (`--workers`): the encoder warm-up (16 groups of 4), the
+//! decoder alone on a frozen encoder (4 groups of 4 and their fused codes), and the same
+//! with D learning beside it.
 //! Rounds alternate between the worker counts, so that a busy machine slows both alike;
 //! it prints the median over rounds and the ratio.
 //!
-//! `cargo run --release -p drgan-train --example step_speed -- [ROUNDS] [STEPS] [WORKERS]`
-//! (defaults 5 rounds of 6 steps each, 2 workers).
+//! `cargo run --release -p drgan-train --example step_speed -- [ROUNDS] [STEPS] [WORKERS]
+//! [CONFIG]` (defaults 5 rounds of 6 steps each, 2 workers, `small`).
 
 use drgan_train::synth::rng::Rng;
 use drgan_train::train::batch::{Batch, BatchSpec};
@@ -22,14 +23,17 @@ struct Kind {
 }
 
 fn main() -> Result<(), String> {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse().map_err(|_| format!("`{a}`: want a number")))
-        .collect::<Result<_, _>>()?;
-    let rounds = args.first().copied().unwrap_or(5).max(1);
-    let steps = args.get(1).copied().unwrap_or(6).max(1);
-    let workers = args.get(2).copied().unwrap_or(2).max(1);
-    let config = Config::named("default").map_err(|e| e.to_string())?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |i: usize, default: usize| -> Result<usize, String> {
+        args.get(i).map_or(Ok(default), |a| {
+            a.parse().map_err(|_| format!("`{a}`: want a number"))
+        })
+    };
+    let rounds = number(0, 5)?.max(1);
+    let steps = number(1, 6)?.max(1);
+    let workers = number(2, 2)?.max(1);
+    let name = args.get(3).map_or("small", String::as_str);
+    let config = Config::named(name).map_err(|e| e.to_string())?;
     let s = config.input_size as usize;
     let data = Dataset::synthetic(40, 1, Scene::Studio, &config.pose_yaws, s, 2, |_| {})?;
     let spec = |groups, truths| BatchSpec {
@@ -60,7 +64,7 @@ fn main() -> Result<(), String> {
             with_d: true,
         },
     ];
-    println!("seconds per step, median of {rounds} rounds of {steps} steps");
+    println!("config {name}: seconds per step, median of {rounds} rounds of {steps} steps");
     println!("| step | 1 worker | {workers} workers | speed-up |");
     println!("|---|--:|--:|--:|");
     for kind in &kinds {
