@@ -17,6 +17,8 @@ mod args;
 mod cmu;
 #[path = "evaluate/data.rs"]
 mod data;
+#[path = "evaluate/lineup.rs"]
+mod lineup;
 #[path = "evaluate/metrics.rs"]
 mod metrics;
 #[path = "evaluate/pairs.rs"]

@@ -2,7 +2,7 @@
 //! bundle and small labels folders written here: the reports exist, parse, and hold
 //! finite, well-formed numbers; identical probes and gallery images score 100 %; bad
 //! inputs are clear errors. The example's modules are compiled into this test, so their
-//! unit tests (metrics, pairs, pixels) run here too.
+//! unit tests (metrics, pairs, pixels, lineup) run here too.
 
 #[path = "../examples/evaluate/app.rs"]
 mod app;
@@ -12,6 +12,8 @@ mod args;
 mod cmu;
 #[path = "../examples/evaluate/data.rs"]
 mod data;
+#[path = "../examples/evaluate/lineup.rs"]
+mod lineup;
 #[path = "../examples/evaluate/metrics.rs"]
 mod metrics;
 #[path = "../examples/evaluate/pairs.rs"]
@@ -652,6 +654,16 @@ fn cfp_and_lfw_protocols_report_every_figure() {
     assert!(!text.contains("NaN"), "{text}");
     assert!(out.join("real_report.md").is_file());
     assert!(out.join("cfp_sheet.png").is_file());
+    // The line-up: the 3 people's frontals over their frontalized profiles, and a key
+    // that pairs each bottom column with a different top column.
+    let sheet = drgan::io::load_image(out.join("cfp_lineup.png"), 1 << 20).unwrap();
+    let tile = (sheet.height - 6) / 2;
+    assert_eq!(sheet.width, 3 * (tile + 2) + 2, "3 columns of 2 rows");
+    let key = std::fs::read_to_string(out.join("cfp_lineup_key.txt")).unwrap();
+    let mut tops: Vec<&str> = key.lines().skip(1).map(|l| &l[l.len() - 1..]).collect();
+    tops.sort_unstable();
+    assert_eq!(tops, ["1", "2", "3"], "{key}");
+    assert!(text.contains("a blind line-up of 3 people"), "{text}");
     // Broken protocol files are clear errors.
     std::fs::write(cfp.join("Protocol/Split/FP/10/same.txt"), "1;2\n").unwrap();
     let e = app::run(&a).unwrap_err();

@@ -20,7 +20,8 @@ usage: evaluate [--model BUNDLE_DIR] (--data DIR | --cmu DIR | --cfp DIR | --lfw
                   against, with this bundle's encoder instead of the model's own: an
                   encoder that the decoder never learnt from (frontalized columns and AUC)
   --report DIR    also write the reports (report.md, rank1_by_yaw.png, cmu_report.md,
-                  cmu_crops.png) into DIR
+                  cmu_crops.png, real_report.md, cfp_sheet.png, cfp_lineup.png and
+                  cfp_lineup_key.txt) into DIR
   --fuse N        images per fused group (default 4)
   --seed S        noise seed of every frontalization (default 0)
   --threads T     worker threads (default: the number of CPUs)

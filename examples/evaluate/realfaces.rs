@@ -5,7 +5,8 @@
 //!   pairs each, 10-fold cross-validated accuracy, EER, AUC); rank-1 of the split's
 //!   profiles against a gallery of each person's fused frontals, as they are and
 //!   frontalized (embedded by `--judge` when given); the pose head's yaw on frontals and
-//!   profiles; a picture sheet of profiles, frontalizations and a real frontal.
+//!   profiles; a picture sheet of profiles, frontalizations and a real frontal, and a
+//!   blind line-up of 12 people (`lineup`).
 //! - LFW View 1's test pairs (`protocol-pairsDevTest.txt`, 500 + 500, 10 folds).
 //!
 //! Raw pixels of the same crops are scored beside every figure.
@@ -16,6 +17,7 @@ use std::path::Path;
 
 use drgan::{Landmarks, Model, RgbImage};
 
+use crate::lineup;
 use crate::metrics::{rank1_hit, scores};
 use crate::pairs::{folds, verify, Scored, Verification};
 use crate::pixels::{grey, montage, raw_feature};
@@ -262,6 +264,8 @@ pub fn cfp(
     let truth = |p: &str| people.iter().position(|q| q == cfp_person(p)).unwrap_or(0);
     let (mut hits, mut raw_hits, mut front_hits) = (0, 0, 0);
     let mut sheet = Vec::new();
+    // Each person's first profile, frontalized, beside their first frontal: the line-up.
+    let mut lineup_faces: Vec<Option<(RgbImage, RgbImage)>> = vec![None; people.len()];
     for (k, p) in profiles.iter().enumerate() {
         let t = truth(p);
         hits += rank1_hit(&scores(&e.model[p], &model_gallery)?, t) as usize;
@@ -274,6 +278,10 @@ pub fn cfp(
             .map_err(|x| x.to_string())?
             .feature;
         front_hits += rank1_hit(&scores(&f, &judge_gallery)?, t) as usize;
+        if lineup_faces[t].is_none() {
+            let real = fronts.iter().find(|f| cfp_person(f) == cfp_person(p));
+            lineup_faces[t] = real.map(|f| (e.crops[f].clone(), turned.clone()));
+        }
         if k % 4 == 0 && sheet.len() < 3 * 16 {
             let real = fronts.iter().find(|f| cfp_person(f) == cfp_person(p));
             sheet.push(e.crops[p].clone());
@@ -311,7 +319,38 @@ pub fn cfp(
         )
         .unwrap();
     }
+    if let Some(dir) = report {
+        out += &write_lineup(dir, &lineup_faces, seed)?;
+    }
     Ok(out)
+}
+
+/// Writes the blind line-up of [`lineup::PEOPLE`] of the split's people, spread evenly
+/// over them, and its key into `dir`; the report's line about them.
+fn write_lineup(
+    dir: &Path,
+    faces: &[Option<(RgbImage, RgbImage)>],
+    seed: u64,
+) -> Result<String, String> {
+    let faces: Vec<(RgbImage, RgbImage)> = faces.iter().flatten().cloned().collect();
+    let n = faces.len().min(lineup::PEOPLE);
+    let chosen: Vec<_> = (0..n)
+        .map(|k| faces[k * faces.len() / n.max(1)].clone())
+        .collect();
+    let Some(l) = lineup::lineup(&chosen, seed) else {
+        return Ok(String::new());
+    };
+    let (png, key) = (dir.join("cfp_lineup.png"), dir.join("cfp_lineup_key.txt"));
+    drgan::io::save_png(&l.sheet.view(), &png).map_err(|x| format!("{}: {x}", png.display()))?;
+    std::fs::write(&key, lineup::key_text(&l.key))
+        .map_err(|x| format!("{}: {x}", key.display()))?;
+    Ok(format!(
+        "\nWrote `{}`, a blind line-up of {n} people: real frontals on top, their profiles \
+         frontalized below in another order (the answers: `{}`; CFP's photographs: not for \
+         committing).\n",
+        png.display(),
+        key.display()
+    ))
 }
 
 /// One gallery entry per person of `people`: `embed` of their pictures among `fronts`.
