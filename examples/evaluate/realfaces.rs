@@ -278,12 +278,11 @@ pub fn cfp(
             .map_err(|x| x.to_string())?
             .feature;
         front_hits += rank1_hit(&scores(&f, &judge_gallery)?, t) as usize;
+        let real = fronts.iter().find(|f| cfp_person(f) == cfp_person(p));
         if lineup_faces[t].is_none() {
-            let real = fronts.iter().find(|f| cfp_person(f) == cfp_person(p));
             lineup_faces[t] = real.map(|f| (e.crops[f].clone(), turned.clone()));
         }
         if k % 4 == 0 && sheet.len() < 3 * 16 {
-            let real = fronts.iter().find(|f| cfp_person(f) == cfp_person(p));
             sheet.push(e.crops[p].clone());
             sheet.push(turned);
             sheet.push(real.map_or_else(|| e.crops[p].clone(), |f| e.crops[f].clone()));
