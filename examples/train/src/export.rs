@@ -211,14 +211,7 @@ pub fn export_run(run_dir: &Path, out: &Path, trained_on: Option<&str>) -> Resul
         Some(text) => text.to_string(),
         None => self::trained_on(&o, steps),
     };
-    // The C ABI's field holds the text and a NUL.
-    let room = drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN - 1;
-    if described.len() > room {
-        return Err(format!(
-            "--trained-on is {} bytes: the C ABI's field holds {room}",
-            described.len()
-        ));
-    }
+    check_trained_on(&described)?;
     let files = BundleFiles::build(&o.config, &w, &described, true).map_err(|e| e.to_string())?;
     files.write_dir(out).map_err(|e| e.to_string())?;
     println!(
@@ -227,6 +220,20 @@ pub fn export_run(run_dir: &Path, out: &Path, trained_on: Option<&str>) -> Resul
         o.config.name,
         out.display()
     );
+    Ok(())
+}
+
+/// Errors when `text` does not fit the C ABI's `trained_on` field (the text and a NUL):
+/// the check of every command that writes a bundle's description.
+pub fn check_trained_on(text: &str) -> Result<(), String> {
+    let room = drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN - 1;
+    if text.len() > room {
+        return Err(format!(
+            "the description \"{text}\" is {} bytes, over the C ABI's {room}: pass a \
+             shorter one with --trained-on",
+            text.len()
+        ));
+    }
     Ok(())
 }
 

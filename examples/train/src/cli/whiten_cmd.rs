@@ -2,6 +2,7 @@
 //! synthetic ones or a prepared folder's, and writes the bundle with within-class
 //! covariance normalisation folded in (`whiten`).
 
+use crate::export::check_trained_on;
 use crate::import::MAX_FILE_BYTES;
 use crate::train::{Dataset, Scene};
 use crate::whiten::{check_ridge, scatter, wccn, DEFAULT_RIDGE};
@@ -72,7 +73,7 @@ pub fn whiten(a: &WhitenArgs) -> Result<(), String> {
     // Checked before the slow part (rendering); a folder's people are counted once it is
     // read, before the embedding.
     if a.data.is_none() {
-        check_description(&described(a.identities))?;
+        check_trained_on(&described(a.identities))?;
     }
     let data = match &a.data {
         Some(dir) => Dataset::folder(dir, &info.pose_yaws, s)?,
@@ -92,7 +93,7 @@ pub fn whiten(a: &WhitenArgs) -> Result<(), String> {
         return Err("whiten needs the pictures of at least 2 identities".into());
     }
     let trained_on = described(people);
-    check_description(&trained_on)?;
+    check_trained_on(&trained_on)?;
     let mut features = Vec::with_capacity(pictures.len());
     for chunk in pictures.chunks(BATCH) {
         let faces = chunk
@@ -117,19 +118,6 @@ pub fn whiten(a: &WhitenArgs) -> Result<(), String> {
         features.len(),
         out.display()
     );
-    Ok(())
-}
-
-/// Errors when `text` does not fit the C ABI's `trained_on` field (the text and a NUL).
-fn check_description(text: &str) -> Result<(), String> {
-    let room = drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN - 1;
-    if text.len() > room {
-        return Err(format!(
-            "the description \"{text}\" is {} bytes, over the C ABI's {room}: pass a \
-             shorter one with --trained-on",
-            text.len()
-        ));
-    }
     Ok(())
 }
 
