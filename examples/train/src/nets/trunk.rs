@@ -62,7 +62,13 @@ impl Trunk {
         for b in &self.blocks {
             x = block(b, x);
         }
-        let x = self.last.forward(x);
+        self.head(x)
+    }
+
+    /// Conv53 and the spatial mean on the last block's output (the last of
+    /// [`Self::stage_outputs`]): [N, C, S/16, S/16] -> [N, Nf + 1].
+    pub fn head(&self, last_block: Tensor<4>) -> Tensor<2> {
+        let x = self.last.forward(last_block);
         let [n, c, h, w] = x.dims();
         x.reshape([n, c, h * w]).mean_dim(2).reshape([n, c])
     }

@@ -7,7 +7,7 @@ use super::batch::Batch;
 use super::losses::{accuracy, cross_entropy, margin_identity_loss, masked_l1, one_hot, scalar};
 use super::options::TrainOptions;
 use super::parallel;
-use super::perceptual::perceptual_loss;
+use super::perceptual::Judged;
 use super::step::{fused_identity, proto, StepStats, Trainer};
 use crate::nets::{Discriminator, Encoded, Generator};
 use crate::synth::rng::Rng;
@@ -25,6 +25,8 @@ struct Forward {
     g: Generator,
     x: Tensor<4>,
     enc: Encoded,
+    /// The features each row of `fake` was decoded from.
+    codes: Tensor<2>,
     fake: Tensor<4>,
 }
 
@@ -81,8 +83,12 @@ impl Trainer {
             return stats;
         }
         let g_stats = StepStats::weighted(&parts);
-        (stats.g_adv, stats.rec, stats.perceptual) =
-            (g_stats.g_adv, g_stats.rec, g_stats.perceptual);
+        (stats.g_adv, stats.rec, stats.perceptual, stats.id_keep) = (
+            g_stats.g_adv,
+            g_stats.rec,
+            g_stats.perceptual,
+            g_stats.id_keep,
+        );
         (stats.id_aux, stats.proto) = (g_stats.id_aux, g_stats.proto);
         self.g = self
             .opt_g
@@ -151,13 +157,14 @@ fn forward(
     };
     let fake = g
         .decoder
-        .forward(codes, one_hot(&part.target_bin, np, dev), noise);
+        .forward(codes.clone(), one_hot(&part.target_bin, np, dev), noise);
     Forward {
         part,
         share,
         g,
         x,
         enc,
+        codes,
         fake,
     }
 }
@@ -190,7 +197,7 @@ fn d_loss(
 }
 
 /// G's loss on a part: the weighted sum of the terms that are on (adversarial against
-/// `d` when given, reconstruction and perceptual, and the encoder's own unless it is
+/// `d` when given, reconstruction, perceptual and identity keeping, and the encoder's own unless it is
 /// frozen); `None` when every term is off.
 fn g_loss(
     f: &Forward,
@@ -213,6 +220,8 @@ fn g_loss(
         stats.g_adv = scalar(&adv);
         terms.push(adv.mul_scalar(adv_weight));
     }
+    let judged = (o.perceptual_weight > 0.0 || o.id_keep_weight > 0.0)
+        .then(|| Judged::new(&f.g.encoder, f.fake.clone()));
     if o.rec_weight > 0.0 || o.perceptual_weight > 0.0 {
         let m = part.target_bin.len();
         let truth = Tensor::<4>::from_data(TensorData::new(part.truth.clone(), [m, 3, s, s]), dev);
@@ -221,11 +230,16 @@ fn g_loss(
             stats.rec = scalar(&rec);
             terms.push(rec.mul_scalar(o.rec_weight));
         }
-        if o.perceptual_weight > 0.0 {
-            let p = perceptual_loss(&f.g.encoder, f.fake.clone(), truth, &part.truth_mask, dev);
+        if let Some(judged) = judged.as_ref().filter(|_| o.perceptual_weight > 0.0) {
+            let p = judged.perceptual_loss(truth, &part.truth_mask, dev);
             stats.perceptual = scalar(&p);
             terms.push(p.mul_scalar(o.perceptual_weight));
         }
+    }
+    if let Some(judged) = judged.as_ref().filter(|_| o.id_keep_weight > 0.0) {
+        let keep = judged.id_keep_loss(f.codes.clone());
+        stats.id_keep = scalar(&keep);
+        terms.push(keep.mul_scalar(o.id_keep_weight));
     }
     // The encoder's own losses, unless it is frozen.
     if !frozen {

@@ -5,12 +5,12 @@ use std::io::Write;
 use std::path::Path;
 
 pub const HEADER: &str =
-    "step,seconds,images_per_second,d_loss,g_adv,rec,id_aux,d_real_acc,d_fake_acc,d_step,proto,perceptual";
+    "step,seconds,images_per_second,d_loss,g_adv,rec,id_aux,d_real_acc,d_fake_acc,d_step,proto,perceptual,id_keep";
 
 /// Appends one row to `RUN/log.csv` (creating it with its header).
 pub fn append(run: &Path, step: u64, seconds: f64, ips: f64, s: &StepStats) -> Result<(), String> {
     let row = format!(
-        "{step},{seconds:.1},{ips:.1},{:.5},{:.5},{:.5},{:.5},{:.4},{:.4},{},{:.5},{:.5}",
+        "{step},{seconds:.1},{ips:.1},{:.5},{:.5},{:.5},{:.5},{:.4},{:.4},{},{:.5},{:.5},{:.5}",
         s.d_loss,
         s.g_adv,
         s.rec,
@@ -19,7 +19,8 @@ pub fn append(run: &Path, step: u64, seconds: f64, ips: f64, s: &StepStats) -> R
         s.d_fake_acc,
         s.d_step as u8,
         s.proto,
-        s.perceptual
+        s.perceptual,
+        s.id_keep
     );
     append_row(&run.join("log.csv"), HEADER, &row)
 }

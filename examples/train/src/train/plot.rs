@@ -28,7 +28,11 @@ const PANELS: [Panel; 4] = [
     ("generator", &[(4, "G adversarial", BLUE)]),
     (
         "synthesis",
-        &[(5, "reconstruction L1", GREEN), (11, "perceptual", MAGENTA)],
+        &[
+            (5, "reconstruction L1", GREEN),
+            (11, "perceptual", MAGENTA),
+            (12, "identity keeping", RGBColor(230, 140, 0)),
+        ],
     ),
     (
         "encoder",

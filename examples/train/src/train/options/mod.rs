@@ -104,6 +104,12 @@ pub struct TrainOptions {
     /// encoder's activations at each resolution (0 = off)
     #[arg(long, value_name = "W", default_value_t = 0.0)]
     pub perceptual_weight: f32,
+    /// Weight of the identity-keeping loss: 1 − the cosine between the frozen encoder's
+    /// features of each synthesized picture and the features it was decoded from, on every
+    /// row, with or without a picture at the target pose (0 = off)
+    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    #[serde(default)]
+    pub id_keep_weight: f32,
     /// Weight of the softmax identity loss on the encoder's features (0 = off)
     #[arg(long, value_name = "W", default_value_t = 1.0)]
     pub id_weight: f32,
@@ -226,6 +232,7 @@ impl TrainOptions {
             o.adv_weight,
             o.rec_weight,
             o.perceptual_weight,
+            o.id_keep_weight,
             o.id_weight,
             o.proto_weight,
             o.fused_id_weight,
@@ -241,11 +248,12 @@ impl TrainOptions {
             ));
         }
         let [_, autoencoder, _] = o.phase_steps(o.steps);
-        if autoencoder > 0 && o.rec_weight == 0.0 && o.perceptual_weight == 0.0 {
+        let decoder_terms = [o.rec_weight, o.perceptual_weight, o.id_keep_weight];
+        if autoencoder > 0 && decoder_terms.iter().all(|w| *w == 0.0) {
             return Err(
-                "--rec-weight and --perceptual-weight are 0 while the adversarial \
-                        terms are off (--adv-weight 0, or steps before --adv-from): the \
-                        decoder would learn nothing"
+                "--rec-weight, --perceptual-weight and --id-keep-weight are 0 while the \
+                        adversarial terms are off (--adv-weight 0, or steps before \
+                        --adv-from): the decoder would learn nothing"
                     .into(),
             );
         }
