@@ -173,10 +173,15 @@ fn a_tiny_run_trains_resumes_and_exports() {
         .split(',')
         .map(|v| v.parse().unwrap())
         .collect();
+    let column = |name: &str| {
+        let mut header = drgan_train::train::log::HEADER.split(',');
+        header.position(|h| h == name).unwrap()
+    };
     assert!(
-        last[last.len() - 1] > 0.0,
+        last[column("perceptual")] > 0.0,
         "the perceptual loss is logged: {log}"
     );
+    assert_eq!(last[column("id_keep")], 0.0, "identity keeping is off");
     let q = dir.path().join("refused");
     let q = q.display();
     for bad in [
@@ -211,6 +216,7 @@ fn a_resumed_run_keeps_what_defines_it_and_takes_new_steps_and_weights() {
         "--variations 2",
         "--data /faces",
         "--init-from /models/default",
+        "--decoder-width 0.5",
     ] {
         let cmd = format!("train --out {rs} --resume --steps 3 {fixed} --quiet");
         assert_ne!(run(&cmd), 0, "{fixed}");
@@ -240,4 +246,41 @@ fn a_resumed_run_keeps_what_defines_it_and_takes_new_steps_and_weights() {
     std::fs::write(old.join("options.txt"), "config=tiny\n").unwrap();
     let cmd = format!("train --out {} --resume --steps 3 --quiet", old.display());
     assert_ne!(run(&cmd), 0);
+}
+
+#[test]
+fn a_wider_decoder_trains_and_its_bundle_frontalizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("wide");
+    let start = "--config tiny --decoder-width 0.25 --identities 3 --variations 1 --groups 2 \
+                 --group 2 --steps 1 --quiet";
+    assert_eq!(run(&format!("train --out {} {start}", r.display())), 0);
+    let b = dir.path().join("bundle");
+    assert_eq!(
+        run(&format!("export {} --out {}", r.display(), b.display())),
+        0
+    );
+    let model = drgan::Model::open(&b, &drgan::Options::default()).unwrap();
+    let face = drgan_train::synth::dataset::sample(1_000_000_000, 0.0, 0, 32).rgb;
+    let image = drgan::Image::new(&face, 32, 32, 32 * 3, drgan::PixelFormat::Rgb8).unwrap();
+    let front = model.frontalize(&image, 1).unwrap();
+    assert_eq!((front.width, front.height), (32, 32));
+    // Twice the tiny config's decoder channels: about four times its weights.
+    let size = |d: &std::path::Path| std::fs::metadata(d.join("decoder.onnx")).unwrap().len();
+    let narrow = dir.path().join("narrow");
+    let narrow_bundle = dir.path().join("narrow-bundle");
+    let start = start.replace("--decoder-width 0.25 ", "");
+    assert_eq!(run(&format!("train --out {} {start}", narrow.display())), 0);
+    let export = format!(
+        "export {} --out {}",
+        narrow.display(),
+        narrow_bundle.display()
+    );
+    assert_eq!(run(&export), 0);
+    assert!(
+        size(&b) > 3 * size(&narrow_bundle),
+        "{} vs {}",
+        size(&b),
+        size(&narrow_bundle)
+    );
 }

@@ -45,6 +45,13 @@ pub fn resumed(
     matches: &ArgMatches,
 ) -> Result<TrainOptions, String> {
     let saved = TrainOptions::read(run)?;
+    if given.decoder_width.is_some() {
+        // Not a saved option of its own: it lives in the config, which is fixed.
+        return Err(format!(
+            "--decoder-width is fixed when a run starts; --resume continues {} as it began",
+            run.display()
+        ));
+    }
     let to_table = |o: &TrainOptions| toml::Table::try_from(o).map_err(|e| e.to_string());
     let (mut table, new) = (to_table(&saved)?, to_table(&given)?);
     // Options that are not saved (--out, --resume, --quiet, --threads) are not in the
@@ -108,6 +115,26 @@ mod tests {
         assert_eq!(c.options.d_from, Some(4));
         let imported = parse("--out r --init-from b").unwrap().options.complete();
         assert_eq!(imported.unwrap().freeze_encoder_from, Some(0));
+    }
+
+    #[test]
+    fn the_decoder_width_goes_into_the_saved_config() {
+        let o = parse("--out r --config tiny --decoder-width 0.5")
+            .unwrap()
+            .options;
+        let o = o.complete().unwrap();
+        assert_eq!((o.config.decoder_width, o.config.width), (0.5, 0.125));
+        assert_eq!(o.decoder_width, None);
+        let text = o.to_toml();
+        assert!(text.contains("decoder_width = 0.5"), "{text}");
+        assert_eq!(crate::train::TrainOptions::from_toml(&text).unwrap(), o);
+        for bad in ["0", "-1", "NaN", "100"] {
+            let o = parse(&format!("--out r --decoder-width={bad}"))
+                .unwrap()
+                .options;
+            let e = o.complete().unwrap_err();
+            assert!(e.starts_with("--decoder-width"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub struct TrainOptions {
     #[arg(long, value_name = "NAME", default_value = "small", value_parser = named_config)]
     #[serde(with = "values::config_table")]
     pub config: Config,
+    /// The decoder's channels as a multiple of the paper's, in place of the config's (the
+    /// encoder, D and the pose head keep the config's width); saved in the config
+    #[arg(long, value_name = "W")]
+    #[serde(skip)]
+    pub decoder_width: Option<f32>,
     /// Training pictures, comma-separated: `synth`, synthetic faces rendered at start-up,
     /// and folders with labels.csv (path,identity,yaw_degrees[,variation][,source]; greyscale
     /// accepted), such as `drgan-train prepare` writes
@@ -188,9 +193,15 @@ impl TrainOptions {
         o
     }
 
-    /// Fills in what the options imply (an imported encoder runs frozen from step 0) and
-    /// checks them as a whole.
+    /// Fills in what the options imply (`--decoder-width` goes into the config; an imported
+    /// encoder runs frozen from step 0) and checks them as a whole.
     pub fn complete(mut self) -> Result<TrainOptions, String> {
+        if let Some(w) = self.decoder_width.take() {
+            self.config = self
+                .config
+                .with_decoder_width(w)
+                .map_err(|e| format!("--decoder-width {w}: {e}"))?;
+        }
         if self.init_from.is_some() {
             self.freeze_encoder_from.get_or_insert(0);
         }
