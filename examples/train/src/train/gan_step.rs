@@ -197,8 +197,8 @@ fn d_loss(
 }
 
 /// G's loss on a part: the weighted sum of the terms that are on (adversarial against
-/// `d` when given, reconstruction, perceptual and identity keeping, and the encoder's own unless it is
-/// frozen); `None` when every term is off.
+/// `d` when given, reconstruction, perceptual and identity keeping, and the encoder's
+/// own unless it is frozen); `None` when every term is off.
 fn g_loss(
     f: &Forward,
     d: Option<&Discriminator>,
