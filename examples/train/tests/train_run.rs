@@ -173,10 +173,7 @@ fn a_tiny_run_trains_resumes_and_exports() {
         .split(',')
         .map(|v| v.parse().unwrap())
         .collect();
-    let column = |name: &str| {
-        let mut header = drgan_train::train::log::HEADER.split(',');
-        header.position(|h| h == name).unwrap()
-    };
+    let column = drgan_train::train::log::column;
     assert!(
         last[column("perceptual")] > 0.0,
         "the perceptual loss is logged: {log}"

@@ -7,6 +7,15 @@ use std::path::Path;
 pub const HEADER: &str =
     "step,seconds,images_per_second,d_loss,g_adv,rec,id_aux,d_real_acc,d_fake_acc,d_step,proto,perceptual,id_keep";
 
+/// The index of the column `name` of [`HEADER`]; panics on a name it does not have (the
+/// callers name the columns in code).
+pub fn column(name: &str) -> usize {
+    HEADER
+        .split(',')
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("log.csv has no column {name:?}"))
+}
+
 /// Appends one row to `RUN/log.csv` (creating it with its header).
 pub fn append(run: &Path, step: u64, seconds: f64, ips: f64, s: &StepStats) -> Result<(), String> {
     let row = format!(

@@ -3,6 +3,7 @@
 //! at env `DRGAN_PLOT_FONT`, else DejaVu Sans (Debian's `fonts-dejavu-core`). Without
 //! it the plot is drawn without text, after one warning.
 
+use super::log;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, FontStyle};
@@ -20,23 +21,30 @@ pub const TITLE_HEIGHT: u32 = 40;
 
 const FAMILY: &str = "sans-serif";
 
-/// A panel: its title and its series (log column, name, colour).
-type Panel = (&'static str, &'static [(usize, &'static str, RGBColor)]);
+/// A panel: its title and its series (log column by its name in `log::HEADER`, label,
+/// colour).
+type Panel = (
+    &'static str,
+    &'static [(&'static str, &'static str, RGBColor)],
+);
 
 const PANELS: [Panel; 4] = [
-    ("discriminator", &[(3, "D loss", RED)]),
-    ("generator", &[(4, "G adversarial", BLUE)]),
+    ("discriminator", &[("d_loss", "D loss", RED)]),
+    ("generator", &[("g_adv", "G adversarial", BLUE)]),
     (
         "synthesis",
         &[
-            (5, "reconstruction L1", GREEN),
-            (11, "perceptual", MAGENTA),
-            (12, "identity keeping", RGBColor(230, 140, 0)),
+            ("rec", "reconstruction L1", GREEN),
+            ("perceptual", "perceptual", MAGENTA),
+            ("id_keep", "identity keeping", RGBColor(230, 140, 0)),
         ],
     ),
     (
         "encoder",
-        &[(6, "identity softmax", BLACK), (10, "prototype", CYAN)],
+        &[
+            ("id_aux", "identity softmax", BLACK),
+            ("proto", "prototype", CYAN),
+        ],
     ),
 ];
 
@@ -134,7 +142,9 @@ fn draw_panel<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let lines: Vec<_> = series
         .iter()
-        .filter_map(|&(column, name, colour)| Some((smoothed(rows, column)?, name, colour)))
+        .filter_map(|&(column, name, colour)| {
+            Some((smoothed(rows, log::column(column))?, name, colour))
+        })
         .collect();
     let x_max = rows.last().map_or(1.0, |r| r[0]).max(1.0);
     let y_max = lines
