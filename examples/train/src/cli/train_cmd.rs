@@ -45,25 +45,13 @@ pub fn resumed(
     matches: &ArgMatches,
 ) -> Result<TrainOptions, String> {
     let saved = TrainOptions::read(run)?;
-    if given.decoder_width.is_some() {
-        // Not a saved option of its own: it lives in the config, which is fixed.
-        return Err(format!(
-            "--decoder-width is fixed when a run starts; --resume continues {} as it began",
-            run.display()
-        ));
-    }
     let to_table = |o: &TrainOptions| toml::Table::try_from(o).map_err(|e| e.to_string());
     let (mut table, new) = (to_table(&saved)?, to_table(&given)?);
-    // Options that are not saved (--out, --resume, --quiet, --threads) are not in the
-    // tables.
-    let saved_ids = matches
+    let given_ids = matches
         .ids()
         .map(|id| id.as_str())
-        .filter(|id| new.contains_key(*id));
-    for id in saved_ids {
-        if matches.value_source(id) != Some(ValueSource::CommandLine) {
-            continue;
-        }
+        .filter(|id| matches.value_source(id) == Some(ValueSource::CommandLine));
+    for id in given_ids {
         if FIXED_ON_RESUME.contains(&id) {
             return Err(format!(
                 "--{} is fixed when a run starts; --resume continues {} as it began",
@@ -71,7 +59,11 @@ pub fn resumed(
                 run.display()
             ));
         }
-        table.insert(id.to_string(), new[id].clone());
+        // Options that are not saved (--out, --resume, --quiet, --threads) are not in
+        // the tables.
+        if let Some(value) = new.get(id) {
+            table.insert(id.to_string(), value.clone());
+        }
     }
     let mut o: TrainOptions = table
         .try_into()

@@ -171,8 +171,9 @@ fn default_threads() -> usize {
 }
 
 /// The options that make a run what it is: `--resume` refuses new values for them.
-pub const FIXED_ON_RESUME: [&str; 6] = [
+pub const FIXED_ON_RESUME: [&str; 7] = [
     "config",
+    "decoder_width",
     "data",
     "identities",
     "variations",
