@@ -60,6 +60,11 @@ pub enum Error {
     /// An input exceeds a resource limit set in `Options`.
     #[error("limit exceeded: {0}")]
     LimitExceeded(String),
+    /// A gallery file is not a drgan gallery, is corrupt or truncated, is of a format
+    /// this library does not read, or could not be written (another process held it past
+    /// the timeout, the disk is full). A gallery of another model is `ModelMismatch`.
+    #[error("gallery: {0}")]
+    Gallery(String),
     /// A panic was caught at the C boundary (a bug in drgan; please report it).
     #[error("internal panic: {0}")]
     Panic(String),

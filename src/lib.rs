@@ -33,6 +33,8 @@ mod embed;
 mod error;
 pub mod ffi;
 mod fs;
+#[cfg(feature = "gallery")]
+mod gallery;
 mod image;
 pub mod io;
 mod model;
@@ -44,6 +46,8 @@ mod types;
 mod warp;
 
 pub use crate::error::{Error, Result};
+#[cfg(feature = "gallery")]
+pub use crate::gallery::{Gallery, Match, Person};
 pub use crate::image::{Image, PixelFormat, RgbImage};
 pub use crate::model::Model;
 pub use crate::options::{Backend, Options};

@@ -48,11 +48,15 @@ pub enum DrganStatus {
     /// drgan panicked inside the call and the panic was caught. This is a bug in drgan;
     /// please report it with the message. The model handle stays usable.
     Panic = 13,
+    /// A gallery file is not a drgan gallery, is corrupt or truncated, is of an unknown
+    /// format, or could not be written (locked by another process past the timeout, disk
+    /// full). A gallery built with another model is `DRGAN_STATUS_MODEL_MISMATCH`.
+    Gallery = 14,
 }
 
 impl DrganStatus {
     /// Every status, in numeric order.
-    pub const ALL: [DrganStatus; 14] = [
+    pub const ALL: [DrganStatus; 15] = [
         DrganStatus::Ok,
         DrganStatus::NullArgument,
         DrganStatus::InvalidArgument,
@@ -67,6 +71,7 @@ impl DrganStatus {
         DrganStatus::Inference,
         DrganStatus::LimitExceeded,
         DrganStatus::Panic,
+        DrganStatus::Gallery,
     ];
 
     /// The status with this number, if any.
@@ -97,6 +102,7 @@ impl DrganStatus {
             DrganStatus::Inference => c"DRGAN_STATUS_INFERENCE",
             DrganStatus::LimitExceeded => c"DRGAN_STATUS_LIMIT_EXCEEDED",
             DrganStatus::Panic => c"DRGAN_STATUS_PANIC",
+            DrganStatus::Gallery => c"DRGAN_STATUS_GALLERY",
         }
     }
 }
@@ -117,6 +123,7 @@ impl From<&Error> for DrganStatus {
             Error::Inference(_) => DrganStatus::Inference,
             Error::LimitExceeded(_) => DrganStatus::LimitExceeded,
             Error::Panic(_) => DrganStatus::Panic,
+            Error::Gallery(_) => DrganStatus::Gallery,
         }
     }
 }

@@ -47,6 +47,7 @@ fn status_numbers_are_fixed_and_named() {
             "DRGAN_STATUS_LIMIT_EXCEEDED",
         ),
         (DrganStatus::Panic, 13, "DRGAN_STATUS_PANIC"),
+        (DrganStatus::Gallery, 14, "DRGAN_STATUS_GALLERY"),
     ];
     assert_eq!(expected.len(), DrganStatus::ALL.len());
     for (status, number, text) in expected {
@@ -55,7 +56,7 @@ fn status_numbers_are_fixed_and_named() {
         assert_eq!(name(number), text);
         assert_eq!(status.name(), text);
     }
-    for unknown in [-1, 14, 1000, i32::MIN, i32::MAX] {
+    for unknown in [-1, 15, 1000, i32::MIN, i32::MAX] {
         assert_eq!(name(unknown), "DRGAN_STATUS_UNKNOWN");
         assert_eq!(DrganStatus::from_raw(unknown), None);
     }
@@ -91,6 +92,7 @@ fn every_error_variant_has_its_own_status() {
         (Error::Inference(s("x")), DrganStatus::Inference),
         (Error::LimitExceeded(s("x")), DrganStatus::LimitExceeded),
         (Error::Panic(s("x")), DrganStatus::Panic),
+        (Error::Gallery(s("x")), DrganStatus::Gallery),
     ];
     let mut seen = std::collections::HashSet::new();
     for (e, status) in &cases {
