@@ -109,10 +109,11 @@ impl Model {
         &self.info
     }
 
-    /// A 64-bit fingerprint of the encoder's ONNX file: two models whose features can be
-    /// compared have the same one. Galleries record it to refuse another model's
-    /// features.
-    pub(crate) fn encoder_fingerprint(&self) -> u64 {
+    /// A 64-bit fingerprint of the encoder's ONNX file (a fast hash, not a
+    /// cryptographic one): features of two models can be compared only when their
+    /// fingerprints are equal. A [`crate::Gallery`] records it to refuse another model's
+    /// features; store it beside features you keep yourself.
+    pub fn encoder_fingerprint(&self) -> u64 {
         self.encoder_fingerprint
     }
 

@@ -264,7 +264,7 @@ impl Gallery {
         min_similarity: Option<f32>,
     ) -> Result<Vec<Vec<Match>>> {
         let dim = self.stamp.feature_dim;
-        if features.is_empty() || features.len() % dim != 0 {
+        if features.is_empty() || !features.len().is_multiple_of(dim) {
             return Err(Error::invalid(format!(
                 "features holds {} floats: give one or more features of {dim}",
                 features.len()
