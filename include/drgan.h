@@ -131,6 +131,12 @@ enum DrganStatus
    * please report it with the message. The model handle stays usable.
    */
   DRGAN_STATUS_PANIC = 13,
+  /**
+   * A gallery file is not a drgan gallery, is corrupt or truncated, is of an unknown
+   * format, or could not be written (locked by another process past the timeout, disk
+   * full). A gallery built with another model is `DRGAN_STATUS_MODEL_MISMATCH`.
+   */
+  DRGAN_STATUS_GALLERY = 14,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -205,6 +211,14 @@ typedef enum DrganBackend DrganBackend;
 typedef int32_t DrganBackend;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * Enrolled people of one model (opaque). Created by `drgan_gallery_open` or
+ * `drgan_gallery_open_memory`, released by `drgan_gallery_free`. Thread-safe: share
+ * one handle between threads, and free it only when no call is using it. It does not
+ * borrow the model it was opened with: the model may be freed first.
+ */
+typedef struct DrganGallery DrganGallery;
 
 /**
  * A loaded DR-GAN bundle (opaque). Created by `drgan_model_open`,
@@ -361,6 +375,21 @@ typedef struct DrganImage {
    */
   int32_t format;
 } DrganImage;
+
+/**
+ * One search result: a person's id and the cosine similarity of the query and the
+ * person's template.
+ */
+typedef struct DrganGalleryMatch {
+  /**
+   * Cosine similarity, in [-1, 1]; higher is more alike.
+   */
+  float similarity;
+  /**
+   * The person's id: NUL-terminated UTF-8, at most 255 bytes before the NUL.
+   */
+  char id[DRGAN_GALLERY_ID_CAPACITY];
+} DrganGalleryMatch;
 
 #ifdef __cplusplus
 extern "C" {
@@ -823,6 +852,214 @@ DRGAN_MUST_USE
 DrganStatus drgan_landmark_yaw(const float *landmarks,
                                size_t landmarks_len,
                                float *out_yaw);
+
+/**
+ * Opens the gallery file at `path` (UTF-8) for `model`, creating it when missing, and
+ * loads its people. On success `*out_gallery` is a new handle, released with
+ * `drgan_gallery_free`. Several handles, in one process or several, may open one file.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (path not
+ * UTF-8); `DRGAN_STATUS_GALLERY` (not a drgan gallery, corrupt or truncated, unknown
+ * format, cannot be created); `DRGAN_STATUS_MODEL_MISMATCH` (built with another model).
+ *
+ * # Safety
+ * `model` must be a live handle; `path` a NUL-terminated string; `out_gallery` valid
+ * for writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_open(const struct DrganModel *model,
+                               const char *path,
+                               struct DrganGallery **out_gallery);
+
+/**
+ * A new, empty gallery for `model` kept in memory only. On success `*out_gallery` is a
+ * new handle, released with `drgan_gallery_free`.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `model` must be a live handle; `out_gallery` valid for writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_open_memory(const struct DrganModel *model,
+                                      struct DrganGallery **out_gallery);
+
+/**
+ * Releases a gallery (every acknowledged change is already in its file). NULL is a
+ * no-op. No call may be using it, and it must not be used afterwards.
+ *
+ * # Safety
+ * `gallery` must be NULL or a handle from `drgan_gallery_open*` not yet freed.
+ */
+void drgan_gallery_free(struct DrganGallery *gallery);
+
+/**
+ * Enrols `count` pictures of person `id` (UTF-8, 1 to 255 bytes, no NUL): creates the
+ * person, or adds the pictures to their template (Σωᵢfᵢ / Σωᵢ over all their
+ * pictures). `features` holds `features_len` = `count * feature_dim` floats, picture
+ * after picture (as `drgan_embed_batch` writes them); `confidences` holds their
+ * `count` confidences ω, or is NULL to weigh them equally. One transaction: when this
+ * returns OK the person is in the file.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (a malformed
+ * id; `count` 0; `features_len` not `count * feature_dim`; NaN or infinity; a
+ * confidence that is not positive; a zero template); `DRGAN_STATUS_GALLERY` (the file
+ * could not be written).
+ *
+ * # Safety
+ * `gallery` must be a live handle; `id` a NUL-terminated string; `features` must point
+ * to `features_len` floats and `confidences` (when not NULL) to `count` floats.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_enrol(const struct DrganGallery *gallery,
+                                const char *id,
+                                const float *features,
+                                size_t features_len,
+                                const float *confidences,
+                                size_t count);
+
+/**
+ * Enrols `count` pictures in one transaction, picture `i` of person `ids[i]` (an id may
+ * repeat): much faster than one `drgan_gallery_enrol` a picture. All or nothing.
+ * `features` and `confidences` as in `drgan_gallery_enrol`.
+ *
+ * Errors: as `drgan_gallery_enrol`; the message names the picture.
+ *
+ * # Safety
+ * As `drgan_gallery_enrol`; `ids` must point to `count` NUL-terminated strings.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_enrol_batch(const struct DrganGallery *gallery,
+                                      const char *const *ids,
+                                      const float *features,
+                                      size_t features_len,
+                                      const float *confidences,
+                                      size_t count);
+
+/**
+ * Replaces person `id`'s template with one built from these `count` pictures only
+ * (creates the person when new). Arguments as `drgan_gallery_enrol`.
+ *
+ * Errors: as `drgan_gallery_enrol`.
+ *
+ * # Safety
+ * As `drgan_gallery_enrol`.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_replace(const struct DrganGallery *gallery,
+                                  const char *id,
+                                  const float *features,
+                                  size_t features_len,
+                                  const float *confidences,
+                                  size_t count);
+
+/**
+ * Removes person `id`. `*out_removed` (may be NULL) receives 1 when they were enrolled,
+ * 0 when nobody had that id (not an error).
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (a malformed
+ * id); `DRGAN_STATUS_GALLERY`.
+ *
+ * # Safety
+ * `gallery` must be a live handle; `id` a NUL-terminated string; `out_removed` NULL or
+ * valid for writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_remove(const struct DrganGallery *gallery,
+                                 const char *id,
+                                 int32_t *out_removed);
+
+/**
+ * `*out_count` receives the number of people enrolled.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `gallery` must be a live handle; `out_count` valid for writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_count(const struct DrganGallery *gallery,
+                                size_t *out_count);
+
+/**
+ * `*out_contains` receives 1 when person `id` is enrolled, else 0.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (id not UTF-8).
+ *
+ * # Safety
+ * `gallery` must be a live handle; `id` a NUL-terminated string; `out_contains` valid
+ * for writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_contains(const struct DrganGallery *gallery,
+                                   const char *id,
+                                   int32_t *out_contains);
+
+/**
+ * The `k` enrolled people most similar to `feature` (`feature_len` = `feature_dim`
+ * floats), best first, at or above `min_similarity` (in [-1, 1]; -1 keeps every
+ * match). Exact: the people a comparison with every template would find.
+ * `out_matches` holds `out_capacity` entries, at least `k`; `*out_found` receives how
+ * many were written (fewer than `k` when fewer people are enrolled or pass the
+ * minimum). Runs on the calling thread.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (`k` 0; a
+ * feature of the wrong length, zero, NaN or infinity; `min_similarity` outside
+ * [-1, 1]); `DRGAN_STATUS_BUFFER_TOO_SMALL` (`out_capacity` below `k`; nothing written).
+ *
+ * # Safety
+ * `gallery` must be a live handle; `feature` must point to `feature_len` floats;
+ * `out_matches` valid for writing `out_capacity` entries; `out_found` valid for writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_search(const struct DrganGallery *gallery,
+                                 const float *feature,
+                                 size_t feature_len,
+                                 size_t k,
+                                 float min_similarity,
+                                 struct DrganGalleryMatch *out_matches,
+                                 size_t out_capacity,
+                                 size_t *out_found);
+
+/**
+ * `drgan_gallery_search` for `count` features at once, spread over every core:
+ * `features` holds `features_len` = `count * feature_dim` floats. Query `i`'s matches
+ * go to `out_matches + i * k` (`out_capacity` must be at least `count * k`) and their
+ * number to `out_found[i]` (`count` entries). Each query's result is the same as its
+ * own `drgan_gallery_search`.
+ *
+ * Errors: as `drgan_gallery_search`; `count` 0 or `features_len` not
+ * `count * feature_dim` is `DRGAN_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `gallery` must be a live handle; `features` must point to `features_len` floats;
+ * `out_matches` valid for writing `out_capacity` entries; `out_found` for `count`
+ * values.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_search_batch(const struct DrganGallery *gallery,
+                                       const float *features,
+                                       size_t features_len,
+                                       size_t count,
+                                       size_t k,
+                                       float min_similarity,
+                                       struct DrganGalleryMatch *out_matches,
+                                       size_t out_capacity,
+                                       size_t *out_found);
+
+/**
+ * Loads the changes other processes (or other handles on the same file) have written
+ * since this handle last read or wrote. `*out_changed` (may be NULL) receives 1 when
+ * there were any. A memory gallery never changes this way.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_GALLERY`.
+ *
+ * # Safety
+ * `gallery` must be a live handle; `out_changed` NULL or valid for writing.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_gallery_refresh(const struct DrganGallery *gallery,
+                                  int32_t *out_changed);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -33,7 +33,6 @@ mod embed;
 mod error;
 pub mod ffi;
 mod fs;
-#[cfg(feature = "gallery")]
 mod gallery;
 mod image;
 pub mod io;
@@ -46,7 +45,6 @@ mod types;
 mod warp;
 
 pub use crate::error::{Error, Result};
-#[cfg(feature = "gallery")]
 pub use crate::gallery::{Gallery, Match, Person};
 pub use crate::image::{Image, PixelFormat, RgbImage};
 pub use crate::model::Model;

@@ -18,12 +18,14 @@
 //!   `DRGAN_STATUS_BUFFER_TOO_SMALL`, the needed count goes to `*out_needed` (when not
 //!   NULL) and into the message, and nothing is written into the buffer.
 //! - **Ownership.** Nothing allocated by drgan crosses the boundary without its `_free`:
-//!   `DrganModel` (`drgan_model_free`) and decoded `DrganImage`s (`drgan_image_free`).
+//!   `DrganModel` (`drgan_model_free`), `DrganGallery` (`drgan_gallery_free`) and decoded
+//!   `DrganImage`s (`drgan_image_free`).
 //!   Input pointers are only borrowed for the duration of the call.
 //! - **Threads.** A `DrganModel` is immutable after loading: any number of threads may
 //!   call any function on the same model at once (no locks are taken on the inference
 //!   path). It must not be freed while another thread uses it. The last-error message
-//!   is per thread.
+//!   is per thread. A `DrganGallery` is thread-safe too: searches run at once, writes
+//!   take turns.
 //! - **Enums** cross as `int32_t` (`DrganPixelFormat`, `DrganBackend`) and are validated:
 //!   an unknown value is `DRGAN_STATUS_INVALID_ARGUMENT`, never undefined behaviour.
 //! - **Strings** are UTF-8, NUL-terminated; a path that is not UTF-8 is
@@ -62,8 +64,16 @@ mod pose;
 
 mod align;
 
+mod gallery;
+
 pub use self::align::{drgan_align, drgan_align_box, drgan_landmark_yaw};
 pub use self::embed::{drgan_embed, drgan_embed_batch, drgan_embed_fused, drgan_similarity};
+pub use self::gallery::{
+    drgan_gallery_contains, drgan_gallery_count, drgan_gallery_enrol, drgan_gallery_enrol_batch,
+    drgan_gallery_free, drgan_gallery_open, drgan_gallery_open_memory, drgan_gallery_refresh,
+    drgan_gallery_remove, drgan_gallery_replace, drgan_gallery_search, drgan_gallery_search_batch,
+    DrganGallery, DrganGalleryMatch, DRGAN_GALLERY_ID_CAPACITY,
+};
 pub use self::image::{
     drgan_image_decode, drgan_image_free, drgan_image_load, drgan_image_save_png, DrganImage,
     DrganPixelFormat,

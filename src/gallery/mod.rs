@@ -1,5 +1,4 @@
-//! The face gallery: enrolled people and 1:N search (cargo feature `gallery`, on by
-//! default). See `docs/gallery.md`.
+//! The face gallery: enrolled people and 1:N search. See `docs/gallery.md`.
 //!
 //! A [`Gallery`] belongs to one model: it records the model's configuration, feature size
 //! and encoder fingerprint, and refuses features and files of another model. A person's
