@@ -32,6 +32,7 @@ mod default_model;
 mod embed;
 mod error;
 pub mod ffi;
+mod fingerprint;
 mod fs;
 mod gallery;
 mod image;

@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::backend::{Decoder, Net, Tensor};
 use crate::bundle::{self, Metadata};
 use crate::error::{Error, Result};
+use crate::fingerprint::fingerprint;
 use crate::image::{Image, RgbImage};
 use crate::options::Options;
 use crate::types::{Embedding, ExecutionBackend, Landmarks, ModelInfo};
@@ -235,25 +236,6 @@ impl std::fmt::Debug for Model {
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
-}
-
-/// A fast 64-bit hash of `bytes` (FxHash-style words, then SplitMix64's finaliser), to
-/// tell files apart; not a cryptographic hash. About 8 bytes a cycle.
-fn fingerprint(bytes: &[u8]) -> u64 {
-    let mut h = bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        h = (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    for &b in words.remainder() {
-        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    h ^= h >> 30;
-    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h ^= h >> 27;
-    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
 }
 
 fn info_from(meta: &Metadata, has_pose_head: bool, decoder: ExecutionBackend) -> ModelInfo {

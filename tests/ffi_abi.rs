@@ -11,6 +11,8 @@ mod align;
 mod embed;
 #[path = "ffi_abi/errors.rs"]
 mod errors;
+#[path = "ffi_abi/gallery.rs"]
+mod gallery;
 #[path = "ffi_abi/image.rs"]
 mod image;
 #[path = "ffi_abi/model.rs"]

@@ -421,9 +421,8 @@ pub unsafe extern "C" fn drgan_gallery_search_batch(
                 "out_matches",
             )?
         };
-        let found = unsafe {
-            args::buffer(out_found, count, count, std::ptr::null_mut(), "out_found")?
-        };
+        let found =
+            unsafe { args::buffer(out_found, count, count, std::ptr::null_mut(), "out_found")? };
         let results = g.search_batch(features, k, Some(min_similarity))?;
         for ((chunk, f), matches) in out.chunks_mut(k.max(1)).zip(found).zip(&results) {
             for (o, m) in chunk.iter_mut().zip(matches) {

@@ -32,7 +32,6 @@ pub(crate) struct Segment {
     pictures: Vec<u32>,
     weights: Vec<f32>,
     means: Vec<f32>,
-    norms: Vec<f32>,
     codes: Vec<i8>,
     scales: Vec<f32>,
 }
@@ -44,7 +43,6 @@ impl Segment {
             pictures: Vec::new(),
             weights: Vec::new(),
             means: Vec::new(),
-            norms: Vec::new(),
             codes: Vec::new(),
             scales: Vec::new(),
         }
@@ -61,7 +59,6 @@ impl Segment {
             self.pictures.push(0);
             self.weights.push(0.0);
             self.means.resize(self.means.len() + dim, 0.0);
-            self.norms.push(0.0);
             self.codes.resize(self.codes.len() + dim, 0);
             self.scales.push(0.0);
         }
@@ -70,7 +67,6 @@ impl Segment {
         self.pictures[row] = t.pictures;
         self.weights[row] = t.weight;
         self.means[span.clone()].copy_from_slice(&t.mean);
-        self.norms[row] = t.mean.iter().map(|&x| x * x).sum::<f32>().sqrt();
         let (scale, err) = scan::quantise(&t.mean, &mut self.codes[span]);
         self.scales[row] = scale;
         err
@@ -196,7 +192,7 @@ impl Snapshot {
                 let (seg, row) = split(c.slot);
                 let seg = &self.segments[seg];
                 let mean = &seg.means[row * self.dim..(row + 1) * self.dim];
-                let s = q.cosine(mean, seg.norms[row]);
+                let s = q.cosine(mean);
                 (s >= min).then_some((s, c.slot))
             })
             .collect();

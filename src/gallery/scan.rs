@@ -60,8 +60,7 @@ impl<'a> Query<'a> {
         let (scale, err) = quantise(feature, &mut codes);
         let norm = feature
             .iter()
-            .map(|&x| x as f64 * x as f64)
-            .sum::<f64>()
+            .fold(0f64, |n, &x| n + x as f64 * x as f64)
             .sqrt();
         Query {
             feature,
@@ -72,15 +71,16 @@ impl<'a> Query<'a> {
         }
     }
 
-    /// The exact cosine of this query and a template (`mean`, of norm `mean_norm`).
-    pub(crate) fn cosine(&self, mean: &[f32], mean_norm: f32) -> f32 {
-        let dot: f64 = self
-            .feature
-            .iter()
-            .zip(mean)
-            .map(|(&a, &b)| a as f64 * b as f64)
-            .sum();
-        (dot / (self.norm * mean_norm as f64)).clamp(-1.0, 1.0) as f32
+    /// The exact cosine of this query and a template, computed as
+    /// [`crate::similarity`] computes it (so the two agree to the bit).
+    pub(crate) fn cosine(&self, mean: &[f32]) -> f32 {
+        let (mut dot, mut nm) = (0f64, 0f64);
+        for (&a, &b) in self.feature.iter().zip(mean) {
+            let (a, b) = (a as f64, b as f64);
+            dot += a * b;
+            nm += b * b;
+        }
+        (dot / (self.norm * nm.sqrt())).clamp(-1.0, 1.0) as f32
     }
 }
 

@@ -8,7 +8,9 @@
 //!   `feature_dim`, `model_fingerprint` in hex) and a `generation` counter that every
 //!   write raises, so a process sees when another one has written.
 //! - `people`: `id` (TEXT, the primary key), `pictures`, `weight` (Σω), `mean` (the
-//!   template Σωᵢfᵢ / Σωᵢ as little-endian f32).
+//!   template Σωᵢfᵢ / Σωᵢ as little-endian f32) and `checksum`, a 64-bit hash of the
+//!   other four. SQLite keeps no checksums of its own: this one finds damage inside a
+//!   row, which opening reports instead of loading a wrong template.
 //!
 //! The file is in WAL mode with `synchronous = FULL`: readers in other processes do not
 //! block a writer, and a commit is on disk when the call returns. Writers of several
@@ -106,7 +108,7 @@ impl Store {
                      generation INTEGER NOT NULL);
                  CREATE TABLE people (
                      id TEXT PRIMARY KEY NOT NULL, pictures INTEGER NOT NULL,
-                     weight REAL NOT NULL, mean BLOB NOT NULL);",
+                     weight REAL NOT NULL, mean BLOB NOT NULL, checksum INTEGER NOT NULL);",
             )
             .map_err(|e| fail(&path, "cannot create the tables", e))?;
             tx.execute(
@@ -207,9 +209,11 @@ impl Store {
         {
             let mut put = tx
                 .prepare(
-                    "INSERT INTO people (id, pictures, weight, mean) VALUES (?1, ?2, ?3, ?4)
+                    "INSERT INTO people (id, pictures, weight, mean, checksum)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT(id) DO UPDATE SET pictures = excluded.pictures,
-                         weight = excluded.weight, mean = excluded.mean",
+                         weight = excluded.weight, mean = excluded.mean,
+                         checksum = excluded.checksum",
                 )
                 .map_err(|e| fail(&path, "cannot write", e))?;
             let mut remove = tx
@@ -217,12 +221,17 @@ impl Store {
                 .map_err(|e| fail(&path, "cannot write", e))?;
             for change in &changes {
                 match change {
-                    Change::Put(id, t) => put.execute(params![
-                        id,
-                        t.pictures as i64,
-                        t.weight as f64,
-                        to_bytes(&t.mean)
-                    ]),
+                    Change::Put(id, t) => {
+                        let mean = to_bytes(&t.mean);
+                        let weight = t.weight as f64;
+                        put.execute(params![
+                            id,
+                            t.pictures as i64,
+                            weight,
+                            mean,
+                            checksum(id, t.pictures as i64, weight, &mean)
+                        ])
+                    }
                     Change::Remove(id) => remove.execute(params![id]),
                 }
                 .map_err(|e| fail(&path, "cannot write", e))?;
@@ -266,7 +275,7 @@ fn read_all(conn: &Connection, path: &Path, dim: usize) -> Result<(i64, Index)> 
     let generation = read_generation(conn, path)?;
     let mut index = Index::new(dim);
     let mut st = conn
-        .prepare("SELECT id, pictures, weight, mean FROM people ORDER BY rowid")
+        .prepare("SELECT id, pictures, weight, mean, checksum FROM people ORDER BY rowid")
         .map_err(|e| not_a_gallery(path, e))?;
     let mut rows = st.query([]).map_err(|e| not_a_gallery(path, e))?;
     let mut mean = vec![0f32; dim];
@@ -279,6 +288,12 @@ fn read_all(conn: &Connection, path: &Path, dim: usize) -> Result<(i64, Index)> 
             .get_ref(3)
             .and_then(|v| Ok(v.as_blob()?))
             .map_err(|e| not_a_gallery(path, e))?;
+        let stored: i64 = row.get(4).map_err(|e| not_a_gallery(path, e))?;
+        if stored != checksum(&id, pictures, weight, bytes) {
+            return Err(bad(format!(
+                "person `{id}` is damaged (its checksum does not match)"
+            )));
+        }
         super::check_id(&id).map_err(|e| bad(format!("a stored id is invalid: {e}")))?;
         if bytes.len() != dim * 4 {
             return Err(bad(format!(
@@ -310,6 +325,17 @@ fn read_all(conn: &Connection, path: &Path, dim: usize) -> Result<(i64, Index)> 
         );
     }
     Ok((generation, index))
+}
+
+/// The checksum of a row: the fingerprint of its fields' bytes.
+fn checksum(id: &str, pictures: i64, weight: f64, mean: &[u8]) -> i64 {
+    let mut bytes = Vec::with_capacity(id.len() + 17 + mean.len());
+    bytes.extend_from_slice(id.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(&pictures.to_le_bytes());
+    bytes.extend_from_slice(&weight.to_le_bytes());
+    bytes.extend_from_slice(mean);
+    crate::fingerprint::fingerprint(&bytes) as i64
 }
 
 fn to_bytes(v: &[f32]) -> Vec<u8> {
