@@ -13,6 +13,7 @@
 //! saw, and that picture then joins their template. With `--db`, a second run finds the
 //! people already enrolled and adds nothing twice.
 
+#[allow(dead_code)] // the demo's command-line parsing is not used here
 #[path = "demo/faces.rs"]
 mod faces;
 
