@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 //
 // What it gives you over the C header:
-//  - RAII, move-only owners: drgan::Model (a DrganModel) and drgan::Image (an image
-//    decoded by drgan). Nothing in user code calls a drgan_*_free.
+//  - RAII, move-only owners: drgan::Model (a DrganModel), drgan::Image (an image
+//    decoded by drgan) and drgan::Gallery (enrolled people, searchable by feature).
+//    Nothing in user code calls a drgan_*_free.
 //  - drgan::ImageView, a non-owning view over pixels the caller owns (a camera frame,
 //    a texture's bytes); drgan reads them only during a call.
 //  - std::vector returns sized from the model (no buffer arithmetic), drgan::Span
@@ -12,7 +13,8 @@
 //    library's message (drgan_last_error() of the failing call).
 //
 // Threads: a Model is immutable after it is opened; its const member functions may be
-// called from many threads at once. Do not destroy or move-assign a Model while another
+// called from many threads at once. A Gallery's member functions may too (searches run at
+// once, writes take turns). Do not destroy or move-assign a Model or Gallery while another
 // thread is using it. Image and the value types are plain data.
 //
 // Build: add both include/ (for drgan.h) and bindings/cpp/ to the include path and link
@@ -61,6 +63,7 @@ enum class Status : int32_t {
     Inference = DRGAN_STATUS_INFERENCE,
     LimitExceeded = DRGAN_STATUS_LIMIT_EXCEEDED,
     Panic = DRGAN_STATUS_PANIC,
+    Gallery = DRGAN_STATUS_GALLERY,
 };
 
 /// Layout of one pixel (DrganPixelFormat).
@@ -130,6 +133,15 @@ inline void check(DrganStatus status) {
         const char *message = drgan_last_error();
         throw Error(static_cast<Status>(status), message != nullptr ? message : "");
     }
+}
+
+/// The string in a fixed-size char field, up to its first NUL (or all of it).
+inline std::string terminated(const char *chars, std::size_t capacity) {
+    std::size_t n = 0;
+    while (n < capacity && chars[n] != '\0') {
+        ++n;
+    }
+    return std::string(chars, n);
 }
 } // namespace detail
 
@@ -423,8 +435,8 @@ class Model {
         info.has_pose_head = raw.has_pose_head != 0;
         info.encoder_backend = static_cast<Backend>(raw.encoder_backend);
         info.decoder_backend = static_cast<Backend>(raw.decoder_backend);
-        info.config = terminated(raw.config, sizeof raw.config);
-        info.trained_on = terminated(raw.trained_on, sizeof raw.trained_on);
+        info.config = detail::terminated(raw.config, sizeof raw.config);
+        info.trained_on = detail::terminated(raw.trained_on, sizeof raw.trained_on);
         return info;
     }
 
@@ -598,14 +610,6 @@ class Model {
         return Model(raw);
     }
 
-    static std::string terminated(const char *chars, std::size_t capacity) {
-        std::size_t n = 0;
-        while (n < capacity && chars[n] != '\0') {
-            ++n;
-        }
-        return std::string(chars, n);
-    }
-
     static std::vector<DrganImage> raws(Span<ImageView> faces) {
         std::vector<DrganImage> raw;
         raw.reserve(faces.size());
@@ -628,6 +632,222 @@ class Model {
     std::size_t feature_dim_ = 0;
     std::size_t pose_count_ = 0;
     std::size_t image_bytes_ = 0;
+};
+
+/// One search result: an enrolled person's id and the cosine similarity of the query and
+/// the person's template, in [-1, 1] (higher is more alike).
+struct Match {
+    std::string id;
+    float similarity = 0.0f;
+};
+
+/// Enrolled people of one model, searchable by identity feature (DrganGallery): kept in
+/// an SQLite file (Gallery::open) or in memory (Gallery::open_memory). Move-only; freed
+/// when destroyed. Every member function is safe to call from many threads at once
+/// (searches run at once, writes take turns). It does not borrow the Model it was opened
+/// with: the Model may be destroyed first.
+///
+/// A person's template is the confidence-weighted mean of their pictures' features
+/// (Σωᵢfᵢ / Σωᵢ). Ids are UTF-8, 1 to 255 bytes, without NUL. Features are the model's
+/// feature_dim() floats; several pictures are passed one after the other (as
+/// Model::embed_batch gives them), with their confidences (empty: equal weights).
+///
+///     drgan::Gallery people = drgan::Gallery::open(model, "people.db");
+///     people.enrol("alice", {model.embed(alice_crop)});
+///     for (const drgan::Match &m : people.search(model.embed(probe).feature, 5, 0.5f)) {
+///         std::printf("%s %.3f\n", m.id.c_str(), m.similarity);
+///     }
+class Gallery {
+  public:
+    /// Opens the gallery file at `path` for `model`, creating it when missing. Throws
+    /// Status::Gallery (not a drgan gallery, corrupt, cannot be created) or
+    /// Status::ModelMismatch (a gallery of another model).
+    static Gallery open(const Model &model, const std::string &path) {
+        DrganGallery *raw = nullptr;
+        detail::check(drgan_gallery_open(model.get(), path.c_str(), &raw));
+        return Gallery(raw, model.feature_dim());
+    }
+    /// A new, empty gallery for `model` kept in memory only.
+    static Gallery open_memory(const Model &model) {
+        DrganGallery *raw = nullptr;
+        detail::check(drgan_gallery_open_memory(model.get(), &raw));
+        return Gallery(raw, model.feature_dim());
+    }
+
+    /// A moved-from Gallery is empty: every call on it throws Status::NullArgument.
+    Gallery(Gallery &&) noexcept = default;
+    Gallery &operator=(Gallery &&) noexcept = default;
+    Gallery(const Gallery &) = delete;
+    Gallery &operator=(const Gallery &) = delete;
+    ~Gallery() = default;
+
+    /// Enrols pictures of person `id`: creates the person, or adds the pictures to their
+    /// template. `features` holds the pictures' features one after the other;
+    /// `confidences` one confidence a picture, or is empty to weigh them equally. One
+    /// transaction: when this returns the person is in the file.
+    void enrol(const std::string &id, Span<float> features, Span<float> confidences = {}) const {
+        detail::check(drgan_gallery_enrol(gallery_.get(), c_id(id), detail::nonnull(features.data()),
+                                          features.size(), nullable(confidences),
+                                          picture_count(features, confidences)));
+    }
+    /// Enrols embeddings (from Model::embed, embed_batch or embed_fused) of person `id`,
+    /// weighted by their confidences.
+    void enrol(const std::string &id, Span<Embedding> pictures) const {
+        const Flat flat = flatten(pictures);
+        enrol(id, flat.features, flat.confidences);
+    }
+
+    /// Enrols many pictures in one transaction, picture i of person ids[i] (an id may
+    /// repeat): much faster than one enrol a picture. All or nothing. `features` holds
+    /// ids.size() features; `confidences` ids.size() values, or is empty.
+    void enrol_batch(Span<std::string> ids, Span<float> features, Span<float> confidences = {}) const {
+        if (!confidences.empty() && confidences.size() != ids.size()) {
+            throw Error(Status::InvalidArgument,
+                        "confidences has " + std::to_string(confidences.size()) + " values for " +
+                            std::to_string(ids.size()) + " ids");
+        }
+        std::vector<const char *> raw;
+        raw.reserve(ids.size());
+        for (const std::string &id : ids) {
+            raw.push_back(c_id(id));
+        }
+        const char *const empty = "";
+        detail::check(drgan_gallery_enrol_batch(gallery_.get(), raw.empty() ? &empty : raw.data(),
+                                                detail::nonnull(features.data()), features.size(),
+                                                nullable(confidences), ids.size()));
+    }
+
+    /// Replaces person `id`'s template with one built from these pictures only (creates
+    /// the person when new). Arguments as enrol.
+    void replace(const std::string &id, Span<float> features, Span<float> confidences = {}) const {
+        detail::check(drgan_gallery_replace(gallery_.get(), c_id(id), detail::nonnull(features.data()),
+                                            features.size(), nullable(confidences),
+                                            picture_count(features, confidences)));
+    }
+    /// Replaces person `id`'s template with one built from these embeddings only.
+    void replace(const std::string &id, Span<Embedding> pictures) const {
+        const Flat flat = flatten(pictures);
+        replace(id, flat.features, flat.confidences);
+    }
+
+    /// Removes person `id`; false when nobody had that id.
+    bool remove(const std::string &id) const {
+        int32_t removed = 0;
+        detail::check(drgan_gallery_remove(gallery_.get(), c_id(id), &removed));
+        return removed != 0;
+    }
+
+    /// How many people are enrolled.
+    std::size_t count() const {
+        std::size_t n = 0;
+        detail::check(drgan_gallery_count(gallery_.get(), &n));
+        return n;
+    }
+
+    /// Whether person `id` is enrolled.
+    bool contains(const std::string &id) const {
+        int32_t found = 0;
+        detail::check(drgan_gallery_contains(gallery_.get(), c_id(id), &found));
+        return found != 0;
+    }
+
+    /// The `k` enrolled people most similar to `feature` (feature_dim floats), best
+    /// first, at or above `min_similarity` (-1 keeps every match); fewer when fewer
+    /// people are enrolled or pass the minimum. Exact (no approximate index).
+    std::vector<Match> search(Span<float> feature, std::size_t k, float min_similarity = -1.0f) const {
+        std::vector<DrganGalleryMatch> raw(k > 0 ? k : 1);
+        std::size_t found = 0;
+        detail::check(drgan_gallery_search(gallery_.get(), detail::nonnull(feature.data()), feature.size(), k,
+                                           min_similarity, raw.data(), raw.size(), &found));
+        return matches(raw.data(), found);
+    }
+
+    /// search for several features at once (one after the other in `features`), spread
+    /// over every core; result i is feature i's, the same as its own search.
+    std::vector<std::vector<Match>> search_batch(Span<float> features, std::size_t k,
+                                                 float min_similarity = -1.0f) const {
+        // A length that is no whole number of features is reported by the library.
+        const std::size_t count = dim_ > 0 ? (features.size() + dim_ - 1) / dim_ : 0;
+        std::vector<DrganGalleryMatch> raw(count * k > 0 ? count * k : 1);
+        std::vector<std::size_t> found(count > 0 ? count : 1);
+        detail::check(drgan_gallery_search_batch(gallery_.get(), detail::nonnull(features.data()),
+                                                 features.size(), count, k, min_similarity,
+                                                 raw.data(), raw.size(), found.data()));
+        std::vector<std::vector<Match>> out(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            out[i] = matches(raw.data() + i * k, found[i]);
+        }
+        return out;
+    }
+
+    /// Loads what other processes (or other Gallery objects on the same file) have
+    /// written since this one last read or wrote; true when there was anything. A memory
+    /// gallery never changes this way.
+    bool refresh() const {
+        int32_t changed = 0;
+        detail::check(drgan_gallery_refresh(gallery_.get(), &changed));
+        return changed != 0;
+    }
+
+    /// Length of the features it holds (the model's feature_dim).
+    std::size_t feature_dim() const noexcept { return dim_; }
+    /// False only for a moved-from Gallery.
+    explicit operator bool() const noexcept { return gallery_ != nullptr; }
+    /// The C handle (still owned by this object).
+    const DrganGallery *get() const noexcept { return gallery_.get(); }
+
+  private:
+    struct Free {
+        void operator()(DrganGallery *gallery) const noexcept { drgan_gallery_free(gallery); }
+    };
+    struct Flat {
+        std::vector<float> features;
+        std::vector<float> confidences;
+    };
+
+    Gallery(DrganGallery *raw, std::size_t dim) noexcept : gallery_(raw), dim_(dim) {}
+
+    /// `id` for the C API; an id holding NUL would be cut short there, so it is refused.
+    static const char *c_id(const std::string &id) {
+        if (id.find('\0') != std::string::npos) {
+            throw Error(Status::InvalidArgument, "id holds a NUL byte");
+        }
+        return id.c_str();
+    }
+
+    static const float *nullable(Span<float> values) noexcept {
+        return values.empty() ? nullptr : values.data();
+    }
+
+    /// The number of pictures: the confidences' when given (the library then checks the
+    /// features' length against it), else the features' rounded up (likewise).
+    std::size_t picture_count(Span<float> features, Span<float> confidences) const noexcept {
+        if (!confidences.empty()) {
+            return confidences.size();
+        }
+        return dim_ > 0 ? (features.size() + dim_ - 1) / dim_ : 0;
+    }
+
+    static Flat flatten(Span<Embedding> pictures) {
+        Flat flat;
+        for (const Embedding &e : pictures) {
+            flat.features.insert(flat.features.end(), e.feature.begin(), e.feature.end());
+            flat.confidences.push_back(e.confidence);
+        }
+        return flat;
+    }
+
+    static std::vector<Match> matches(const DrganGalleryMatch *raw, std::size_t found) {
+        std::vector<Match> out(found);
+        for (std::size_t i = 0; i < found; ++i) {
+            out[i].id = detail::terminated(raw[i].id, sizeof raw[i].id);
+            out[i].similarity = raw[i].similarity;
+        }
+        return out;
+    }
+
+    std::unique_ptr<DrganGallery, Free> gallery_;
+    std::size_t dim_ = 0;
 };
 
 } // namespace drgan

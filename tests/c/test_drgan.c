@@ -135,14 +135,16 @@ static void test_versions_and_statuses(size_t sz_image, size_t sz_options, size_
     CHECK(sizeof info.trained_on == DRGAN_INFO_TRAINED_ON_LEN);
     CHECK(sizeof(DrganStatus) == 4);
     CHECK(strcmp(drgan_last_error(), "") == 0);
-    for (i = DRGAN_STATUS_OK; i <= DRGAN_STATUS_PANIC; i++)
+    for (i = DRGAN_STATUS_OK; i <= DRGAN_STATUS_GALLERY; i++)
         CHECK(strncmp(drgan_status_name(i), "DRGAN_STATUS_", 13) == 0 &&
               strcmp(drgan_status_name(i), "DRGAN_STATUS_UNKNOWN") != 0);
     CHECK(strcmp(drgan_status_name(DRGAN_STATUS_OK), "DRGAN_STATUS_OK") == 0);
     CHECK(strcmp(drgan_status_name(DRGAN_STATUS_BUFFER_TOO_SMALL),
                  "DRGAN_STATUS_BUFFER_TOO_SMALL") == 0);
     CHECK(DRGAN_STATUS_PANIC == 13 && DRGAN_STATUS_LIMIT_EXCEEDED == 12);
-    CHECK(strcmp(drgan_status_name(14), "DRGAN_STATUS_UNKNOWN") == 0);
+    CHECK(DRGAN_STATUS_GALLERY == 14);
+    CHECK(strcmp(drgan_status_name(DRGAN_STATUS_GALLERY), "DRGAN_STATUS_GALLERY") == 0);
+    CHECK(strcmp(drgan_status_name(15), "DRGAN_STATUS_UNKNOWN") == 0);
     CHECK(strcmp(drgan_status_name(-1), "DRGAN_STATUS_UNKNOWN") == 0);
 }
 
@@ -593,6 +595,274 @@ static void test_no_pose_head(const char *dir) {
     free(px);
 }
 
+/* The index of the match whose id is `id` among the first `n`, or -1. */
+static int find_match(const DrganGalleryMatch *m, size_t n, const char *id) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (strcmp(m[i].id, id) == 0) return (int)i;
+    return -1;
+}
+
+/* Every gallery function: a memory gallery (enrol, batch, replace, search and its batch,
+ * remove, count, contains, refresh), a file shared by two handles and reopened, the
+ * errors (NULL arguments, malformed ids and lengths, short buffers, another model's
+ * file, a file that is no gallery). */
+static void test_gallery(const char *scratch, const char *other, const DrganModel *model,
+                         const DrganModelInfo *info) {
+    size_t n = info->feature_dim, count = 99, found = 99, found2[2] = {99, 99}, i;
+    uint8_t *pa = picture(40, 40, 3, 0, 21), *pb = picture(40, 40, 3, 0, 22);
+    DrganImage faces[2];
+    float *f = (float *)calloc(3 * n, sizeof(float)); /* a, b, a */
+    float *zero = (float *)calloc(n, sizeof(float));
+    float conf[3] = {0, 0, 0}, sim = 0;
+    DrganGallery *g = NULL, *g1 = NULL, *g2 = NULL, *bad = NULL;
+    DrganModel *other_model = NULL;
+    DrganGalleryMatch m[4], untouched;
+    const char *ids[3] = {"carol", "dave", "carol"};
+    const char *null_ids[2] = {"carol", NULL};
+    char long_id[257];
+    char *path = join(scratch, "c_gallery.drgan");
+    char *text = join(scratch, "c_not_a_gallery.drgan");
+    int32_t flag = 7;
+
+    CHECK(sizeof m[0].id == 256 && offsetof(DrganGalleryMatch, id) == sizeof(float));
+    faces[0] = describe(pa, 40, 40, 120, DRGAN_PIXEL_FORMAT_RGB8);
+    faces[1] = describe(pb, 40, 40, 120, DRGAN_PIXEL_FORMAT_RGB8);
+    EXPECT("embed two faces for the gallery",
+           drgan_embed_batch(model, faces, 2, f, 2 * n, NULL, conf), DRGAN_STATUS_OK, "");
+    memcpy(f + 2 * n, f, n * sizeof(float));
+    conf[2] = conf[0];
+    EXPECT("similarity of the two", drgan_similarity(f, n, f + n, n, &sim), DRGAN_STATUS_OK, "");
+    printf("     the two gallery faces: similarity %.4f\n", sim);
+    CHECK(sim < 0.999f);
+
+    /* Opening a memory gallery. */
+    EXPECT("gallery_open_memory(NULL model)", drgan_gallery_open_memory(NULL, &g),
+           DRGAN_STATUS_NULL_ARGUMENT, "model");
+    EXPECT("gallery_open_memory(NULL out)", drgan_gallery_open_memory(model, NULL),
+           DRGAN_STATUS_NULL_ARGUMENT, "out_gallery");
+    CHECK(g == NULL);
+    EXPECT("gallery_open_memory", drgan_gallery_open_memory(model, &g), DRGAN_STATUS_OK, "");
+    CHECK(g != NULL);
+    if (g == NULL) goto done;
+    EXPECT("gallery_count", drgan_gallery_count(g, &count), DRGAN_STATUS_OK, "");
+    CHECK(count == 0);
+    EXPECT("gallery_search an empty gallery",
+           drgan_gallery_search(g, f, n, 2, -1.0f, m, 4, &found), DRGAN_STATUS_OK, "");
+    CHECK(found == 0);
+
+    /* Enrolment. */
+    EXPECT("gallery_enrol", drgan_gallery_enrol(g, "alice", f, n, NULL, 1), DRGAN_STATUS_OK, "");
+    EXPECT("gallery_enrol with a confidence",
+           drgan_gallery_enrol(g, "bob", f + n, n, &conf[1], 1), DRGAN_STATUS_OK, "");
+    EXPECT("gallery_enrol(NULL gallery)", drgan_gallery_enrol(NULL, "x", f, n, NULL, 1),
+           DRGAN_STATUS_NULL_ARGUMENT, "gallery");
+    EXPECT("gallery_enrol(NULL id)", drgan_gallery_enrol(g, NULL, f, n, NULL, 1),
+           DRGAN_STATUS_NULL_ARGUMENT, "id");
+    EXPECT("gallery_enrol(NULL features)", drgan_gallery_enrol(g, "x", NULL, n, NULL, 1),
+           DRGAN_STATUS_NULL_ARGUMENT, "features");
+    EXPECT("gallery_enrol a short feature", drgan_gallery_enrol(g, "x", f, n - 1, NULL, 1),
+           DRGAN_STATUS_INVALID_ARGUMENT, "features_len");
+    EXPECT("gallery_enrol count 0", drgan_gallery_enrol(g, "x", f, n, NULL, 0),
+           DRGAN_STATUS_INVALID_ARGUMENT, "count");
+    EXPECT("gallery_enrol a zero feature", drgan_gallery_enrol(g, "x", zero, n, NULL, 1),
+           DRGAN_STATUS_INVALID_ARGUMENT, "zero");
+    EXPECT("gallery_enrol an empty id", drgan_gallery_enrol(g, "", f, n, NULL, 1),
+           DRGAN_STATUS_INVALID_ARGUMENT, "empty");
+    EXPECT("gallery_enrol an id not UTF-8", drgan_gallery_enrol(g, "\xff\xfe", f, n, NULL, 1),
+           DRGAN_STATUS_INVALID_ARGUMENT, "UTF-8");
+    memset(long_id, 'x', 256);
+    long_id[256] = '\0';
+    EXPECT("gallery_enrol a 256-byte id", drgan_gallery_enrol(g, long_id, f, n, NULL, 1),
+           DRGAN_STATUS_INVALID_ARGUMENT, "255");
+    EXPECT("gallery_enrol_batch", drgan_gallery_enrol_batch(g, ids, f, 3 * n, conf, 3),
+           DRGAN_STATUS_OK, "");
+    EXPECT("gallery_enrol_batch(NULL ids)", drgan_gallery_enrol_batch(g, NULL, f, 3 * n, conf, 3),
+           DRGAN_STATUS_NULL_ARGUMENT, "ids");
+    EXPECT("gallery_enrol_batch with a NULL id",
+           drgan_gallery_enrol_batch(g, null_ids, f, 2 * n, NULL, 2),
+           DRGAN_STATUS_INVALID_ARGUMENT, "ids[1]");
+    EXPECT("gallery_enrol_batch a short feature",
+           drgan_gallery_enrol_batch(g, ids, f, 3 * n - 1, NULL, 3),
+           DRGAN_STATUS_INVALID_ARGUMENT, "features_len");
+    EXPECT("gallery_replace", drgan_gallery_replace(g, "dave", f + n, n, NULL, 1),
+           DRGAN_STATUS_OK, "");
+    EXPECT("gallery_replace(NULL id)", drgan_gallery_replace(g, NULL, f, n, NULL, 1),
+           DRGAN_STATUS_NULL_ARGUMENT, "id");
+    EXPECT("gallery_replace count 0", drgan_gallery_replace(g, "dave", f, n, NULL, 0),
+           DRGAN_STATUS_INVALID_ARGUMENT, "count");
+    /* 255 bytes is the longest id; it comes back whole. */
+    long_id[255] = '\0';
+    EXPECT("gallery_enrol a 255-byte id", drgan_gallery_enrol(g, long_id, f + n, n, NULL, 1),
+           DRGAN_STATUS_OK, "");
+    EXPECT("gallery_count", drgan_gallery_count(g, &count), DRGAN_STATUS_OK, "");
+    CHECK(count == 5);
+    EXPECT("gallery_count(NULL out)", drgan_gallery_count(g, NULL), DRGAN_STATUS_NULL_ARGUMENT,
+           "out_count");
+    EXPECT("gallery_count(NULL gallery)", drgan_gallery_count(NULL, &count),
+           DRGAN_STATUS_NULL_ARGUMENT, "gallery");
+    EXPECT("gallery_contains alice", drgan_gallery_contains(g, "alice", &flag), DRGAN_STATUS_OK,
+           "");
+    CHECK(flag == 1);
+    EXPECT("gallery_contains nobody", drgan_gallery_contains(g, "nobody", &flag),
+           DRGAN_STATUS_OK, "");
+    CHECK(flag == 0);
+    EXPECT("gallery_contains(NULL id)", drgan_gallery_contains(g, NULL, &flag),
+           DRGAN_STATUS_NULL_ARGUMENT, "id");
+    EXPECT("gallery_contains(NULL out)", drgan_gallery_contains(g, "alice", NULL),
+           DRGAN_STATUS_NULL_ARGUMENT, "out_contains");
+
+    /* Search. */
+    EXPECT("gallery_search", drgan_gallery_search(g, f, n, 2, -1.0f, m, 2, &found),
+           DRGAN_STATUS_OK, "");
+    CHECK(found == 2 && strcmp(m[0].id, "alice") == 0 && fabsf(m[0].similarity - 1.0f) < 1e-4f);
+    CHECK(found == 2 && m[1].similarity <= m[0].similarity);
+    EXPECT("gallery_search k 5 of 5", drgan_gallery_search(g, f + n, n, 5, -1.0f, m, 4, &found),
+           DRGAN_STATUS_BUFFER_TOO_SMALL, "needed");
+    memset(&untouched, 0x5a, sizeof untouched);
+    m[0] = untouched;
+    found = 99;
+    EXPECT("gallery_search into a short buffer",
+           drgan_gallery_search(g, f, n, 2, -1.0f, m, 1, &found), DRGAN_STATUS_BUFFER_TOO_SMALL,
+           "needed");
+    CHECK(found == 99 && memcmp(&m[0], &untouched, sizeof untouched) == 0);
+    EXPECT("gallery_search bob", drgan_gallery_search(g, f + n, n, 4, -1.0f, m, 4, &found),
+           DRGAN_STATUS_OK, "");
+    /* bob, dave (replaced by bob's picture) and the long id hold the same feature. */
+    CHECK(found == 4 && find_match(m, 3, "bob") >= 0 && find_match(m, 3, "dave") >= 0 &&
+          find_match(m, 3, long_id) >= 0 && strlen(long_id) == 255);
+    CHECK(found == 4 && fabsf(m[2].similarity - 1.0f) < 1e-4f);
+    EXPECT("gallery_search with a minimum",
+           drgan_gallery_search(g, f, n, 4, (1.0f + sim) / 2.0f, m, 4, &found), DRGAN_STATUS_OK,
+           "");
+    CHECK(found >= 1 && strcmp(m[0].id, "alice") == 0);
+    for (i = 0; i < found; i++) CHECK(m[i].similarity >= (1.0f + sim) / 2.0f);
+    EXPECT("gallery_search(NULL feature)", drgan_gallery_search(g, NULL, n, 1, -1.0f, m, 4, &found),
+           DRGAN_STATUS_NULL_ARGUMENT, "feature");
+    EXPECT("gallery_search(NULL matches)", drgan_gallery_search(g, f, n, 1, -1.0f, NULL, 4, &found),
+           DRGAN_STATUS_NULL_ARGUMENT, "out_matches");
+    EXPECT("gallery_search(NULL found)", drgan_gallery_search(g, f, n, 1, -1.0f, m, 4, NULL),
+           DRGAN_STATUS_NULL_ARGUMENT, "out_found");
+    EXPECT("gallery_search(NULL gallery)",
+           drgan_gallery_search(NULL, f, n, 1, -1.0f, m, 4, &found), DRGAN_STATUS_NULL_ARGUMENT,
+           "gallery");
+    EXPECT("gallery_search a short feature",
+           drgan_gallery_search(g, f, n - 1, 1, -1.0f, m, 4, &found),
+           DRGAN_STATUS_INVALID_ARGUMENT, "feature");
+    EXPECT("gallery_search k 0", drgan_gallery_search(g, f, n, 0, -1.0f, m, 4, &found),
+           DRGAN_STATUS_INVALID_ARGUMENT, "k is 0");
+    EXPECT("gallery_search minimum 1.5", drgan_gallery_search(g, f, n, 1, 1.5f, m, 4, &found),
+           DRGAN_STATUS_INVALID_ARGUMENT, "min_similarity");
+    EXPECT("gallery_search a zero feature",
+           drgan_gallery_search(g, zero, n, 1, -1.0f, m, 4, &found),
+           DRGAN_STATUS_INVALID_ARGUMENT, "zero");
+
+    EXPECT("gallery_search_batch",
+           drgan_gallery_search_batch(g, f, 2 * n, 2, 2, -1.0f, m, 4, found2), DRGAN_STATUS_OK,
+           "");
+    CHECK(found2[0] == 2 && found2[1] == 2);
+    CHECK(strcmp(m[0].id, "alice") == 0 && fabsf(m[2].similarity - 1.0f) < 1e-4f);
+    CHECK(find_match(m + 2, 2, "alice") < 0);
+    EXPECT("gallery_search_batch into a short buffer",
+           drgan_gallery_search_batch(g, f, 2 * n, 2, 2, -1.0f, m, 3, found2),
+           DRGAN_STATUS_BUFFER_TOO_SMALL, "needed");
+    EXPECT("gallery_search_batch count 0",
+           drgan_gallery_search_batch(g, f, 2 * n, 0, 2, -1.0f, m, 4, found2),
+           DRGAN_STATUS_INVALID_ARGUMENT, "count");
+    EXPECT("gallery_search_batch a length not count * feature_dim",
+           drgan_gallery_search_batch(g, f, 2 * n - 1, 2, 2, -1.0f, m, 4, found2),
+           DRGAN_STATUS_INVALID_ARGUMENT, "features_len");
+    EXPECT("gallery_search_batch(NULL found)",
+           drgan_gallery_search_batch(g, f, 2 * n, 2, 2, -1.0f, m, 4, NULL),
+           DRGAN_STATUS_NULL_ARGUMENT, "out_found");
+    EXPECT("gallery_search_batch(NULL features)",
+           drgan_gallery_search_batch(g, NULL, 2 * n, 2, 2, -1.0f, m, 4, found2),
+           DRGAN_STATUS_NULL_ARGUMENT, "features");
+
+    /* Remove and refresh. */
+    EXPECT("gallery_remove", drgan_gallery_remove(g, "bob", &flag), DRGAN_STATUS_OK, "");
+    CHECK(flag == 1);
+    EXPECT("gallery_remove again", drgan_gallery_remove(g, "bob", &flag), DRGAN_STATUS_OK, "");
+    CHECK(flag == 0);
+    EXPECT("gallery_remove(NULL out)", drgan_gallery_remove(g, "dave", NULL), DRGAN_STATUS_OK,
+           "");
+    EXPECT("gallery_remove(NULL id)", drgan_gallery_remove(g, NULL, &flag),
+           DRGAN_STATUS_NULL_ARGUMENT, "id");
+    EXPECT("gallery_remove an empty id", drgan_gallery_remove(g, "", &flag),
+           DRGAN_STATUS_INVALID_ARGUMENT, "empty");
+    EXPECT("gallery_count", drgan_gallery_count(g, &count), DRGAN_STATUS_OK, "");
+    CHECK(count == 3);
+    flag = 7;
+    EXPECT("gallery_refresh a memory gallery", drgan_gallery_refresh(g, &flag), DRGAN_STATUS_OK,
+           "");
+    CHECK(flag == 0);
+    EXPECT("gallery_refresh(NULL out)", drgan_gallery_refresh(g, NULL), DRGAN_STATUS_OK, "");
+    EXPECT("gallery_refresh(NULL gallery)", drgan_gallery_refresh(NULL, &flag),
+           DRGAN_STATUS_NULL_ARGUMENT, "gallery");
+    drgan_gallery_free(g);
+    drgan_gallery_free(NULL);
+
+    /* A file, shared by two handles and reopened. */
+    EXPECT("gallery_open(NULL model)", drgan_gallery_open(NULL, path, &g1),
+           DRGAN_STATUS_NULL_ARGUMENT, "model");
+    EXPECT("gallery_open(NULL path)", drgan_gallery_open(model, NULL, &g1),
+           DRGAN_STATUS_NULL_ARGUMENT, "path");
+    EXPECT("gallery_open(NULL out)", drgan_gallery_open(model, path, NULL),
+           DRGAN_STATUS_NULL_ARGUMENT, "out_gallery");
+    EXPECT("gallery_open a new file", drgan_gallery_open(model, path, &g1), DRGAN_STATUS_OK, "");
+    EXPECT("gallery_open it twice", drgan_gallery_open(model, path, &g2), DRGAN_STATUS_OK, "");
+    if (g1 == NULL || g2 == NULL) {
+        drgan_gallery_free(g1);
+        drgan_gallery_free(g2);
+        goto done;
+    }
+    EXPECT("enrol into the file", drgan_gallery_enrol(g1, "alice", f, n, &conf[0], 1),
+           DRGAN_STATUS_OK, "");
+    EXPECT("contains before refresh", drgan_gallery_contains(g2, "alice", &flag),
+           DRGAN_STATUS_OK, "");
+    CHECK(flag == 0);
+    EXPECT("gallery_refresh", drgan_gallery_refresh(g2, &flag), DRGAN_STATUS_OK, "");
+    CHECK(flag == 1);
+    EXPECT("contains after refresh", drgan_gallery_contains(g2, "alice", &flag),
+           DRGAN_STATUS_OK, "");
+    CHECK(flag == 1);
+    EXPECT("gallery_refresh with no change", drgan_gallery_refresh(g2, &flag), DRGAN_STATUS_OK,
+           "");
+    CHECK(flag == 0);
+    EXPECT("enrol bob through the second handle",
+           drgan_gallery_enrol(g2, "bob", f + n, n, NULL, 1), DRGAN_STATUS_OK, "");
+    drgan_gallery_free(g1);
+    drgan_gallery_free(g2);
+    g1 = NULL;
+    EXPECT("gallery_open again", drgan_gallery_open(model, path, &g1), DRGAN_STATUS_OK, "");
+    EXPECT("gallery_count of the file", drgan_gallery_count(g1, &count), DRGAN_STATUS_OK, "");
+    CHECK(count == 2);
+    EXPECT("gallery_search the file", drgan_gallery_search(g1, f + n, n, 2, -1.0f, m, 2, &found),
+           DRGAN_STATUS_OK, "");
+    CHECK(found == 2 && strcmp(m[0].id, "bob") == 0 && strcmp(m[1].id, "alice") == 0);
+    drgan_gallery_free(g1);
+
+    EXPECT("open the other bundle", drgan_model_open(other, NULL, &other_model), DRGAN_STATUS_OK,
+           "");
+    EXPECT("gallery_open with another model", drgan_gallery_open(other_model, path, &bad),
+           DRGAN_STATUS_MODEL_MISMATCH, "another model");
+    write_text(text, "plain text is not an SQLite database, whatever its name says; "
+                     "long enough for SQLite to read a header from it.");
+    EXPECT("gallery_open a text file", drgan_gallery_open(model, text, &bad), DRGAN_STATUS_GALLERY,
+           "not a readable drgan gallery");
+    EXPECT("gallery_open a directory", drgan_gallery_open(model, scratch, &bad),
+           DRGAN_STATUS_GALLERY, "");
+    CHECK(bad == NULL);
+    drgan_model_free(other_model);
+done:
+    free(pa);
+    free(pb);
+    free(f);
+    free(zero);
+    free(path);
+    free(text);
+}
+
 int main(int argc, char **argv) {
     DrganModel *model;
     DrganModelInfo info;
@@ -620,6 +890,7 @@ int main(int argc, char **argv) {
     test_embedding(model, &info);
     test_synthesis(argv[3], model, &info);
     test_no_pose_head(argv[1]);
+    test_gallery(argv[3], argv[2], model, &info);
     drgan_model_free(model);
     printf("%d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;

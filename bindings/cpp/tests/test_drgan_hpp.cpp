@@ -31,6 +31,10 @@ static_assert(std::is_nothrow_move_constructible<drgan::Model>::value, "Model mo
 static_assert(std::is_nothrow_move_assignable<drgan::Model>::value, "Model moves");
 static_assert(!std::is_copy_constructible<drgan::Image>::value, "Image is move-only");
 static_assert(std::is_nothrow_move_constructible<drgan::Image>::value, "Image moves");
+static_assert(!std::is_copy_constructible<drgan::Gallery>::value, "Gallery is move-only");
+static_assert(!std::is_copy_assignable<drgan::Gallery>::value, "Gallery is move-only");
+static_assert(std::is_nothrow_move_constructible<drgan::Gallery>::value, "Gallery moves");
+static_assert(std::is_nothrow_move_assignable<drgan::Gallery>::value, "Gallery moves");
 static_assert(std::is_base_of<std::runtime_error, drgan::Error>::value, "Error is an exception");
 static_assert(drgan::bytes_per_pixel(drgan::PixelFormat::Bgra8) == 4, "constexpr");
 
@@ -145,6 +149,191 @@ void test_default_model(const drgan::Options &cpu, const std::string &data) {
     small.max_model_bytes = 16;
     EXPECT_ERROR("open_default over max_model_bytes", LimitExceeded, "",
                  drgan::Model::open_default(small));
+}
+
+// The parts one after the other (several pictures' features, as the gallery takes them).
+std::vector<float> concat(std::initializer_list<const std::vector<float> *> parts) {
+    std::vector<float> out;
+    for (const std::vector<float> *p : parts) {
+        out.insert(out.end(), p->begin(), p->end());
+    }
+    return out;
+}
+
+// The gallery: enrolment (one, batch, replace, from embeddings), search and its batch,
+// remove, count, contains, a file that persists and is shared by two handles, and the
+// errors. `a` and `b` are the features of two different faces.
+void test_gallery(const drgan::Model &model, const std::string &bundle, const std::string &other,
+                  const std::string &scratch, const drgan::Embedding &a, const drgan::Embedding &b,
+                  const drgan::Options &cpu) {
+    CHECK(std::string(drgan::status_name(drgan::Status::Gallery)) == "DRGAN_STATUS_GALLERY");
+    CHECK(static_cast<int32_t>(drgan::Status::Gallery) == 14);
+
+    drgan::Gallery people = drgan::Gallery::open_memory(model);
+    CHECK(static_cast<bool>(people) && people.get() != nullptr);
+    CHECK(people.feature_dim() == 16);
+    CHECK(people.count() == 0);
+    CHECK(people.search(a.feature, 3).empty());
+    people.enrol("alice", a.feature);
+    people.enrol("bob", b.feature, {b.confidence});
+    CHECK(people.count() == 2);
+    CHECK(people.contains("alice") && people.contains("bob") && !people.contains("carol"));
+
+    std::vector<drgan::Match> found = people.search(a.feature, 2);
+    CHECK(found.size() == 2);
+    CHECK(!found.empty() && found[0].id == "alice" && std::fabs(found[0].similarity - 1.0f) < 1e-4f);
+    CHECK(found.size() == 2 && found[1].id == "bob" &&
+          std::fabs(found[1].similarity - drgan::similarity(a, b)) < 1e-4f);
+    found = people.search(b.feature, 5);
+    CHECK(found.size() == 2 && found[0].id == "bob" && found[0].similarity >= found[1].similarity);
+    found = people.search(b.feature, 1);
+    CHECK(found.size() == 1 && found[0].id == "bob");
+    // A minimum between the two similarities keeps only the best.
+    const float ab = drgan::similarity(a, b);
+    std::printf("     similarity of the two faces: %.4f\n", static_cast<double>(ab));
+    CHECK(ab < 0.999f);
+    found = people.search(a.feature, 2, (1.0f + ab) / 2.0f);
+    CHECK(found.size() == 1 && found[0].id == "alice");
+
+    const std::vector<float> both = concat({&a.feature, &b.feature});
+    const std::vector<std::vector<drgan::Match>> batch = people.search_batch(both, 2);
+    CHECK(batch.size() == 2);
+    CHECK(batch.size() == 2 && !batch[0].empty() && batch[0][0].id == "alice");
+    CHECK(batch.size() == 2 && !batch[1].empty() && batch[1][0].id == "bob");
+    CHECK(batch.size() == 2 && batch[1].size() == 2 &&
+          std::fabs(batch[1][1].similarity - people.search(b.feature, 2)[1].similarity) < 1e-6f);
+
+    // More pictures: the template is Σωᵢfᵢ / Σωᵢ, found again by its own mean.
+    people.enrol("carol", both, {a.confidence, b.confidence});
+    std::vector<float> mean(16);
+    for (std::size_t i = 0; i < 16; ++i) {
+        mean[i] = (a.confidence * a.feature[i] + b.confidence * b.feature[i]) /
+                  (a.confidence + b.confidence);
+    }
+    found = people.search(mean, 1);
+    CHECK(found.size() == 1 && found[0].id == "carol" && std::fabs(found[0].similarity - 1.0f) < 1e-4f);
+    // Enrolling adds to the template; replace starts it again.
+    people.enrol("dave", {a});
+    people.enrol("dave", {b});
+    CHECK(people.count() == 4);
+    people.replace("dave", b.feature);
+    found = people.search(b.feature, 4);
+    CHECK(found.size() == 4 && std::fabs(found[0].similarity - 1.0f) < 1e-4f &&
+          std::fabs(found[1].similarity - 1.0f) < 1e-4f);
+    people.replace("dave", {a, b});
+    found = people.search(mean, 2);
+    CHECK(found.size() == 2 && std::fabs(found[1].similarity - 1.0f) < 1e-4f);
+
+    // One transaction for many pictures; an id may repeat.
+    people.enrol_batch({"erin", "frank", "erin"}, concat({&a.feature, &b.feature, &b.feature}));
+    CHECK(people.count() == 6 && people.contains("erin") && people.contains("frank"));
+    people.enrol_batch(std::vector<std::string>{"gina"}, a.feature, {0.5f});
+    CHECK(people.contains("gina"));
+    // Non-ASCII ids cross as UTF-8.
+    people.enrol("zoë-顔", a.feature);
+    found = people.search(a.feature, 10);
+    bool unicode = false;
+    for (const drgan::Match &m : found) {
+        unicode = unicode || m.id == "zoë-顔";
+    }
+    CHECK(unicode);
+
+    CHECK(people.remove("frank"));
+    CHECK(!people.remove("frank"));
+    CHECK(!people.contains("frank") && people.count() == 7);
+    CHECK(!people.refresh()); // a memory gallery never changes behind its back
+
+    // Errors.
+    EXPECT_ERROR("search with a short feature", InvalidArgument, "floats",
+                 people.search(drgan::Span<float>(a.feature.data(), 4), 1));
+    EXPECT_ERROR("search with k 0", InvalidArgument, "k is 0", people.search(a.feature, 0));
+    EXPECT_ERROR("search with min_similarity 2", InvalidArgument, "min_similarity",
+                 people.search(a.feature, 1, 2.0f));
+    EXPECT_ERROR("search a zero feature", InvalidArgument, "zero",
+                 people.search(std::vector<float>(16, 0.0f), 1));
+    EXPECT_ERROR("search_batch of a feature and a half", InvalidArgument, "features_len",
+                 people.search_batch(drgan::Span<float>(both.data(), 24), 1));
+    EXPECT_ERROR("enrol a short feature", InvalidArgument, "features_len",
+                 people.enrol("henry", drgan::Span<float>(a.feature.data(), 15)));
+    EXPECT_ERROR("enrol no feature", InvalidArgument, "count",
+                 people.enrol("henry", drgan::Span<float>()));
+    EXPECT_ERROR("enrol two features with one confidence", InvalidArgument, "features_len",
+                 people.enrol("henry", both, {0.5f}));
+    EXPECT_ERROR("enrol a confidence of 0", InvalidArgument, "confidence",
+                 people.enrol("henry", a.feature, {0.0f}));
+    EXPECT_ERROR("enrol NaN", InvalidArgument, "NaN",
+                 people.enrol("henry", std::vector<float>(16, NAN)));
+    EXPECT_ERROR("enrol an empty id", InvalidArgument, "empty", people.enrol("", a.feature));
+    EXPECT_ERROR("enrol a 256-byte id", InvalidArgument, "255",
+                 people.enrol(std::string(256, 'x'), a.feature));
+    EXPECT_ERROR("enrol an id holding NUL", InvalidArgument, "NUL",
+                 people.enrol(std::string("a\0b", 3), a.feature));
+    EXPECT_ERROR("enrol_batch with a confidence short", InvalidArgument, "confidences",
+                 people.enrol_batch({"henry", "ida"}, both, {0.5f}));
+    EXPECT_ERROR("enrol_batch with an empty id", InvalidArgument, "item 1",
+                 people.enrol_batch({"henry", ""}, both));
+    EXPECT_ERROR("replace with a short feature", InvalidArgument, "features_len",
+                 people.replace("alice", drgan::Span<float>(a.feature.data(), 3)));
+    EXPECT_ERROR("remove an empty id", InvalidArgument, "empty", people.remove(""));
+    CHECK(!people.contains("henry") && !people.contains("ida") && people.count() == 7);
+
+    // A moved-from Gallery throws instead of crashing.
+    {
+        drgan::Gallery moved = std::move(people);
+        CHECK(!people); // NOLINT(bugprone-use-after-move): moved-from is documented empty
+        EXPECT_ERROR("count of a moved-from Gallery", NullArgument, "gallery", people.count());
+        CHECK(moved.count() == 7);
+        people = std::move(moved);
+        CHECK(people.count() == 7);
+    }
+
+    // A gallery does not borrow its model.
+    {
+        drgan::Gallery orphan = [&]() {
+            const drgan::Model own = drgan::Model::open(bundle, cpu);
+            return drgan::Gallery::open_memory(own);
+        }();
+        orphan.enrol("alice", a.feature);
+        CHECK(orphan.search(a.feature, 1).size() == 1);
+    }
+
+    // A file: it persists across handles, and two handles share it.
+    const std::string path = scratch + "/people.drgan";
+    {
+        drgan::Gallery file = drgan::Gallery::open(model, path);
+        CHECK(file.count() == 0);
+        file.enrol("alice", a.feature);
+        file.enrol("bob", b.feature, {b.confidence});
+    }
+    {
+        drgan::Gallery file = drgan::Gallery::open(model, path);
+        CHECK(file.count() == 2 && file.contains("alice") && file.contains("bob"));
+        found = file.search(a.feature, 2);
+        CHECK(found.size() == 2 && found[0].id == "alice" && found[1].id == "bob");
+        drgan::Gallery second = drgan::Gallery::open(model, path);
+        CHECK(!second.refresh());
+        file.enrol("carol", b.feature);
+        CHECK(file.remove("bob"));
+        CHECK(second.contains("bob") && !second.contains("carol"));
+        CHECK(second.refresh());
+        CHECK(second.contains("carol") && !second.contains("bob") && second.count() == 2);
+        CHECK(!second.refresh());
+    }
+    {
+        drgan::Gallery file = drgan::Gallery::open(model, path);
+        CHECK(file.count() == 2 && file.contains("carol") && !file.contains("bob"));
+    }
+    const drgan::Model other_model = drgan::Model::open(other, cpu);
+    EXPECT_ERROR("open a gallery of another model", ModelMismatch, "another model",
+                 drgan::Gallery::open(other_model, path));
+    {
+        const std::string text = scratch + "/not-a-gallery.txt";
+        std::ofstream(text) << "plain text, not an SQLite database, long enough to be read as a "
+                               "header by SQLite: 0123456789012345678901234567890123456789";
+        EXPECT_ERROR("open a text file as a gallery", Gallery, "", drgan::Gallery::open(model, text));
+    }
+    EXPECT_ERROR("open a gallery in a missing directory", Gallery, "",
+                 drgan::Gallery::open(model, scratch + "/no/such/dir/g.drgan"));
 }
 
 void run(const std::string &bundle, const std::string &other, const std::string &data,
@@ -422,6 +611,8 @@ void run(const std::string &bundle, const std::string &other, const std::string 
         }
         CHECK(mismatches == 0);
     }
+
+    test_gallery(model, bundle, other, scratch, a, b, cpu);
 
     CHECK(second_translation_unit(bundle.c_str()) == 16);
 }

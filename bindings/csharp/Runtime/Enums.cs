@@ -33,6 +33,9 @@ namespace Drgan
         LimitExceeded = 12,
         /// <summary>drgan panicked inside the call (a bug in drgan; please report it).</summary>
         Panic = 13,
+        /// <summary>A gallery file is not a drgan gallery, is corrupt, or could not be
+        /// written (a gallery of another model is <see cref="ModelMismatch"/>).</summary>
+        Gallery = 14,
     }
 
     /// <summary>Layout of one pixel (<c>DrganPixelFormat</c>).</summary>

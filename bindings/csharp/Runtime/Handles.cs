@@ -45,4 +45,24 @@ namespace Drgan
             public static extern void drgan_image_free(IntPtr image);
         }
     }
+
+    /// <summary>Owns a <c>DrganGallery*</c>; released with <c>drgan_gallery_free</c>.</summary>
+    internal sealed class GalleryHandle : SafeHandle
+    {
+        public GalleryHandle() : base(IntPtr.Zero, true) { }
+
+        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
+        protected override bool ReleaseHandle()
+        {
+            Native.drgan_gallery_free(handle);
+            return true;
+        }
+
+        private static class Native
+        {
+            [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
+            public static extern void drgan_gallery_free(IntPtr gallery);
+        }
+    }
 }

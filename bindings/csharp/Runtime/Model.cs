@@ -325,7 +325,9 @@ namespace Drgan
             return new RgbImage(info.InputSize, info.InputSize, pixels);
         }
 
-        private ModelHandle Live()
+        /// <summary>The native handle, for a call on this model from another class of the
+        /// binding; throws ObjectDisposedException once disposed.</summary>
+        internal ModelHandle Live()
         {
             if (handle.IsClosed)
             {

@@ -50,4 +50,14 @@ namespace Drgan
         public fixed byte Config[ConfigLen];
         public fixed byte TrainedOn[TrainedOnLen];
     }
+
+    /// <summary><c>DrganGalleryMatch</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct NativeGalleryMatch
+    {
+        public const int IdCapacity = 256; // DRGAN_GALLERY_ID_CAPACITY
+
+        public float Similarity;
+        public fixed byte Id[IdCapacity];
+    }
 }

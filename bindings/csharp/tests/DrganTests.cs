@@ -370,6 +370,8 @@ internal static class DrganTests
         Check(yaw >= -90f && yaw <= 90f, "EstimateYaw " + yaw);
         ExpectStatus("EstimateYaw without a pose head", Status.Unsupported, () => noPose.EstimateYaw(crop));
 
+        GalleryTests(model, bundle, other, scratch, a, b);
+
         // Threads on one model.
         {
             int mismatches = 0;
@@ -448,6 +450,191 @@ internal static class DrganTests
         });
 
         model.Dispose();
+    }
+
+    // The gallery: enrolment (one, batch, replace, from embeddings), search and its batch,
+    // remove, count, contains, a file that persists and is shared by two handles, threads,
+    // disposal and the errors. `a` and `b` are the embeddings of two different faces.
+    private static void GalleryTests(Model model, string bundle, string other, string scratch,
+                                     Embedding a, Embedding b)
+    {
+        Check(Library.StatusName(Status.Gallery) == "DRGAN_STATUS_GALLERY" && (int)Status.Gallery == 14,
+              "Status.Gallery");
+        float ab = Library.Similarity(a, b);
+        Check(ab < 0.999f, "the two faces differ: similarity " + ab);
+        float[] both = a.Feature.Concat(b.Feature).ToArray();
+
+        using (Gallery people = Gallery.OpenMemory(model))
+        {
+            Check(people.FeatureDim == 16 && people.Count == 0, "OpenMemory: empty");
+            Check(people.Search(a.Feature, 3).Length == 0, "Search an empty gallery");
+            people.Enrol("alice", a.Feature);
+            people.Enrol("bob", b.Feature, new[] { b.Confidence });
+            Check(people.Count == 2, "Count after two Enrols");
+            Check(people.Contains("alice") && people.Contains("bob") && !people.Contains("carol"), "Contains");
+
+            GalleryMatch[] found = people.Search(a.Feature, 2);
+            Check(found.Length == 2 && found[0].Id == "alice" && Math.Abs(found[0].Similarity - 1f) < 1e-4f,
+                  "Search finds alice first: " + string.Join(", ", found.Select(m => m.ToString())));
+            Check(found.Length == 2 && found[1].Id == "bob" && Math.Abs(found[1].Similarity - ab) < 1e-4f,
+                  "then bob, with the similarity of the two features");
+            found = people.Search(b.Feature, 5);
+            Check(found.Length == 2 && found[0].Id == "bob" && found[0].Similarity >= found[1].Similarity,
+                  "Search finds bob first");
+            Check(people.Search(b.Feature, 1).Select(m => m.Id).SequenceEqual(new[] { "bob" }), "Search k 1");
+            found = people.Search(a.Feature, 2, (1f + ab) / 2f);
+            Check(found.Length == 1 && found[0].Id == "alice", "Search with a minimum keeps only the best");
+
+            GalleryMatch[][] batch = people.SearchBatch(both, 2);
+            Check(batch.Length == 2 && batch[0][0].Id == "alice" && batch[1][0].Id == "bob", "SearchBatch");
+            Check(batch[1].Length == 2 &&
+                  Math.Abs(batch[1][1].Similarity - people.Search(b.Feature, 2)[1].Similarity) < 1e-6f,
+                  "SearchBatch == Search");
+
+            // More pictures: the template is Σωᵢfᵢ / Σωᵢ, found again by its own mean.
+            people.Enrol("carol", both, new[] { a.Confidence, b.Confidence });
+            var mean = new float[16];
+            for (int i = 0; i < 16; i++)
+            {
+                mean[i] = (a.Confidence * a.Feature[i] + b.Confidence * b.Feature[i]) / (a.Confidence + b.Confidence);
+            }
+            found = people.Search(mean, 1);
+            Check(found.Length == 1 && found[0].Id == "carol" && Math.Abs(found[0].Similarity - 1f) < 1e-4f,
+                  "Enrol of two pictures: the weighted mean");
+            // Enrolling adds to the template; Replace starts it again.
+            people.Enrol("dave", a);
+            people.Enrol("dave", b);
+            Check(people.Count == 4, "Enrol adds to an existing person");
+            people.Replace("dave", b.Feature);
+            found = people.Search(b.Feature, 4);
+            Check(found.Length == 4 && Math.Abs(found[1].Similarity - 1f) < 1e-4f, "Replace with one feature");
+            people.Replace("dave", a, b);
+            found = people.Search(mean, 2);
+            Check(found.Length == 2 && Math.Abs(found[1].Similarity - 1f) < 1e-4f, "Replace with embeddings");
+
+            people.EnrolBatch(new[] { "erin", "frank", "erin" }, both.Concat(b.Feature).ToArray());
+            Check(people.Count == 6 && people.Contains("erin") && people.Contains("frank"), "EnrolBatch, an id repeated");
+            people.EnrolBatch(new[] { "gina" }, a.Feature, new[] { 0.5f });
+            Check(people.Contains("gina"), "EnrolBatch with confidences");
+            people.Enrol("zoë-顔", a.Feature);
+            Check(people.Search(a.Feature, 10).Any(m => m.Id == "zoë-顔"), "a non-ASCII id comes back whole");
+            string longest = new string('x', 255);
+            people.Enrol(longest, b.Feature);
+            Check(people.Search(b.Feature, 10).Any(m => m.Id == longest), "a 255-byte id comes back whole");
+            Check(people.Remove(longest), "Remove the longest id");
+
+            Check(people.Remove("frank"), "Remove");
+            Check(!people.Remove("frank"), "Remove again: false");
+            Check(!people.Contains("frank") && people.Count == 7, "Count after Remove");
+            Check(!people.Refresh(), "Refresh of a memory gallery: false");
+
+            ExpectStatus("Search with a short feature", Status.InvalidArgument, () => people.Search(a.Feature.Take(4).ToArray(), 1));
+            ExpectStatus("Search with k 0", Status.InvalidArgument, () => people.Search(a.Feature, 0));
+            ExpectStatus("Search with minSimilarity 2", Status.InvalidArgument, () => people.Search(a.Feature, 1, 2f));
+            ExpectStatus("Search a zero feature", Status.InvalidArgument, () => people.Search(new float[16], 1));
+            ExpectStatus("SearchBatch of a feature and a half", Status.InvalidArgument,
+                () => people.SearchBatch(both.Take(24).ToArray(), 1));
+            ExpectStatus("Enrol a short feature", Status.InvalidArgument, () => people.Enrol("henry", a.Feature.Take(15).ToArray()));
+            ExpectStatus("Enrol no feature", Status.InvalidArgument, () => people.Enrol("henry", new float[0]));
+            ExpectStatus("Enrol no embeddings", Status.InvalidArgument, () => people.Enrol("henry"));
+            ExpectStatus("Enrol two features with one confidence", Status.InvalidArgument,
+                () => people.Enrol("henry", both, new[] { 0.5f }));
+            ExpectStatus("Enrol a confidence of 0", Status.InvalidArgument, () => people.Enrol("henry", a.Feature, new[] { 0f }));
+            ExpectStatus("Enrol NaN", Status.InvalidArgument,
+                () => people.Enrol("henry", Enumerable.Repeat(float.NaN, 16).ToArray()));
+            ExpectStatus("Enrol an empty id", Status.InvalidArgument, () => people.Enrol("", a.Feature));
+            ExpectStatus("Enrol a 256-byte id", Status.InvalidArgument, () => people.Enrol(new string('x', 256), a.Feature));
+            ExpectStatus("Enrol a 2-byte character past 255 bytes", Status.InvalidArgument,
+                () => people.Enrol(new string('x', 254) + "ø", a.Feature));
+            ExpectStatus("Enrol an id holding NUL", Status.InvalidArgument, () => people.Enrol("a\0b", a.Feature));
+            ExpectStatus("EnrolBatch with a confidence short", Status.InvalidArgument,
+                () => people.EnrolBatch(new[] { "henry", "ida" }, both, new[] { 0.5f }));
+            ExpectStatus("EnrolBatch with an empty id", Status.InvalidArgument,
+                () => people.EnrolBatch(new[] { "henry", "" }, both));
+            ExpectStatus("Replace with a short feature", Status.InvalidArgument,
+                () => people.Replace("alice", a.Feature.Take(3).ToArray()));
+            ExpectStatus("Remove an empty id", Status.InvalidArgument, () => people.Remove(""));
+            Expect<ArgumentNullException>("Enrol(null id)", () => people.Enrol(null, a.Feature));
+            Expect<ArgumentNullException>("Enrol(null features)", () => people.Enrol("henry", (float[])null));
+            Expect<ArgumentNullException>("EnrolBatch(null ids)", () => people.EnrolBatch(null, both));
+            Expect<ArgumentNullException>("EnrolBatch with a null id", () => people.EnrolBatch(new[] { "henry", null }, both));
+            Expect<ArgumentNullException>("Search(null)", () => people.Search(null, 1));
+            Expect<ArgumentOutOfRangeException>("Search with k -1", () => people.Search(a.Feature, -1));
+            Check(!people.Contains("henry") && !people.Contains("ida") && people.Count == 7, "failed calls change nothing");
+
+            // Many threads on one gallery: searches while another thread writes.
+            int mismatches = 0;
+            var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    if (t == 0)
+                    {
+                        people.Enrol("thread-" + i, b.Feature);
+                    }
+                    else if (Math.Abs(people.Search(a.Feature, 1)[0].Similarity - 1f) > 1e-4f)
+                    {
+                        Interlocked.Increment(ref mismatches);
+                    }
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Check(mismatches == 0 && people.Count == 27, "4 threads on one gallery, one writing");
+        }
+
+        // Disposal, and a gallery outliving its model.
+        Gallery orphan;
+        using (Model own = Model.Open(bundle, Cpu()))
+        {
+            orphan = Gallery.OpenMemory(own);
+        }
+        orphan.Enrol("alice", a.Feature);
+        Check(orphan.Search(a.Feature, 1).Length == 1, "a gallery outlives its model");
+        orphan.Dispose();
+        orphan.Dispose();
+        Check(orphan.IsDisposed, "Gallery.Dispose twice");
+        Expect<ObjectDisposedException>("Count after Dispose", () => { int n = orphan.Count; });
+        Expect<ObjectDisposedException>("Search after Dispose", () => orphan.Search(a.Feature, 1));
+        Expect<ArgumentNullException>("OpenMemory(null)", () => Gallery.OpenMemory(null));
+        for (int i = 0; i < 20; i++)
+        {
+            Gallery.OpenMemory(model).Enrol("left to the finalizer", a.Feature);
+        }
+        Collect();
+        Check(true, "20 galleries left to the finalizers");
+
+        // A file: it persists across handles, and two handles share it.
+        string path = Path.Combine(scratch, "people-ø.drgan");
+        using (Gallery file = Gallery.Open(model, path))
+        {
+            Check(file.Count == 0, "Open creates an empty file");
+            file.Enrol("alice", a.Feature);
+            file.Enrol("bob", b);
+        }
+        using (Gallery file = Gallery.Open(model, path))
+        using (Gallery second = Gallery.Open(model, path))
+        {
+            Check(file.Count == 2 && file.Contains("alice") && file.Contains("bob"), "the file persists");
+            GalleryMatch[] found = file.Search(a.Feature, 2);
+            Check(found.Length == 2 && found[0].Id == "alice" && found[1].Id == "bob", "Search the reopened file");
+            Check(!second.Refresh(), "Refresh with nothing new");
+            file.Enrol("carol", b.Feature);
+            Check(file.Remove("bob"), "Remove from the file");
+            Check(second.Contains("bob") && !second.Contains("carol"), "a second handle sees its snapshot");
+            Check(second.Refresh(), "Refresh sees the other handle's writes");
+            Check(second.Contains("carol") && !second.Contains("bob") && second.Count == 2, "after Refresh");
+        }
+        using (Model otherModel = Model.Open(other, Cpu()))
+        {
+            ExpectStatus("Open a gallery of another model", Status.ModelMismatch, () => Gallery.Open(otherModel, path));
+        }
+        string text = Path.Combine(scratch, "not-a-gallery.txt");
+        File.WriteAllText(text, "plain text, not an SQLite database, long enough for SQLite to read a header from it.");
+        ExpectStatus("Open a text file as a gallery", Status.Gallery, () => Gallery.Open(model, text));
+        ExpectStatus("Open a gallery in a missing directory", Status.Gallery,
+            () => Gallery.Open(model, Path.Combine(scratch, "no/such/dir/g.drgan")));
+        Expect<ArgumentNullException>("Open(model, null)", () => Gallery.Open(model, null));
     }
 
     // The default model embedded in the library. DRGAN_TEST_DEFAULT_MODEL (set by

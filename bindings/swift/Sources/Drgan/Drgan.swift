@@ -2,6 +2,8 @@
 //
 // - `Model` is a final class that owns a DrganModel and frees it in deinit. It is
 //   immutable after it is opened: share it between threads and tasks freely.
+// - `Gallery` is a final class that owns a DrganGallery (enrolled people, searchable by
+//   feature; an SQLite file or memory) and frees it in deinit. Thread-safe too.
 // - Failures throw `DrganError`, carrying the status and the library's message.
 // - Outputs are `[Float]` and `Data`; images are `PixelImage`, plain bytes with a width,
 //   height, stride and pixel format (no CoreGraphics needed; build one from a
@@ -28,6 +30,7 @@ public enum Status: Int32, Sendable {
     case inference = 11
     case limitExceeded = 12
     case panic = 13
+    case gallery = 14
 }
 
 /// A failed drgan call: the status (`rawStatus` for a number this binding does not know)
@@ -254,7 +257,8 @@ public func landmarkYaw(_ landmarks: [Float]) throws -> Float {
 
 /// A loaded DR-GAN bundle, freed when the last reference goes. Thread-safe.
 public final class Model: @unchecked Sendable {
-    private let handle: OpaquePointer
+    /// The native model, for calls from other types of this module (Gallery).
+    let handle: OpaquePointer
     public let info: ModelInfo
 
     /// Opens the bundle in directory `path` (encoder.onnx, decoder.onnx, optional
@@ -478,5 +482,252 @@ public final class Model: @unchecked Sendable {
         try bytes.withUnsafeMutableBufferPointer { try fill($0) }
         return PixelImage(data: Data(bytes), width: info.inputSize, height: info.inputSize,
                           format: .rgb8)
+    }
+}
+
+/// The UTF-8 string in a fixed-size, NUL-terminated C char array (imported as a tuple).
+func fixedString<T>(_ field: T) -> String {
+    withUnsafeBytes(of: field) { (bytes: UnsafeRawBufferPointer) -> String in
+        let chars = bytes.bindMemory(to: UInt8.self)
+        let end = chars.firstIndex(of: 0) ?? chars.count
+        return String(decoding: chars[0..<end], as: UTF8.self)
+    }
+}
+
+/// Throws `.invalidArgument` for an id holding NUL, which C would cut short there.
+func checkID(_ id: String) throws {
+    if id.utf8.contains(0) {
+        throw DrganError(
+            rawStatus: Status.invalidArgument.rawValue, message: "the id contains a NUL character")
+    }
+}
+
+/// One search result of a `Gallery`: an enrolled person's id and the cosine similarity of
+/// the query and the person's template, in [-1, 1] (higher is more alike).
+public struct GalleryMatch: Sendable, Equatable {
+    public var id: String
+    public var similarity: Float
+
+    public init(id: String, similarity: Float) {
+        self.id = id
+        self.similarity = similarity
+    }
+
+    init(native m: DrganGalleryMatch) {
+        self.init(id: fixedString(m.id), similarity: m.similarity)
+    }
+}
+
+/// Enrolled people of one model, searchable by identity feature: kept in an SQLite file
+/// (`Gallery(model:path:)`) or in memory (`Gallery.inMemory(model:)`). Freed when the last
+/// reference goes; every acknowledged change is already in the file. Thread-safe: searches
+/// run at once, writes take turns. It does not need the model it was opened with.
+///
+/// A person's template is the confidence-weighted mean of their pictures' features
+/// (Σωᵢfᵢ / Σωᵢ). Ids are UTF-8, 1 to 255 bytes, without NUL. Several pictures' features
+/// go one after the other in one array (as `Model.embedBatch` gives them), with one
+/// confidence each (nil: equal weights).
+public final class Gallery: @unchecked Sendable {
+    private let handle: OpaquePointer
+    /// Length of the features it holds (the model's featureDim).
+    public let featureDim: Int
+
+    /// Opens the gallery file at `path` for `model`, creating it when missing. Throws
+    /// `.gallery` (not a drgan gallery, corrupt, cannot be created) or `.modelMismatch`
+    /// (a gallery of another model).
+    public convenience init(model: Model, path: String) throws {
+        var raw: OpaquePointer?
+        try withExtendedLifetime(model) {
+            try check(drgan_gallery_open(model.handle, path, &raw))
+        }
+        self.init(handle: raw!, featureDim: model.info.featureDim)
+    }
+
+    /// A new, empty gallery for `model` kept in memory only.
+    public static func inMemory(model: Model) throws -> Gallery {
+        var raw: OpaquePointer?
+        try withExtendedLifetime(model) {
+            try check(drgan_gallery_open_memory(model.handle, &raw))
+        }
+        return Gallery(handle: raw!, featureDim: model.info.featureDim)
+    }
+
+    private init(handle: OpaquePointer, featureDim: Int) {
+        self.handle = handle
+        self.featureDim = featureDim
+    }
+
+    deinit {
+        drgan_gallery_free(handle)
+    }
+
+    /// Enrols pictures of person `id`: creates the person, or adds the pictures to their
+    /// template. `features` holds the pictures' features one after the other;
+    /// `confidences` one confidence a picture, or nil to weigh them equally. One
+    /// transaction: when this returns the person is in the file.
+    public func enrol(id: String, features: [Float], confidences: [Float]? = nil) throws {
+        try withPictures(id: id, features: features, confidences: confidences) { cid, f, n, c, count in
+            try check(drgan_gallery_enrol(handle, cid, f, n, c, count))
+        }
+    }
+
+    /// Enrols embeddings (from `Model.embed`, `embedBatch` or `embedFused`) of person `id`,
+    /// weighted by their confidences.
+    public func enrol(id: String, embeddings: [Embedding]) throws {
+        try enrol(id: id, features: embeddings.flatMap { $0.feature },
+                  confidences: embeddings.map { $0.confidence })
+    }
+
+    /// Enrols many pictures in one transaction, picture i of person `ids[i]` (an id may
+    /// repeat): much faster than one `enrol` a picture. All or nothing. `features` holds
+    /// `ids.count` features; `confidences` `ids.count` values, or is nil.
+    public func enrolBatch(ids: [String], features: [Float], confidences: [Float]? = nil) throws {
+        if let c = confidences, c.count != ids.count {
+            throw DrganError(
+                rawStatus: Status.invalidArgument.rawValue,
+                message: "confidences has \(c.count) values for \(ids.count) ids")
+        }
+        for id in ids {
+            try checkID(id)
+        }
+        let copies = ids.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        // One valid pointer even for no ids: the library then reports the count.
+        let pointers: [UnsafePointer<CChar>?] =
+            copies.isEmpty ? [nil] : copies.map { $0.map { UnsafePointer($0) } }
+        try features.withUnsafeBufferPointer { f in
+            try (confidences ?? []).withUnsafeBufferPointer { c in
+                var zero: Float = 0
+                try withUnsafePointer(to: &zero) { dummy in
+                    try check(drgan_gallery_enrol_batch(
+                        handle, pointers, f.baseAddress ?? dummy, f.count,
+                        confidences == nil ? nil : (c.baseAddress ?? dummy), ids.count))
+                }
+            }
+        }
+    }
+
+    /// Replaces person `id`'s template with one built from these pictures only (creates
+    /// the person when new). Arguments as `enrol`.
+    public func replace(id: String, features: [Float], confidences: [Float]? = nil) throws {
+        try withPictures(id: id, features: features, confidences: confidences) { cid, f, n, c, count in
+            try check(drgan_gallery_replace(handle, cid, f, n, c, count))
+        }
+    }
+
+    /// Replaces person `id`'s template with one built from these embeddings only.
+    public func replace(id: String, embeddings: [Embedding]) throws {
+        try replace(id: id, features: embeddings.flatMap { $0.feature },
+                    confidences: embeddings.map { $0.confidence })
+    }
+
+    /// Removes person `id`; false when nobody had that id.
+    @discardableResult
+    public func remove(id: String) throws -> Bool {
+        try checkID(id)
+        var removed: Int32 = 0
+        try check(drgan_gallery_remove(handle, id, &removed))
+        return removed != 0
+    }
+
+    /// How many people are enrolled.
+    public func count() throws -> Int {
+        var n = 0
+        try check(drgan_gallery_count(handle, &n))
+        return n
+    }
+
+    /// Whether person `id` is enrolled.
+    public func contains(id: String) throws -> Bool {
+        try checkID(id)
+        var found: Int32 = 0
+        try check(drgan_gallery_contains(handle, id, &found))
+        return found != 0
+    }
+
+    /// The `k` enrolled people most similar to `feature` (featureDim floats), best first,
+    /// at or above `minSimilarity` (-1 keeps every match); fewer when fewer people are
+    /// enrolled or pass the minimum. Exact (no approximate index).
+    public func search(_ feature: [Float], k: Int, minSimilarity: Float = -1) throws -> [GalleryMatch] {
+        try Gallery.checkK(k)
+        var raw = [DrganGalleryMatch](repeating: DrganGalleryMatch(), count: max(k, 1))
+        let capacity = raw.count
+        var found = 0
+        try feature.withUnsafeBufferPointer { f in
+            var zero: Float = 0
+            try withUnsafePointer(to: &zero) { dummy in
+                try check(drgan_gallery_search(
+                    handle, f.baseAddress ?? dummy, f.count, k, minSimilarity, &raw, capacity,
+                    &found))
+            }
+        }
+        return raw.prefix(found).map { GalleryMatch(native: $0) }
+    }
+
+    /// `search` for several features at once (one after the other in `features`), spread
+    /// over every core; result i is feature i's, the same as its own `search`.
+    public func searchBatch(_ features: [Float], k: Int, minSimilarity: Float = -1) throws -> [[GalleryMatch]] {
+        try Gallery.checkK(k)
+        // A length that is no whole number of features is reported by the library.
+        let count = featureDim > 0 ? (features.count + featureDim - 1) / featureDim : 0
+        let (total, overflow) = count.multipliedReportingOverflow(by: k)
+        if overflow {
+            throw DrganError(
+                rawStatus: Status.invalidArgument.rawValue, message: "\(count) features times k \(k) overflow")
+        }
+        var raw = [DrganGalleryMatch](repeating: DrganGalleryMatch(), count: max(total, 1))
+        let capacity = raw.count
+        var found = [Int](repeating: 0, count: max(count, 1))
+        try features.withUnsafeBufferPointer { f in
+            var zero: Float = 0
+            try withUnsafePointer(to: &zero) { dummy in
+                try check(drgan_gallery_search_batch(
+                    handle, f.baseAddress ?? dummy, f.count, count, k, minSimilarity, &raw,
+                    capacity, &found))
+            }
+        }
+        return (0..<count).map { q in
+            raw[(q * k)..<(q * k + found[q])].map { GalleryMatch(native: $0) }
+        }
+    }
+
+    /// Loads what other processes (or other Gallery objects on the same file) have written
+    /// since this one last read or wrote; true when there was anything. A memory gallery
+    /// never changes this way.
+    @discardableResult
+    public func refresh() throws -> Bool {
+        var changed: Int32 = 0
+        try check(drgan_gallery_refresh(handle, &changed))
+        return changed != 0
+    }
+
+    private static func checkK(_ k: Int) throws {
+        if k < 0 {
+            throw DrganError(rawStatus: Status.invalidArgument.rawValue, message: "k is \(k)")
+        }
+    }
+
+    /// Calls `body` with the id as a C string, the features (pointer and count), the
+    /// confidences (nil when nil) and the number of pictures: the confidences' count when
+    /// given, else the features' rounded up (the library checks the features' length
+    /// against it).
+    private func withPictures(
+        id: String, features: [Float], confidences: [Float]?,
+        _ body: (UnsafePointer<CChar>, UnsafePointer<Float>, Int, UnsafePointer<Float>?, Int) throws -> Void
+    ) throws {
+        try checkID(id)
+        let count = confidences?.count
+            ?? (featureDim > 0 ? (features.count + featureDim - 1) / featureDim : 0)
+        try id.withCString { cid in
+            try features.withUnsafeBufferPointer { f in
+                try (confidences ?? []).withUnsafeBufferPointer { c in
+                    var zero: Float = 0
+                    try withUnsafePointer(to: &zero) { dummy in
+                        try body(cid, f.baseAddress ?? dummy, f.count,
+                                 confidences == nil ? nil : (c.baseAddress ?? dummy), count)
+                    }
+                }
+            }
+        }
     }
 }

@@ -46,6 +46,96 @@ final class DrganTests: XCTestCase {
         }
     }
 
+    // The gallery: enrol two people from the model's embeddings, search finds the right
+    // one first, batch calls, remove, count, a file that persists across reopening, and a
+    // feature of the wrong length throwing .invalidArgument.
+    func testGallery() throws {
+        let (bundle, data) = try paths()
+        var options = Options()
+        options.backend = .cpu
+        let model = try Model(bundle: bundle, options: options)
+        let astronaut = try model.align(
+            try PixelImage.load(path: data + "/astronaut.png"),
+            landmarks: [205.1, 100.5, 245.5, 102.5, 224.7, 127.4, 205.6, 140.9, 243.3, 142.6])
+        let obama = try model.align(
+            try PixelImage.load(path: data + "/obama.jpg"),
+            landmarks: [443.0, 211.8, 544.7, 209.3, 497.7, 277.8, 443.6, 323.1, 548.9, 317.9])
+        let a = try model.embed(astronaut)
+        let b = try model.embed(obama)
+        XCTAssertLessThan(try similarity(a.feature, b.feature), 0.999)
+
+        let people = try Gallery.inMemory(model: model)
+        XCTAssertEqual(people.featureDim, model.info.featureDim)
+        XCTAssertEqual(try people.count(), 0)
+        XCTAssertEqual(try people.search(a.feature, k: 3), [])
+        try people.enrol(id: "alice", features: a.feature)
+        try people.enrol(id: "bob", embeddings: [b])
+        XCTAssertEqual(try people.count(), 2)
+        XCTAssertTrue(try people.contains(id: "alice"))
+        XCTAssertFalse(try people.contains(id: "carol"))
+
+        let found = try people.search(a.feature, k: 2)
+        XCTAssertEqual(found.map(\.id), ["alice", "bob"])
+        XCTAssertEqual(found.first?.similarity ?? 0, 1, accuracy: 1e-4)
+        XCTAssertEqual(try people.search(b.feature, k: 5).first?.id, "bob")
+        XCTAssertEqual(try people.search(a.feature, k: 2, minSimilarity: 0.9999).map(\.id), ["alice"])
+        let batch = try people.searchBatch(a.feature + b.feature, k: 1)
+        XCTAssertEqual(batch.map { $0.map(\.id) }, [["alice"], ["bob"]])
+
+        try people.enrolBatch(
+            ids: ["carol", "dave", "carol"], features: a.feature + b.feature + b.feature,
+            confidences: [a.confidence, b.confidence, b.confidence])
+        XCTAssertEqual(try people.count(), 4)
+        try people.replace(id: "carol", features: b.feature)
+        try people.replace(id: "dave", embeddings: [a])
+        XCTAssertEqual(try people.search(b.feature, k: 2).map(\.id).sorted(), ["bob", "carol"])
+        XCTAssertTrue(try people.remove(id: "carol"))
+        XCTAssertFalse(try people.remove(id: "carol"))
+        XCTAssertEqual(try people.count(), 3)
+        XCTAssertFalse(try people.refresh())
+
+        XCTAssertThrowsError(try people.search(Array(a.feature.prefix(4)), k: 1)) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .invalidArgument)
+        }
+        XCTAssertThrowsError(try people.enrol(id: "erin", features: Array(a.feature.prefix(4)))) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .invalidArgument)
+        }
+        XCTAssertThrowsError(try people.enrol(id: "", features: a.feature)) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .invalidArgument)
+        }
+        XCTAssertThrowsError(try people.search(a.feature, k: 0)) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .invalidArgument)
+        }
+
+        // A file persists across handles; a second handle sees writes after refresh().
+        let path = NSTemporaryDirectory() + "/drgan-gallery-\(UUID().uuidString).drgan"
+        defer {
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: path + suffix)
+            }
+        }
+        do {
+            let file = try Gallery(model: model, path: path)
+            try file.enrol(id: "alice", features: a.feature)
+            try file.enrol(id: "bob", features: b.feature)
+        }
+        let reopened = try Gallery(model: model, path: path)
+        let second = try Gallery(model: model, path: path)
+        XCTAssertEqual(try reopened.count(), 2)
+        XCTAssertEqual(try reopened.search(b.feature, k: 1).first?.id, "bob")
+        try reopened.enrol(id: "carol", features: a.feature)
+        XCTAssertFalse(try second.contains(id: "carol"))
+        XCTAssertTrue(try second.refresh())
+        XCTAssertTrue(try second.contains(id: "carol"))
+        let text = path + ".txt"
+        defer { try? FileManager.default.removeItem(atPath: text) }
+        try "plain text, not an SQLite database, long enough for SQLite to read a header from it."
+            .write(toFile: text, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Gallery(model: model, path: text)) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .gallery)
+        }
+    }
+
     // The default model embedded in the library, against the same bundle on disk
     // (DRGAN_TEST_DEFAULT_MODEL=models/default), or "none" for a library built without it.
     func testDefaultModel() throws {
