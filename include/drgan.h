@@ -44,6 +44,8 @@
 #define DRGAN_INFO_CONFIG_LEN 64
 /** Capacity of DrganModelInfo.trained_on, NUL included. */
 #define DRGAN_INFO_TRAINED_ON_LEN 256
+/** Capacity of DrganGalleryMatch.id, NUL included: ids are at most 255 bytes of UTF-8. */
+#define DRGAN_GALLERY_ID_CAPACITY 256
 
 /** Marks a function whose result (a DrganStatus) must be checked. */
 #ifndef DRGAN_MUST_USE

@@ -2,7 +2,7 @@
 //! record it) and a gallery's rows (each stored with its checksum). Not cryptographic.
 
 /// A fast 64-bit hash of `bytes` (FxHash-style words, then SplitMix64's finaliser), to
-/// tell files apart; not a cryptographic hash. About 8 bytes a cycle.
+/// tell files apart; not a cryptographic hash.
 pub(crate) fn fingerprint(bytes: &[u8]) -> u64 {
     let mut h = bytes.len() as u64;
     let mut words = bytes.chunks_exact(8);

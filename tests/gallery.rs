@@ -163,7 +163,12 @@ fn bad_arguments_are_refused_and_change_nothing() {
         let err = g.search(&q, k, min).unwrap_err().to_string();
         assert!(err.contains(word), "{err}");
     }
-    for bad in [vec![0.0; NF], vec![f32::INFINITY; NF], vec![1.0; NF + 1]] {
+    for bad in [
+        vec![0.0; NF],
+        vec![f32::INFINITY; NF],
+        vec![1.0; NF + 1],
+        vec![],
+    ] {
         assert!(matches!(
             g.search(&bad, 1, None),
             Err(Error::InvalidArgument(_))

@@ -83,6 +83,10 @@ fn version_macros_match_cargo_toml_and_the_library() {
         define(&h, "DRGAN_INFO_TRAINED_ON_LEN"),
         drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN.to_string()
     );
+    assert_eq!(
+        define(&h, "DRGAN_GALLERY_ID_CAPACITY"),
+        drgan::ffi::DRGAN_GALLERY_ID_CAPACITY.to_string()
+    );
 }
 
 /// The names docs/c-abi.md fixes.
@@ -113,6 +117,18 @@ const FUNCTIONS: &[&str] = &[
     "drgan_version",
     "drgan_abi_version",
     "drgan_options_default",
+    "drgan_gallery_open",
+    "drgan_gallery_open_memory",
+    "drgan_gallery_free",
+    "drgan_gallery_enrol",
+    "drgan_gallery_enrol_batch",
+    "drgan_gallery_replace",
+    "drgan_gallery_remove",
+    "drgan_gallery_count",
+    "drgan_gallery_contains",
+    "drgan_gallery_search",
+    "drgan_gallery_search_batch",
+    "drgan_gallery_refresh",
 ];
 
 #[test]
@@ -160,13 +176,14 @@ fn every_function_and_status_is_declared_and_documented() {
             .iter()
             .filter(|l| l.trim_start().starts_with("DRGAN_STATUS_") && l.contains(" = "))
             .count(),
-        14
+        drgan::ffi::DrganStatus::ALL.len()
     );
     for needle in [
         "#ifndef DRGAN_H",
         "#define DRGAN_MUST_USE",
         "extern \"C\" {",
         "typedef struct DrganModel DrganModel;",
+        "typedef struct DrganGallery DrganGallery;",
         "DRGAN_PIXEL_FORMAT_GRAY8 = 4",
         "DRGAN_BACKEND_GPU = 2",
     ] {

@@ -13,14 +13,18 @@
 //! one transaction, committed before the call returns and before searches see it.
 //! [`Gallery::in_memory`] keeps them in memory only.
 
+mod id;
 mod index;
 mod scan;
+mod stamp;
 mod store;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+use self::id::check_id;
 use self::index::{Index, Snapshot, Template};
+use self::stamp::Stamp;
 use self::store::{Change, Store};
 use crate::{Embedding, Error, Model, Result};
 
@@ -37,27 +41,6 @@ pub struct Person {
     pub feature: Vec<f32>,
     /// The mean confidence ω of the pictures.
     pub confidence: f32,
-}
-
-/// What a gallery belongs to: the model whose features it holds.
-pub(crate) struct Stamp {
-    pub(crate) config: String,
-    pub(crate) feature_dim: usize,
-    pub(crate) fingerprint: u64,
-}
-
-impl Stamp {
-    fn of(model: &Model) -> Stamp {
-        Stamp {
-            config: model.info().config.clone(),
-            feature_dim: model.info().feature_dim,
-            fingerprint: model.encoder_fingerprint(),
-        }
-    }
-
-    pub(crate) fn fingerprint_hex(&self) -> String {
-        format!("{:016x}", self.fingerprint)
-    }
 }
 
 /// Enrolled people of one model, searchable by feature; in memory or in an SQLite file.
@@ -78,7 +61,7 @@ struct Writer {
 
 impl Gallery {
     /// The longest id, in UTF-8 bytes.
-    pub const MAX_ID_BYTES: usize = 255;
+    pub const MAX_ID_BYTES: usize = id::MAX_BYTES;
 
     /// Opens the gallery file at `path` for `model`, creating it when it does not exist
     /// (or is an empty file), and loads its people into memory.
@@ -247,6 +230,7 @@ impl Gallery {
         k: usize,
         min_similarity: Option<f32>,
     ) -> Result<Vec<Match>> {
+        self.check_feature(feature)?;
         let mut found = self.search_on(feature, 1, k, min_similarity, 1)?;
         Ok(found.pop().unwrap_or_default())
     }
@@ -439,24 +423,6 @@ fn finish(id: &str, t: Template) -> Result<Template> {
         )));
     }
     Ok(t)
-}
-
-/// An id is 1..=255 bytes of UTF-8 without NUL (so it crosses the C ABI unchanged).
-pub(crate) fn check_id(id: &str) -> Result<()> {
-    if id.is_empty() {
-        return Err(Error::invalid("the id is empty"));
-    }
-    if id.len() > Gallery::MAX_ID_BYTES {
-        return Err(Error::invalid(format!(
-            "the id is {} bytes; at most {} are allowed",
-            id.len(),
-            Gallery::MAX_ID_BYTES
-        )));
-    }
-    if id.contains('\0') {
-        return Err(Error::invalid("the id contains a NUL character"));
-    }
-    Ok(())
 }
 
 /// Names item `i` of `count` in an argument error.

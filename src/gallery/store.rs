@@ -21,8 +21,9 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::id::check_id;
 use super::index::{Index, Template};
-use super::Stamp;
+use super::stamp::Stamp;
 use crate::{Error, Result};
 
 /// The file format this library writes and reads.
@@ -83,46 +84,47 @@ impl Store {
     }
 
     /// Creates the tables in an empty database, or checks that the gallery belongs to
-    /// this model.
+    /// this model. Only creating takes the write lock.
     fn create_or_check(&mut self, stamp: &Stamp) -> Result<()> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| not_a_gallery(&path, e))?;
-        let tables: Vec<String> = {
-            let mut st = tx
-                .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if tables(&self.conn, &path)?.is_empty() {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(|e| not_a_gallery(&path, e))?;
-            let rows = st
-                .query_map([], |r| r.get(0))
-                .map_err(|e| not_a_gallery(&path, e))?;
-            rows.collect::<rusqlite::Result<_>>()
-                .map_err(|e| not_a_gallery(&path, e))?
-        };
-        if tables.is_empty() {
-            tx.execute_batch(
-                "CREATE TABLE drgan_gallery (
-                     format INTEGER NOT NULL, config TEXT NOT NULL,
-                     feature_dim INTEGER NOT NULL, model_fingerprint TEXT NOT NULL,
-                     generation INTEGER NOT NULL);
-                 CREATE TABLE people (
-                     id TEXT PRIMARY KEY NOT NULL, pictures INTEGER NOT NULL,
-                     weight REAL NOT NULL, mean BLOB NOT NULL, checksum INTEGER NOT NULL);",
-            )
-            .map_err(|e| fail(&path, "cannot create the tables", e))?;
-            tx.execute(
-                "INSERT INTO drgan_gallery VALUES (?1, ?2, ?3, ?4, 0)",
-                params![
-                    FORMAT,
-                    stamp.config,
-                    stamp.feature_dim as i64,
-                    stamp.fingerprint_hex()
-                ],
-            )
-            .map_err(|e| fail(&path, "cannot write the header", e))?;
-            return tx.commit().map_err(|e| fail(&path, "cannot commit", e));
+            // Another process may have created it since the look above.
+            if tables(&tx, &path)?.is_empty() {
+                tx.execute_batch(
+                    "CREATE TABLE drgan_gallery (
+                         format INTEGER NOT NULL, config TEXT NOT NULL,
+                         feature_dim INTEGER NOT NULL, model_fingerprint TEXT NOT NULL,
+                         generation INTEGER NOT NULL);
+                     CREATE TABLE people (
+                         id TEXT PRIMARY KEY NOT NULL, pictures INTEGER NOT NULL,
+                         weight REAL NOT NULL, mean BLOB NOT NULL, checksum INTEGER NOT NULL);",
+                )
+                .map_err(|e| fail(&path, "cannot create the tables", e))?;
+                tx.execute(
+                    "INSERT INTO drgan_gallery VALUES (?1, ?2, ?3, ?4, 0)",
+                    params![
+                        FORMAT,
+                        stamp.config,
+                        stamp.feature_dim as i64,
+                        stamp.fingerprint_hex()
+                    ],
+                )
+                .map_err(|e| fail(&path, "cannot write the header", e))?;
+            }
+            tx.commit().map_err(|e| fail(&path, "cannot commit", e))?;
         }
+        self.check(stamp)
+    }
+
+    /// Checks that the file is a gallery of a format this library reads, built with
+    /// the model `stamp`.
+    fn check(&self, stamp: &Stamp) -> Result<()> {
+        let path = &self.path;
+        let tables = tables(&self.conn, path)?;
         if !tables.iter().any(|t| t == "drgan_gallery") || !tables.iter().any(|t| t == "people") {
             return Err(Error::Gallery(format!(
                 "{} is an SQLite database but not a drgan gallery (its tables: {})",
@@ -130,7 +132,8 @@ impl Store {
                 tables.join(", ")
             )));
         }
-        let header = tx
+        let header = self
+            .conn
             .query_row(
                 "SELECT format, config, feature_dim, model_fingerprint FROM drgan_gallery",
                 [],
@@ -144,7 +147,7 @@ impl Store {
                 },
             )
             .optional()
-            .map_err(|e| not_a_gallery(&path, e))?;
+            .map_err(|e| not_a_gallery(path, e))?;
         let Some((format, config, dim, fingerprint)) = header else {
             return Err(Error::Gallery(format!(
                 "{}: the gallery header row is missing",
@@ -219,6 +222,7 @@ impl Store {
             let mut remove = tx
                 .prepare("DELETE FROM people WHERE id = ?1")
                 .map_err(|e| fail(&path, "cannot write", e))?;
+            let mut scratch = Vec::new();
             for change in &changes {
                 match change {
                     Change::Put(id, t) => {
@@ -229,7 +233,7 @@ impl Store {
                             t.pictures as i64,
                             weight,
                             mean,
-                            checksum(id, t.pictures as i64, weight, &mean)
+                            checksum(&mut scratch, id, t.pictures as i64, weight, &mean)
                         ])
                     }
                     Change::Remove(id) => remove.execute(params![id]),
@@ -265,6 +269,18 @@ impl Store {
     }
 }
 
+/// The names of the database's tables.
+fn tables(conn: &Connection, path: &Path) -> Result<Vec<String>> {
+    let mut st = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .map_err(|e| not_a_gallery(path, e))?;
+    let rows = st
+        .query_map([], |r| r.get(0))
+        .map_err(|e| not_a_gallery(path, e))?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(|e| not_a_gallery(path, e))
+}
+
 fn read_generation(conn: &Connection, path: &Path) -> Result<i64> {
     conn.query_row("SELECT generation FROM drgan_gallery", [], |r| r.get(0))
         .map_err(|e| not_a_gallery(path, e))
@@ -279,6 +295,7 @@ fn read_all(conn: &Connection, path: &Path, dim: usize) -> Result<(i64, Index)> 
         .map_err(|e| not_a_gallery(path, e))?;
     let mut rows = st.query([]).map_err(|e| not_a_gallery(path, e))?;
     let mut mean = vec![0f32; dim];
+    let mut scratch = Vec::new();
     while let Some(row) = rows.next().map_err(|e| not_a_gallery(path, e))? {
         let bad = |what: String| Error::Gallery(format!("{}: {what}", path.display()));
         let id: String = row.get(0).map_err(|e| not_a_gallery(path, e))?;
@@ -289,12 +306,12 @@ fn read_all(conn: &Connection, path: &Path, dim: usize) -> Result<(i64, Index)> 
             .and_then(|v| Ok(v.as_blob()?))
             .map_err(|e| not_a_gallery(path, e))?;
         let stored: i64 = row.get(4).map_err(|e| not_a_gallery(path, e))?;
-        if stored != checksum(&id, pictures, weight, bytes) {
+        if stored != checksum(&mut scratch, &id, pictures, weight, bytes) {
             return Err(bad(format!(
                 "person `{id}` is damaged (its checksum does not match)"
             )));
         }
-        super::check_id(&id).map_err(|e| bad(format!("a stored id is invalid: {e}")))?;
+        check_id(&id).map_err(|e| bad(format!("a stored id is invalid: {e}")))?;
         if bytes.len() != dim * 4 {
             return Err(bad(format!(
                 "person `{id}` has {} bytes of template; {} expected",
@@ -327,15 +344,16 @@ fn read_all(conn: &Connection, path: &Path, dim: usize) -> Result<(i64, Index)> 
     Ok((generation, index))
 }
 
-/// The checksum of a row: the fingerprint of its fields' bytes.
-fn checksum(id: &str, pictures: i64, weight: f64, mean: &[u8]) -> i64 {
-    let mut bytes = Vec::with_capacity(id.len() + 17 + mean.len());
+/// The checksum of a row: the fingerprint of its fields' bytes, laid out in `bytes`
+/// (a buffer reused from row to row).
+fn checksum(bytes: &mut Vec<u8>, id: &str, pictures: i64, weight: f64, mean: &[u8]) -> i64 {
+    bytes.clear();
     bytes.extend_from_slice(id.as_bytes());
     bytes.push(0);
     bytes.extend_from_slice(&pictures.to_le_bytes());
     bytes.extend_from_slice(&weight.to_le_bytes());
     bytes.extend_from_slice(mean);
-    crate::fingerprint::fingerprint(&bytes) as i64
+    crate::fingerprint::fingerprint(bytes) as i64
 }
 
 fn to_bytes(v: &[f32]) -> Vec<u8> {
