@@ -5,7 +5,7 @@
 //! `MEDIAN <operation> <N> <nanoseconds>` line a benchmark (as benches/inference.rs).
 //!
 //! ```sh
-//! cargo bench --bench gallery                                   # ~10 minutes on 2 cores
+//! cargo bench --bench gallery                                   # ~2.5 minutes on 2 cores
 //! DRGAN_GALLERY_SIZES=10000,100000 cargo bench --bench gallery  # a quick run
 //! cargo bench --bench gallery -- search_top5                    # criterion's filter
 //! ```
