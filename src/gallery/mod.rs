@@ -117,12 +117,13 @@ impl Gallery {
         self.len() == 0
     }
 
-    /// Whether `id` is enrolled.
+    /// Whether `id` is enrolled. (Takes the writer lock: waits for a write in progress.)
     pub fn contains(&self, id: &str) -> bool {
         self.writer().index.get(id).is_some()
     }
 
-    /// The enrolled person `id`, or `None`.
+    /// The enrolled person `id`, or `None`. (Takes the writer lock: waits for a write in
+    /// progress.)
     pub fn person(&self, id: &str) -> Option<Person> {
         let t = self.writer().index.get(id)?;
         Some(Person {
