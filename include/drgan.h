@@ -278,8 +278,8 @@ typedef struct DrganOptions {
  */
 typedef struct DrganModelInfo {
   /**
-   * `sizeof(DrganModelInfo)` as the caller compiled it; set by the caller, never
-   * changed by drgan, which writes only this many bytes.
+   * `sizeof(DrganModelInfo)` as the caller compiled it, set by the caller; drgan
+   * writes at most this many bytes and sets it to the number it filled.
    */
   size_t struct_size;
   /**
@@ -523,7 +523,10 @@ void drgan_model_free(struct DrganModel *model);
 
 /**
  * Fills `*out_info` with what the model is. Set `out_info->struct_size =
- * sizeof(DrganModelInfo)` first; only that many bytes are written.
+ * sizeof(DrganModelInfo)` first; only that many bytes are written, and `struct_size`
+ * is set to the number of bytes filled: the smaller of the caller's size and this
+ * library's. A caller built against a newer header than the library learns that the
+ * fields past it were not written.
  *
  * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (`struct_size` smaller than
  * a `size_t`).

@@ -57,8 +57,8 @@ impl DrganModel {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct DrganModelInfo {
-    /// `sizeof(DrganModelInfo)` as the caller compiled it; set by the caller, never
-    /// changed by drgan, which writes only this many bytes.
+    /// `sizeof(DrganModelInfo)` as the caller compiled it, set by the caller; drgan
+    /// writes at most this many bytes and sets it to the number it filled.
     pub struct_size: usize,
     /// The bundle's `drgan.format_version`.
     pub format_version: u32,
@@ -284,7 +284,10 @@ pub unsafe extern "C" fn drgan_model_free(model: *mut DrganModel) {
 }
 
 /// Fills `*out_info` with what the model is. Set `out_info->struct_size =
-/// sizeof(DrganModelInfo)` first; only that many bytes are written.
+/// sizeof(DrganModelInfo)` first; only that many bytes are written, and `struct_size`
+/// is set to the number of bytes filled: the smaller of the caller's size and this
+/// library's. A caller built against a newer header than the library learns that the
+/// fields past it were not written.
 ///
 /// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (`struct_size` smaller than
 /// a `size_t`).
@@ -303,6 +306,8 @@ pub unsafe extern "C" fn drgan_model_info(
         let out = args::out(out_info, "out_info")?;
         let size = unsafe { options::struct_size(out.cast())? };
         unsafe { options::write_prefix(out, &info_of(&m.model), size) };
+        let filled = size.min(size_of::<DrganModelInfo>());
+        unsafe { out.cast::<usize>().write(filled) };
         Ok(())
     })
 }

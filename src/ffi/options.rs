@@ -75,6 +75,7 @@ pub(crate) unsafe fn read(p: *const DrganOptions) -> Result<Options> {
         return Ok(Options::default());
     }
     let given = unsafe { struct_size(p.cast())? };
+    unsafe { unknown_fields_are_zero(p.cast(), given, size_of::<DrganOptions>(), "options")? };
     let mut o = DrganOptions::defaults();
     let n = given.min(size_of::<DrganOptions>());
     // Plain integers only: every byte pattern is a valid `DrganOptions`.
@@ -102,6 +103,10 @@ pub(crate) unsafe fn read(p: *const DrganOptions) -> Result<Options> {
     })
 }
 
+/// The largest `struct_size` accepted: a struct of the future may grow, but not past a
+/// page; a larger value is a caller's mistake (an unset field), not a struct.
+pub(crate) const MAX_STRUCT_SIZE: usize = 4096;
+
 /// The `struct_size` a caller put in the first field of a growable struct.
 ///
 /// # Safety
@@ -113,7 +118,41 @@ pub(crate) unsafe fn struct_size(p: *const usize) -> Result<usize> {
             "struct_size is {size}; set it to the struct's sizeof before the call"
         )));
     }
+    if size > MAX_STRUCT_SIZE {
+        return Err(Error::InvalidArgument(format!(
+            "struct_size is {size}; no drgan struct is larger than {MAX_STRUCT_SIZE} bytes \
+             (is it set?)"
+        )));
+    }
     Ok(size)
+}
+
+/// A struct from a newer header than this library's (`given` bytes, this library knows
+/// `known`) is accepted only when every field this library does not know is zero, as
+/// Linux's `copy_struct_from_user` does: a non-zero one asks for something this library
+/// cannot do, and ignoring it silently would do something else.
+///
+/// # Safety
+/// `p` must point to at least `given` readable bytes.
+pub(crate) unsafe fn unknown_fields_are_zero(
+    p: *const u8,
+    given: usize,
+    known: usize,
+    name: &str,
+) -> Result<()> {
+    if given <= known {
+        return Ok(());
+    }
+    let tail = unsafe { std::slice::from_raw_parts(p.add(known), given - known) };
+    match tail.iter().position(|&b| b != 0) {
+        None => Ok(()),
+        Some(i) => Err(Error::InvalidArgument(format!(
+            "{name} has fields this library does not know set (struct_size {given}, this \
+             library knows {known} bytes; byte {} is not zero): use a newer library or \
+             leave the new fields zero",
+            known + i
+        ))),
+    }
 }
 
 /// Copies the first `struct_size` bytes of `value` (at most all of it) to `dst`, keeping

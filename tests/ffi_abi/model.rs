@@ -118,6 +118,28 @@ fn info_writes_only_struct_size_bytes() {
 }
 
 #[test]
+fn info_for_a_newer_header_says_how_much_it_filled() {
+    #[repr(C)]
+    struct Newer {
+        base: DrganModelInfo,
+        future_field: u64,
+    }
+    let mut n: Newer = unsafe { std::mem::zeroed() };
+    n.base.struct_size = size_of::<Newer>();
+    n.future_field = 777;
+    assert_eq!(
+        unsafe { drgan_model_info(model(), &mut n.base) },
+        DrganStatus::Ok
+    );
+    assert_eq!(n.base.struct_size, size_of::<DrganModelInfo>());
+    assert_eq!(n.base.feature_dim, NF);
+    assert_eq!(
+        n.future_field, 777,
+        "past the library's struct: not written"
+    );
+}
+
+#[test]
 fn info_and_pose_yaws_reject_bad_arguments() {
     let mut i: DrganModelInfo = unsafe { std::mem::zeroed() };
     i.struct_size = size_of::<DrganModelInfo>();

@@ -140,21 +140,50 @@ fn options_from_an_older_header_keep_later_defaults() {
 }
 
 #[test]
-fn options_from_a_newer_header_are_accepted() {
+fn options_from_a_newer_header_are_accepted_only_with_their_new_fields_zero() {
     #[repr(C)]
     struct Newer {
         base: DrganOptions,
         future_field: u64,
     }
-    let n = Newer {
+    let mut n = Newer {
         base: DrganOptions {
             struct_size: size_of::<Newer>(),
             ..defaults()
         },
-        future_field: 99,
+        future_field: 0,
     };
     let (s, _m) = open_with(&n.base);
     assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+
+    // A field this library does not know asks for something it cannot do: refused.
+    n.future_field = 99;
+    let (s, m) = open_with(&n.base);
+    assert!(m.0.is_null());
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_model_open",
+        &[
+            "does not know",
+            &format!("byte {}", size_of::<DrganOptions>()),
+        ],
+    );
+}
+
+#[test]
+fn an_absurd_struct_size_is_refused_without_reading_past_it() {
+    let (s, m) = open_with(&DrganOptions {
+        struct_size: 1 << 40,
+        ..defaults()
+    });
+    assert!(m.0.is_null());
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_model_open",
+        &["struct_size is 1099511627776"],
+    );
 }
 
 #[test]
