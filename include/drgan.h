@@ -46,6 +46,8 @@
 #define DRGAN_INFO_TRAINED_ON_LEN 256
 /** Capacity of DrganGalleryMatch.id, NUL included: ids are at most 255 bytes of UTF-8. */
 #define DRGAN_GALLERY_ID_CAPACITY 256
+/** OR into DrganImage.format: rows stored bottom row first (Unity, OpenGL read-backs). */
+#define DRGAN_IMAGE_BOTTOM_UP 0x100
 
 /** Marks a function whose result (a DrganStatus) must be checked. */
 #ifndef DRGAN_MUST_USE
@@ -176,6 +178,23 @@ enum DrganPixelFormat
    * 1 byte: luminance.
    */
   DRGAN_PIXEL_FORMAT_GRAY8 = 4,
+  /**
+   * YUV 4:2:0 in two planes, U before V (iOS bi-planar camera buffers, most video
+   * decoders): `height` rows of Y `stride_bytes` apart, then at `data + stride_bytes *
+   * height` ⌈height/2⌉ rows `stride_bytes` apart of interleaved U, V pairs (one pair a
+   * 2×2 block; `stride_bytes` must hold `width` rounded up to even). BT.601 full range.
+   */
+  DRGAN_PIXEL_FORMAT_NV12 = 5,
+  /**
+   * As NV12 with V before U: Android's camera preview format.
+   */
+  DRGAN_PIXEL_FORMAT_NV21 = 6,
+  /**
+   * YUV 4:2:0 in three planes: `height` rows of Y `stride_bytes` apart, then the U
+   * plane, then the V plane, each ⌈height/2⌉ rows ⌈stride_bytes/2⌉ bytes apart.
+   * BT.601 full range.
+   */
+  DRGAN_PIXEL_FORMAT_I420 = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -373,7 +392,7 @@ typedef struct DrganImage {
    */
   size_t stride_bytes;
   /**
-   * A `DrganPixelFormat` value.
+   * A `DrganPixelFormat` value, optionally ORed with `DRGAN_IMAGE_BOTTOM_UP`.
    */
   int32_t format;
 } DrganImage;

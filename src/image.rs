@@ -23,16 +23,37 @@ pub enum PixelFormat {
     Bgra8 = 3,
     /// 1 byte: luminance.
     Gray8 = 4,
+    /// YUV 4:2:0, two planes (what iOS's bi-planar camera buffers and most video
+    /// decoders give): a Y plane of `height` rows `stride` bytes apart, then, starting
+    /// at `stride × height`, ⌈height/2⌉ rows `stride` bytes apart of interleaved U, V
+    /// bytes for each 2×2 block. BT.601 full range (JPEG's; on iOS ask for
+    /// `kCVPixelFormatType_420YpCbCr8BiPlanarFullRange`).
+    Nv12 = 5,
+    /// As `Nv12` with V before U in each pair: what Android's camera preview (`NV21`)
+    /// gives.
+    Nv21 = 6,
+    /// YUV 4:2:0, three planes (Android's `YUV_420_888` copied out, most decoders): a Y
+    /// plane of `height` rows `stride` bytes apart, then at `stride × height` the U plane,
+    /// then the V plane, each ⌈height/2⌉ rows of ⌈stride/2⌉ bytes. BT.601 full range.
+    I420 = 7,
 }
 
 impl PixelFormat {
-    /// Bytes one pixel takes.
+    /// Bytes one pixel takes in a row (for the YUV formats, in a row of the Y plane).
     pub fn bytes_per_pixel(self) -> usize {
         match self {
             PixelFormat::Rgb8 | PixelFormat::Bgr8 => 3,
             PixelFormat::Rgba8 | PixelFormat::Bgra8 => 4,
-            PixelFormat::Gray8 => 1,
+            PixelFormat::Gray8 | PixelFormat::Nv12 | PixelFormat::Nv21 | PixelFormat::I420 => 1,
         }
+    }
+
+    /// Whether this is one of the YUV 4:2:0 formats (a Y plane and subsampled chroma).
+    pub fn is_yuv(self) -> bool {
+        matches!(
+            self,
+            PixelFormat::Nv12 | PixelFormat::Nv21 | PixelFormat::I420
+        )
     }
 
     /// The format with this C enum value, if any.
@@ -43,13 +64,18 @@ impl PixelFormat {
             2 => PixelFormat::Bgr8,
             3 => PixelFormat::Bgra8,
             4 => PixelFormat::Gray8,
+            5 => PixelFormat::Nv12,
+            6 => PixelFormat::Nv21,
+            7 => PixelFormat::I420,
             _ => return None,
         })
     }
 }
 
 /// A borrowed view of caller pixels: `height` rows of `stride` bytes, each row starting
-/// with `width` pixels of `format`. Rows may be padded (stride larger than a row).
+/// with `width` pixels of `format` (the YUV formats add their chroma planes after the
+/// rows, see [`PixelFormat`]). Rows may be padded (stride larger than a row). Rows are
+/// stored top row first, or bottom row first after [`Image::bottom_up`].
 #[derive(Clone, Copy, Debug)]
 pub struct Image<'a> {
     data: &'a [u8],
@@ -57,6 +83,7 @@ pub struct Image<'a> {
     height: u32,
     stride: usize,
     format: PixelFormat,
+    bottom_up: bool,
 }
 
 impl<'a> Image<'a> {
@@ -82,7 +109,23 @@ impl<'a> Image<'a> {
             height,
             stride,
             format,
+            bottom_up: false,
         })
+    }
+
+    /// The same buffer read as stored bottom row first (Unity textures, OpenGL
+    /// read-backs, Windows DIBs): the first row in memory is the image's last. For the
+    /// YUV formats every plane is stored bottom row first.
+    pub fn bottom_up(self) -> Self {
+        Image {
+            bottom_up: true,
+            ..self
+        }
+    }
+
+    /// Whether the rows are stored bottom row first.
+    pub fn is_bottom_up(&self) -> bool {
+        self.bottom_up
     }
 
     /// Checks the geometry of an image of `width`×`height` pixels of `format` whose rows
@@ -112,16 +155,44 @@ impl<'a> Image<'a> {
                 "stride {stride} bytes is shorter than a row of {width} {format:?} pixels ({row} bytes)"
             )));
         }
-        stride
-            .checked_mul(height as usize - 1)
-            .and_then(|n| n.checked_add(row))
-            .filter(|&n| n <= isize::MAX as usize)
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "an image of {height} rows {stride} bytes apart spans more bytes than any \
-                     buffer can hold"
-                ))
-            })
+        if matches!(format, PixelFormat::Nv12 | PixelFormat::Nv21) && stride < row + row % 2 {
+            return Err(Error::invalid(format!(
+                "stride {stride} bytes is shorter than a row of {width} {format:?} chroma pairs \
+                 ({} bytes)",
+                row + row % 2
+            )));
+        }
+        let span = match format {
+            PixelFormat::Nv12 | PixelFormat::Nv21 => {
+                let (chroma_rows, chroma_row) = yuv_chroma(width, height);
+                stride.checked_mul(height as usize).and_then(|y| {
+                    stride
+                        .checked_mul(chroma_rows - 1)?
+                        .checked_add(2 * chroma_row)?
+                        .checked_add(y)
+                })
+            }
+            PixelFormat::I420 => {
+                let (chroma_rows, chroma_row) = yuv_chroma(width, height);
+                let c_stride = stride.div_ceil(2);
+                stride.checked_mul(height as usize).and_then(|y| {
+                    let plane = c_stride.checked_mul(chroma_rows)?;
+                    let last = c_stride
+                        .checked_mul(chroma_rows - 1)?
+                        .checked_add(chroma_row)?;
+                    y.checked_add(plane)?.checked_add(last)
+                })
+            }
+            _ => stride
+                .checked_mul(height as usize - 1)
+                .and_then(|n| n.checked_add(row)),
+        };
+        span.filter(|&n| n <= isize::MAX as usize).ok_or_else(|| {
+            Error::invalid(format!(
+                "an image of {height} rows {stride} bytes apart spans more bytes than any \
+                 buffer can hold"
+            ))
+        })
     }
 
     /// Refuses this image (`LimitExceeded`) when it has more than `max_pixels` pixels:
@@ -157,19 +228,70 @@ impl<'a> Image<'a> {
         self.data
     }
 
-    /// The pixel at (x, y) as RGB, whatever the format (grey is replicated).
-    /// `x < width` and `y < height` must hold.
+    /// The pixel at (x, y) as RGB, whatever the format (grey is replicated; YUV is
+    /// converted with BT.601 full range). `x < width` and `y < height` must hold; (0, 0)
+    /// is the top left corner also for a bottom-up buffer.
     #[inline]
     pub fn rgb(&self, x: u32, y: u32) -> [u8; 3] {
         let bpp = self.format.bytes_per_pixel();
-        let i = y as usize * self.stride + x as usize * bpp;
+        let row = if self.bottom_up {
+            self.height - 1 - y
+        } else {
+            y
+        };
+        let i = row as usize * self.stride + x as usize * bpp;
         let p = &self.data[i..i + bpp];
         match self.format {
             PixelFormat::Rgb8 | PixelFormat::Rgba8 => [p[0], p[1], p[2]],
             PixelFormat::Bgr8 | PixelFormat::Bgra8 => [p[2], p[1], p[0]],
             PixelFormat::Gray8 => [p[0], p[0], p[0]],
+            PixelFormat::Nv12 | PixelFormat::Nv21 | PixelFormat::I420 => {
+                let (u, v) = self.chroma(x, y);
+                yuv_to_rgb(p[0], u, v)
+            }
         }
     }
+
+    /// The U and V bytes of the 2×2 block holding pixel (x, y) of a YUV image.
+    fn chroma(&self, x: u32, y: u32) -> (u8, u8) {
+        let (rows, _) = yuv_chroma(self.width, self.height);
+        let (cx, cy) = (x as usize / 2, y as usize / 2);
+        let cy = if self.bottom_up { rows - 1 - cy } else { cy };
+        let planes = self.stride * self.height as usize;
+        match self.format {
+            PixelFormat::Nv12 | PixelFormat::Nv21 => {
+                let i = planes + cy * self.stride + 2 * cx;
+                let (a, b) = (self.data[i], self.data[i + 1]);
+                if self.format == PixelFormat::Nv12 {
+                    (a, b)
+                } else {
+                    (b, a)
+                }
+            }
+            _ => {
+                let c_stride = self.stride.div_ceil(2);
+                let u = planes + cy * c_stride + cx;
+                (self.data[u], self.data[u + c_stride * rows])
+            }
+        }
+    }
+}
+
+/// Rows and bytes a row (one byte a sample) of each chroma plane of a 4:2:0 image.
+fn yuv_chroma(width: u32, height: u32) -> (usize, usize) {
+    ((height as usize).div_ceil(2), (width as usize).div_ceil(2))
+}
+
+/// BT.601 full-range YUV to RGB, in 16.16 fixed point.
+#[inline]
+fn yuv_to_rgb(y: u8, u: u8, v: u8) -> [u8; 3] {
+    let (y, u, v) = (y as i32 * 65536 + 32768, u as i32 - 128, v as i32 - 128);
+    let clamp = |x: i32| (x >> 16).clamp(0, 255) as u8;
+    [
+        clamp(y + 91881 * v),
+        clamp(y - 22554 * u - 46802 * v),
+        clamp(y + 116130 * u),
+    ]
 }
 
 /// An owned, tightly packed RGB8 image: what drgan returns (aligned crops, synthesized
@@ -193,6 +315,7 @@ impl RgbImage {
             height: self.height,
             stride: self.width as usize * 3,
             format: PixelFormat::Rgb8,
+            bottom_up: false,
         }
     }
 }

@@ -87,6 +87,10 @@ fn version_macros_match_cargo_toml_and_the_library() {
         define(&h, "DRGAN_GALLERY_ID_CAPACITY"),
         drgan::ffi::DRGAN_GALLERY_ID_CAPACITY.to_string()
     );
+    assert_eq!(
+        define(&h, "DRGAN_IMAGE_BOTTOM_UP"),
+        format!("0x{:x}", drgan::ffi::DRGAN_IMAGE_BOTTOM_UP)
+    );
 }
 
 /// The names docs/c-abi.md fixes.

@@ -23,7 +23,23 @@ pub enum DrganPixelFormat {
     Bgra8 = 3,
     /// 1 byte: luminance.
     Gray8 = 4,
+    /// YUV 4:2:0 in two planes, U before V (iOS bi-planar camera buffers, most video
+    /// decoders): `height` rows of Y `stride_bytes` apart, then at `data + stride_bytes *
+    /// height` ⌈height/2⌉ rows `stride_bytes` apart of interleaved U, V pairs (one pair a
+    /// 2×2 block; `stride_bytes` must hold `width` rounded up to even). BT.601 full range.
+    Nv12 = 5,
+    /// As NV12 with V before U: Android's camera preview format.
+    Nv21 = 6,
+    /// YUV 4:2:0 in three planes: `height` rows of Y `stride_bytes` apart, then the U
+    /// plane, then the V plane, each ⌈height/2⌉ rows ⌈stride_bytes/2⌉ bytes apart.
+    /// BT.601 full range.
+    I420 = 7,
 }
+
+/// A flag to OR into `DrganImage.format`: the rows are stored bottom row first (Unity
+/// textures, OpenGL read-backs, Windows DIBs). `data` points to the first row in memory,
+/// which is the image's bottom row; for YUV formats every plane is stored so.
+pub const DRGAN_IMAGE_BOTTOM_UP: i32 = 0x100;
 
 /// An image: `height` rows of `stride_bytes` bytes each, every row starting with `width`
 /// pixels of `format`. Rows may be padded (`stride_bytes` larger than a row); the last
@@ -45,7 +61,7 @@ pub struct DrganImage {
     /// Bytes from the start of one row to the start of the next, at least
     /// `width` × bytes per pixel.
     pub stride_bytes: usize,
-    /// A `DrganPixelFormat` value.
+    /// A `DrganPixelFormat` value, optionally ORed with `DRGAN_IMAGE_BOTTOM_UP`.
     pub format: i32,
 }
 
@@ -73,17 +89,20 @@ pub(crate) unsafe fn view<'a>(
     if img.data.is_null() {
         return Err(Error::NullArgument(data_name));
     }
-    let format = PixelFormat::from_raw(img.format).ok_or_else(|| {
+    let bottom_up = img.format & DRGAN_IMAGE_BOTTOM_UP != 0;
+    let format = PixelFormat::from_raw(img.format & !DRGAN_IMAGE_BOTTOM_UP).ok_or_else(|| {
         Error::InvalidArgument(format!(
             "`{name}`.format is {}, not a DrganPixelFormat value \
-             (0 RGB8, 1 RGBA8, 2 BGR8, 3 BGRA8, 4 GRAY8)",
+             (0 RGB8, 1 RGBA8, 2 BGR8, 3 BGRA8, 4 GRAY8, 5 NV12, 6 NV21, 7 I420), \
+             optionally ORed with DRGAN_IMAGE_BOTTOM_UP (0x100)",
             img.format
         ))
     })?;
     let len = Image::check_layout(img.width, img.height, img.stride_bytes, format, max_pixels)
         .map_err(|e| naming(name, e))?;
     let data = unsafe { std::slice::from_raw_parts(img.data, len) };
-    Image::new(data, img.width, img.height, img.stride_bytes, format)
+    let view = Image::new(data, img.width, img.height, img.stride_bytes, format)?;
+    Ok(if bottom_up { view.bottom_up() } else { view })
 }
 
 /// `e` with the C argument it is about named in its message.
@@ -206,3 +225,6 @@ pub unsafe extern "C" fn drgan_image_free(image: *mut DrganImage) {
 
 const _: () = assert!(DrganPixelFormat::Gray8 as i32 == PixelFormat::Gray8 as i32);
 const _: () = assert!(DrganPixelFormat::Bgra8 as i32 == PixelFormat::Bgra8 as i32);
+const _: () = assert!(DrganPixelFormat::Nv12 as i32 == PixelFormat::Nv12 as i32);
+const _: () = assert!(DrganPixelFormat::Nv21 as i32 == PixelFormat::Nv21 as i32);
+const _: () = assert!(DrganPixelFormat::I420 as i32 == PixelFormat::I420 as i32);

@@ -76,7 +76,7 @@ pub use self::gallery::{
 };
 pub use self::image::{
     drgan_image_decode, drgan_image_free, drgan_image_load, drgan_image_save_png, DrganImage,
-    DrganPixelFormat,
+    DrganPixelFormat, DRGAN_IMAGE_BOTTOM_UP,
 };
 pub use self::last_error::drgan_last_error;
 pub use self::model::{

@@ -387,7 +387,7 @@ static void test_embedding(const DrganModel *model, const DrganModelInfo *info) 
     EXPECT("embed short stride", drgan_embed(model, &bad, f, n, NULL, &one),
            DRGAN_STATUS_INVALID_ARGUMENT, "stride");
     bad = faces[0];
-    bad.format = 5;
+    bad.format = 8;
     EXPECT("embed unknown format", drgan_embed(model, &bad, f, n, NULL, &one),
            DRGAN_STATUS_INVALID_ARGUMENT, "format");
     CHECK(one == -1);

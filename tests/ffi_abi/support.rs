@@ -252,8 +252,8 @@ pub fn bad_images(base: &Pic) -> Vec<(&'static str, DrganImage, DrganStatus, &'s
             "spans",
         ),
         (
-            "unknown pixel format 5",
-            DrganImage { format: 5, ..b },
+            "unknown pixel format 8",
+            DrganImage { format: 8, ..b },
             DrganStatus::InvalidArgument,
             "format",
         ),
