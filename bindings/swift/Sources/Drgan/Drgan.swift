@@ -62,12 +62,36 @@ public enum PixelFormat: Int32, Sendable {
     case bgr8 = 2
     case bgra8 = 3
     case gray8 = 4
+    /// YUV 4:2:0, Y plane then interleaved U,V rows (iOS bi-planar full-range buffers,
+    /// `kCVPixelFormatType_420YpCbCr8BiPlanarFullRange`), planes in one buffer.
+    case nv12 = 5
+    /// As nv12 with V before U (Android's camera preview).
+    case nv21 = 6
+    /// YUV 4:2:0, Y plane, then U plane, then V plane (rows of ⌈stride/2⌉ bytes).
+    case i420 = 7
 
+    /// Bytes one pixel takes in a row (of the Y plane for the YUV formats).
     public var bytesPerPixel: Int {
         switch self {
         case .rgb8, .bgr8: return 3
         case .rgba8, .bgra8: return 4
-        case .gray8: return 1
+        case .gray8, .nv12, .nv21, .i420: return 1
+        }
+    }
+
+    /// Bytes a `width`x`height` image with rows `stride` bytes apart needs, chroma
+    /// planes included (the library checks the same).
+    func bytesNeeded(width: Int, height: Int, stride: Int) -> Int {
+        guard width > 0, height > 0 else { return 0 }
+        let (chromaRows, chromaRow) = ((height + 1) / 2, (width + 1) / 2)
+        switch self {
+        case .nv12, .nv21:
+            return stride * height + stride * (chromaRows - 1) + 2 * chromaRow
+        case .i420:
+            let c = (stride + 1) / 2
+            return stride * height + c * chromaRows + c * (chromaRows - 1) + chromaRow
+        default:
+            return (height - 1) * stride + width * bytesPerPixel
         }
     }
 }
@@ -128,14 +152,19 @@ public struct PixelImage: Sendable {
     public var height: Int
     public var strideBytes: Int
     public var format: PixelFormat
+    /// Rows stored bottom row first (Unity textures, OpenGL read-backs): `data` starts
+    /// with the image's last row.
+    public var bottomUp: Bool
 
     /// Rows `strideBytes` apart (default: tightly packed).
-    public init(data: Data, width: Int, height: Int, format: PixelFormat, strideBytes: Int? = nil) {
+    public init(data: Data, width: Int, height: Int, format: PixelFormat, strideBytes: Int? = nil,
+                bottomUp: Bool = false) {
         self.data = data
         self.width = width
         self.height = height
         self.format = format
         self.strideBytes = strideBytes ?? width * format.bytesPerPixel
+        self.bottomUp = bottomUp
     }
 
     /// Reads and decodes a PNG or JPEG file (into tightly packed RGB8).
@@ -175,8 +204,7 @@ public struct PixelImage: Sendable {
 
     /// Calls `body` with a DrganImage over these bytes, valid only during the call.
     func withNative<R>(_ body: (UnsafePointer<DrganImage>) throws -> R) throws -> R {
-        let needed = height > 0 && width > 0
-            ? (height - 1) * strideBytes + width * format.bytesPerPixel : 0
+        let needed = format.bytesNeeded(width: width, height: height, stride: strideBytes)
         guard width >= 0, height >= 0, strideBytes >= 0, data.count >= needed else {
             throw DrganError(
                 rawStatus: Status.invalidArgument.rawValue,
@@ -185,7 +213,8 @@ public struct PixelImage: Sendable {
         return try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
             var image = DrganImage(
                 data: buf.bindMemory(to: UInt8.self).baseAddress, width: UInt32(width),
-                height: UInt32(height), stride_bytes: strideBytes, format: format.rawValue)
+                height: UInt32(height), stride_bytes: strideBytes,
+                format: format.rawValue | (bottomUp ? Int32(0x100) : 0))  // DRGAN_IMAGE_BOTTOM_UP
             return try withUnsafePointer(to: &image) { try body($0) }
         }
     }
