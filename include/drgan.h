@@ -576,7 +576,8 @@ DrganStatus drgan_model_pose_yaws(const struct DrganModel *model,
                                   size_t *out_needed);
 
 /**
- * Reads and decodes a PNG or JPEG file into a new RGB8 image owned by drgan.
+ * Reads and decodes a PNG or JPEG file into a new RGB8 image owned by drgan, turned
+ * upright by its EXIF orientation (a portrait phone photo loads portrait).
  *
  * `path` is a UTF-8 path. On success `*out_image` is the image, which the caller
  * releases with `drgan_image_free`. Images over 2^28 pixels are refused.
@@ -593,7 +594,7 @@ DrganStatus drgan_image_load(const char *path,
 
 /**
  * Decodes an in-memory PNG or JPEG (`len` bytes at `bytes`) into a new RGB8 image
- * owned by drgan. On success `*out_image` is the image, which the caller releases with
+ * owned by drgan, turned upright by its EXIF orientation. On success `*out_image` is the image, which the caller releases with
  * `drgan_image_free`. Images over 2^28 pixels are refused.
  *
  * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, truncated, corrupt);

@@ -8,11 +8,12 @@ use crate::error::{Error, Result};
 use crate::fs::read_limited;
 use crate::image::{check_pixels, Image, PixelFormat, RgbImage};
 
-/// Decodes an in-memory PNG or JPEG to RGB8. Images over `max_pixels` pixels, and
-/// files whose decoding would need more than 4 bytes a pixel of that budget, are
-/// refused before decoding (decompression bombs).
+/// Decodes an in-memory PNG or JPEG to RGB8, turned upright by its EXIF orientation
+/// (a portrait phone photo stored sideways comes out portrait). Images over
+/// `max_pixels` pixels, and files whose decoding would need more than 4 bytes a pixel
+/// of that budget, are refused before decoding (decompression bombs).
 pub fn decode_image(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
-    use ::image::{ImageReader, Limits};
+    use ::image::{DynamicImage, ImageDecoder, ImageReader, Limits};
     let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| Error::ImageDecode(e.to_string()))?;
@@ -37,9 +38,18 @@ pub fn decode_image(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
     reader.limits(limits);
     // The codecs can panic on corrupt data (a fuzzed JPEG, tests/fuzz_findings, panics in
     // zune-jpeg's IDCT): a corrupt file is an error, never an unwind out of the library.
-    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode()))
-        .map_err(|_| Error::ImageDecode("corrupt image data (the decoder failed)".into()))?;
-    let img = decoded.map_err(|e| match e {
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut decoder = reader.into_decoder()?;
+        // A missing or unreadable EXIF block means the pixels are stored upright.
+        let orientation = decoder
+            .orientation()
+            .unwrap_or(::image::metadata::Orientation::NoTransforms);
+        let mut img = DynamicImage::from_decoder(decoder)?;
+        img.apply_orientation(orientation);
+        Ok(img)
+    }))
+    .map_err(|_| Error::ImageDecode("corrupt image data (the decoder failed)".into()))?;
+    let img = decoded.map_err(|e: ::image::ImageError| match e {
         ::image::ImageError::Limits(l) => Error::LimitExceeded(format!("decoding image: {l}")),
         e => Error::ImageDecode(e.to_string()),
     })?;
@@ -51,7 +61,8 @@ pub fn decode_image(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
     })
 }
 
-/// Reads and decodes a PNG or JPEG file (see [`decode_image`] for the limit).
+/// Reads and decodes a PNG or JPEG file, upright (see [`decode_image`] for the EXIF
+/// orientation and the limit).
 pub fn load_image(path: impl AsRef<Path>, max_pixels: u64) -> Result<RgbImage> {
     let path = path.as_ref();
     // A compressed file is never larger than 4 bytes a pixel plus headers of a budget.
