@@ -193,3 +193,339 @@ fn csharp_binding_imports_every_function_of_the_header() {
         "Library.BindingAbiVersion must be the header's DRGAN_ABI_VERSION {abi}"
     );
 }
+
+#[test]
+fn csharp_binding_imports_from_internal_on_every_apple_player() {
+    // Unity links the static library into iOS, tvOS and visionOS players alike; the
+    // editor (whatever its build target) and every other player load the dynamic one.
+    require_tool("mcs", "mono-mcs");
+    let dir = tempfile::tempdir().unwrap();
+    let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    for (defines, internal) in [
+        (&["UNITY_IOS"][..], true),
+        (&["UNITY_TVOS"][..], true),
+        (&["UNITY_VISIONOS"][..], true),
+        (&["UNITY_TVOS", "UNITY_EDITOR"][..], false),
+        (&["UNITY_VISIONOS", "UNITY_EDITOR"][..], false),
+        (&["UNITY_ANDROID"][..], false),
+        (&["UNITY_STANDALONE_OSX"][..], false),
+    ] {
+        let dll = dir.path().join(format!("{}.dll", defines.join("-")));
+        compile_binding(&dll, defines);
+        let bytes = std::fs::read(&dll).unwrap();
+        assert_eq!(
+            contains(&bytes, b"__Internal"),
+            internal,
+            "a build with {defines:?} must {}import from __Internal",
+            if internal { "" } else { "not " }
+        );
+    }
+}
+
+/// Compiles the binding and `tests/BufferTests.cs` with `defines` and runs it.
+fn run_buffer_tests(defines: &[&str]) -> String {
+    let so = shared_lib();
+    let dir = tempfile::tempdir().unwrap();
+    let dll = dir.path().join("Drgan.dll");
+    compile_binding(&dll, defines);
+    let exe = dir.path().join("BufferTests.exe");
+    let mut mcs = Command::new("mcs");
+    mcs.args(["-langversion:7.2", "-warnaserror", "-nologo"]);
+    for d in defines {
+        mcs.arg(format!("-define:{d}"));
+    }
+    run(mcs
+        .arg(format!("-r:{}", dll.display()))
+        .arg("-r:System.Core.dll")
+        .arg(format!("-out:{}", exe.display()))
+        .arg(csharp().join("tests/BufferTests.cs")));
+    let f = fixture();
+    let out = run(Command::new("mono")
+        .arg("--debug")
+        .arg(&exe)
+        .arg(&f.bundle)
+        .arg(data_dir())
+        .env("LD_LIBRARY_PATH", so.parent().unwrap())
+        .env("MONO_PATH", dir.path()));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.contains(" 0 failures"), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    stdout
+}
+
+#[test]
+fn csharp_buffer_overloads_allocate_nothing() {
+    // Without DRGAN_SPAN (the netstandard2.0 build): the array + offset overloads. The
+    // allocation is measured with GC.GetAllocatedBytesForCurrentThread(), which Mono has.
+    require_tool("mcs", "mono-mcs");
+    require_tool("mono", "mono-runtime");
+    let arrays = run_buffer_tests(&[]);
+    assert!(
+        arrays.contains("buffer overloads: 1000 embed+search iterations allocated 0 bytes"),
+        "{arrays}"
+    );
+    assert!(arrays.contains("Span overloads not compiled"), "{arrays}");
+    // With it (Unity 2021.2+, .NET Standard 2.1): the Span<T> overloads as well.
+    let spans = run_buffer_tests(&["DRGAN_SPAN"]);
+    for line in [
+        "buffer overloads: 1000 embed+search iterations allocated 0 bytes",
+        "span overloads: 1000 embed+search iterations allocated 0 bytes",
+    ] {
+        assert!(spans.contains(line), "no \"{line}\" in {spans}");
+    }
+}
+
+#[test]
+fn csharp_unity_tests_run_under_mono() {
+    // tests/Runtime (the Unity Test Framework assembly) against tests/NUnitStandIn.cs,
+    // with the defines a Unity 2021.3 player has (DRGAN_SPAN follows from them).
+    require_tool("mcs", "mono-mcs");
+    require_tool("mono", "mono-runtime");
+    let so = shared_lib();
+    let dir = tempfile::tempdir().unwrap();
+    let dll = dir.path().join("Drgan.dll");
+    let defines = ["UNITY_2021_2_OR_NEWER", "UNITY_INCLUDE_TESTS"];
+    compile_binding(&dll, &defines);
+    let exe = dir.path().join("UnityTests.exe");
+    let mut tests: Vec<PathBuf> = std::fs::read_dir(csharp().join("tests/Runtime"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cs"))
+        .collect();
+    tests.sort();
+    assert!(!tests.is_empty());
+    let mut mcs = Command::new("mcs");
+    mcs.args(["-langversion:7.2", "-warnaserror", "-nologo"]);
+    for d in defines {
+        mcs.arg(format!("-define:{d}"));
+    }
+    run(mcs
+        .arg(format!("-r:{}", dll.display()))
+        .arg("-r:System.Core.dll")
+        .arg(format!("-out:{}", exe.display()))
+        .arg(csharp().join("tests/NUnitStandIn.cs"))
+        .args(&tests));
+    let out = run(Command::new("mono")
+        .arg("--debug")
+        .arg(&exe)
+        .env("LD_LIBRARY_PATH", so.parent().unwrap())
+        .env("MONO_PATH", dir.path()));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+    let passed = stdout.lines().filter(|l| l.starts_with("passed  ")).count();
+    let ignored = stdout.lines().filter(|l| l.starts_with("ignored ")).count();
+    assert!(passed + ignored >= 4, "{stdout}");
+    if cfg!(feature = "default-model") {
+        // With the default model nothing is skipped.
+        assert!(stdout.contains(" 0 ignored"), "{stdout}");
+    }
+}
+
+/// Whether Unity skips this file or folder name (hidden, or ending in `~`).
+fn unity_ignores(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~')
+}
+
+/// The native libraries of `Runtime/Plugins` (not committed; their .meta files are)
+/// and a line of the platform each one must be enabled for.
+const UNITY_PLUGINS: [(&str, &str); 5] = [
+    (
+        "Runtime/Plugins/Linux/x86_64/libdrgan.so",
+        "Standalone: Linux64",
+    ),
+    (
+        "Runtime/Plugins/macOS/libdrgan.dylib",
+        "Standalone: OSXUniversal",
+    ),
+    (
+        "Runtime/Plugins/Windows/x86_64/drgan.dll",
+        "Standalone: Win64",
+    ),
+    (
+        "Runtime/Plugins/Android/arm64-v8a/libdrgan.so",
+        "Android: Android",
+    ),
+    ("Runtime/Plugins/iOS/libdrgan.a", "iPhone: iOS"),
+];
+
+/// Every path under `dir` (relative to the package root, `/`-separated), with whether
+/// it is a folder; build outputs of the .csproj (bin, obj, native) left out.
+fn package_entries(root: &Path, dir: &Path, out: &mut Vec<(String, bool)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if dir == root && ["bin", "obj", "native"].contains(&rel.as_str()) {
+            continue;
+        }
+        let is_dir = path.is_dir();
+        out.push((rel, is_dir));
+        if is_dir {
+            package_entries(root, &path, out);
+        }
+    }
+}
+
+#[test]
+fn csharp_unity_package_has_a_meta_for_every_asset() {
+    // Unity imports only what has a .meta in an immutable (git URL) package. Every file
+    // and folder Unity sees needs one (and the files inside each sample of Samples~, which
+    // are copied into the project with them); each GUID is 32 hex digits and unique; no
+    // .meta lacks its asset but those of the uncommitted native libraries.
+    let root = csharp();
+    let mut entries = Vec::new();
+    package_entries(&root, &root, &mut entries);
+    entries.sort();
+    let visible = |rel: &str| -> bool {
+        let parts: Vec<&str> = rel.split('/').collect();
+        if parts[0] == "Samples~" {
+            // Samples~/<sample>/<anything>: the sample folder itself is renamed on import.
+            return parts.len() >= 3 && !parts[1..].iter().any(|p| unity_ignores(p));
+        }
+        !parts.iter().any(|p| unity_ignores(p))
+    };
+    let existing: std::collections::BTreeSet<&str> =
+        entries.iter().map(|(rel, _)| rel.as_str()).collect();
+    let mut guids = std::collections::BTreeMap::<String, String>::new();
+    let mut problems = Vec::new();
+    let mut assets = 0;
+    for (rel, _) in &entries {
+        if let Some(asset) = rel.strip_suffix(".meta") {
+            let text = std::fs::read_to_string(root.join(rel)).unwrap();
+            assert!(
+                text.starts_with("fileFormatVersion: 2\n"),
+                "{rel}: not a Unity .meta"
+            );
+            let guid = text
+                .lines()
+                .find_map(|l| l.strip_prefix("guid: "))
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            if guid.len() != 32
+                || !guid
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                || guid.bytes().all(|b| b == b'0')
+            {
+                problems.push(format!("{rel}: invalid guid {guid:?}"));
+            }
+            if let Some(other) = guids.insert(guid.clone(), rel.clone()) {
+                problems.push(format!("{rel} and {other} share the guid {guid}"));
+            }
+            let plugin = UNITY_PLUGINS.iter().any(|(p, _)| *p == asset);
+            if !plugin && (!existing.contains(asset) || !visible(asset)) {
+                problems.push(format!(
+                    "orphaned {rel}: no asset {asset} that Unity imports"
+                ));
+            }
+        } else if visible(rel) {
+            assets += 1;
+            if !existing.contains(format!("{rel}.meta").as_str()) {
+                problems.push(format!("{rel} has no .meta"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n(run python3 bindings/csharp/Tools~/unity_meta.py)",
+        problems.join("\n")
+    );
+    assert!(assets > 20, "only {assets} assets found in {root:?}");
+    for must in [
+        "package.json.meta",
+        "Runtime.meta",
+        "Runtime/Plugins.meta",
+        "Runtime/Drgan.Runtime.asmdef.meta",
+        "tests/Runtime/Drgan.Tests.asmdef.meta",
+        "Samples~/EmbedTexture/EmbedTexture.cs.meta",
+    ] {
+        assert!(existing.contains(must), "{must} is missing");
+    }
+    assert!(
+        !existing.contains("Samples~.meta") && !existing.contains("Samples~/EmbedTexture.meta"),
+        "Unity ignores Samples~ and renames a sample's folder: no .meta for them"
+    );
+
+    // Each native library's import settings enable its own platform and no other.
+    for (plugin, platform) in UNITY_PLUGINS {
+        let meta = std::fs::read_to_string(root.join(format!("{plugin}.meta")))
+            .unwrap_or_else(|e| panic!("{plugin}.meta: {e}"));
+        assert!(meta.contains("PluginImporter:"), "{plugin}.meta");
+        let lines: Vec<&str> = meta.lines().collect();
+        let enabled: Vec<String> = lines
+            .windows(4)
+            .filter(|w| w[0] == "  - first:" && w[3] == "      enabled: 1")
+            .map(|w| w[1].trim().to_string())
+            .collect();
+        let editor = !plugin.contains("/Android/") && !plugin.contains("/iOS/");
+        let mut want = vec![platform.to_string()];
+        if editor {
+            want.push("Editor: Editor".into());
+        }
+        let mut got = enabled.clone();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{plugin}.meta enables {enabled:?}");
+    }
+    assert!(
+        std::fs::read_to_string(root.join("Runtime/Plugins/Android/arm64-v8a/libdrgan.so.meta"))
+            .unwrap()
+            .contains("CPU: ARM64"),
+        "the Android library is arm64"
+    );
+
+    // The test assemblies: the Unity tests reference the runtime and NUnit and exist only
+    // with UNITY_INCLUDE_TESTS; the Mono programs in tests/ are never compiled by Unity.
+    let asmdef = |rel: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(root.join(rel)).unwrap()).unwrap()
+    };
+    let tests = asmdef("tests/Runtime/Drgan.Tests.asmdef");
+    assert_eq!(tests["name"], "Drgan.Tests");
+    let references = tests["references"].as_array().unwrap();
+    assert!(references.iter().any(|r| r == "Drgan.Runtime"));
+    assert!(references.iter().any(|r| r == "UnityEngine.TestRunner"));
+    assert_eq!(tests["precompiledReferences"][0], "nunit.framework.dll");
+    assert_eq!(tests["overrideReferences"], true);
+    assert_eq!(tests["defineConstraints"][0], "UNITY_INCLUDE_TESTS");
+    let mono = asmdef("tests/Drgan.MonoTests.asmdef");
+    assert_eq!(mono["defineConstraints"][0], "DRGAN_MONO_CONSOLE_TESTS");
+    // The generator's rule for GUIDs is documented where a user looks for it.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains("?path=bindings/csharp"),
+        "README lacks the git URL form"
+    );
+    assert!(readme.contains("Tools~/unity_meta.py"));
+}
+
+#[test]
+fn csharp_unity_sample_reads_no_files_and_works_off_the_main_thread() {
+    // Not compiled here (it needs UnityEngine): what Android needs of it, by its text.
+    let sample =
+        std::fs::read_to_string(csharp().join("Samples~/EmbedTexture/EmbedTexture.cs")).unwrap();
+    let code: String = sample
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for bad in ["System.IO", "File.", "Model.Open("] {
+        assert!(
+            !code.contains(bad),
+            "the sample uses {bad}: StreamingAssets is no folder inside an APK"
+        );
+    }
+    for good in [
+        "Model.OpenDefault(",
+        "Model.OpenMemory(",
+        "UnityWebRequest.Get(",
+        "Application.streamingAssetsPath",
+        "Task.Run(",
+        "void Update()",
+    ] {
+        assert!(code.contains(good), "the sample lacks {good}");
+    }
+}

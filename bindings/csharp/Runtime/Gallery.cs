@@ -1,5 +1,8 @@
 // Enrolled people of one model, searchable by identity feature: in an SQLite file or in
 // memory.
+#if UNITY_2021_2_OR_NEWER || NETSTANDARD2_1_OR_GREATER || NETCOREAPP2_1_OR_GREATER
+#define DRGAN_SPAN // Span<T> overloads; the tests define it for Mono
+#endif
 using System;
 using System.Runtime.InteropServices;
 
@@ -234,6 +237,142 @@ namespace Drgan
             }
         }
 
+        /// <summary>Search into <paramref name="matches"/>, a buffer of yours: the
+        /// matches.Length enrolled people most similar to the feature at
+        /// <paramref name="featureOffset"/> of <paramref name="feature"/> (FeatureDim floats;
+        /// the array may hold more, e.g. several features one after the other), best first,
+        /// at or above <paramref name="minSimilarity"/>. Returns how many entries were
+        /// written, from the first; the rest are left as they were.
+        ///
+        /// <para>Allocates nothing once warm: the GalleryMatch objects already in the
+        /// buffer are reused (their Id and Similarity overwritten: copy what you keep past
+        /// the next call), and an id one of them already holds is reused as is, so only a
+        /// person new to the buffer costs a string. Empty (null) entries get new
+        /// GalleryMatch objects. The native results go through a per-thread scratch array,
+        /// allocated on a thread's first search and when a larger one is needed.</para></summary>
+        public unsafe int Search(float[] feature, int featureOffset, GalleryMatch[] matches,
+                                 float minSimilarity = -1f)
+        {
+            NativeLibrary.CheckBuffer(feature, featureOffset, "feature", "featureOffset");
+            if (matches == null) throw new ArgumentNullException("matches");
+            // Exactly FeatureDim floats when the array has them; fewer (which the library
+            // reports) when it does not.
+            int length = Math.Min(featureDim, feature.Length - featureOffset);
+            NativeGalleryMatch[] buffer = Scratch(matches.Length);
+            float* empty = stackalloc float[1];
+            fixed (float* f = feature)
+            fixed (NativeGalleryMatch* m = buffer)
+            {
+                int found = SearchInto(f != null ? f + featureOffset : empty, length, matches.Length,
+                                       minSimilarity, m, buffer.Length);
+                for (int i = 0; i < found; i++)
+                {
+                    int j = Reusable(m + i, matches, i);
+                    if (j >= 0)
+                    {
+                        GalleryMatch same = matches[j];
+                        matches[j] = matches[i];
+                        matches[i] = same;
+                    }
+                    matches[i] = Update(matches[i], m + i, j >= 0);
+                }
+                return found;
+            }
+        }
+
+#if DRGAN_SPAN
+        /// <summary>Search into <paramref name="matches"/>: the matches.Length enrolled
+        /// people most similar to <paramref name="feature"/> (FeatureDim floats), best
+        /// first, at or above <paramref name="minSimilarity"/>; returns how many entries
+        /// were written. Reuses the GalleryMatch objects in the buffer and allocates
+        /// nothing once warm, as <see cref="Search(float[], int, GalleryMatch[], float)"/>.</summary>
+        public unsafe int Search(ReadOnlySpan<float> feature, Span<GalleryMatch> matches,
+                                 float minSimilarity = -1f)
+        {
+            NativeGalleryMatch[] buffer = Scratch(matches.Length);
+            float* empty = stackalloc float[1];
+            fixed (float* f = &MemoryMarshal.GetReference(feature))
+            fixed (NativeGalleryMatch* m = buffer)
+            {
+                int found = SearchInto(f != null ? f : empty, feature.Length, matches.Length,
+                                       minSimilarity, m, buffer.Length);
+                for (int i = 0; i < found; i++)
+                {
+                    int j = -1;
+                    for (int c = i; c < matches.Length && j < 0; c++)
+                    {
+                        if (Holds(matches[c], m + i)) j = c;
+                    }
+                    if (j >= 0)
+                    {
+                        GalleryMatch same = matches[j];
+                        matches[j] = matches[i];
+                        matches[i] = same;
+                    }
+                    matches[i] = Update(matches[i], m + i, j >= 0);
+                }
+                return found;
+            }
+        }
+#endif
+
+        // A thread's scratch array for native search results (260 bytes a match).
+        [ThreadStatic] private static NativeGalleryMatch[] scratch;
+
+        private static NativeGalleryMatch[] Scratch(int k)
+        {
+            NativeGalleryMatch[] buffer = scratch;
+            if (buffer == null || buffer.Length < k)
+            {
+                buffer = new NativeGalleryMatch[Math.Max(k, 8)];
+                scratch = buffer;
+            }
+            return buffer;
+        }
+
+        private unsafe int SearchInto(float* feature, int length, int k, float minSimilarity,
+                                      NativeGalleryMatch* matches, int capacity)
+        {
+            UIntPtr found;
+            DrganException.Check(Native.drgan_gallery_search(
+                Live(), feature, (UIntPtr)length, (UIntPtr)k, minSimilarity, matches,
+                (UIntPtr)capacity, out found));
+            return (int)(ulong)found;
+        }
+
+        /// <summary>The first entry at or after <paramref name="from"/> that already holds
+        /// <paramref name="m"/>'s id, or -1.</summary>
+        private static unsafe int Reusable(NativeGalleryMatch* m, GalleryMatch[] matches, int from)
+        {
+            for (int j = from; j < matches.Length; j++)
+            {
+                if (Holds(matches[j], m))
+                {
+                    return j;
+                }
+            }
+            return -1;
+        }
+
+        private static unsafe bool Holds(GalleryMatch entry, NativeGalleryMatch* m)
+        {
+            return entry != null && NativeLibrary.Utf8Equals(
+                m->Id, NativeLibrary.Length(m->Id, NativeGalleryMatch.IdCapacity), entry.Id);
+        }
+
+        /// <summary><paramref name="entry"/> (a new one when null) holding result
+        /// <paramref name="m"/>; its id string is kept when <paramref name="sameId"/>.</summary>
+        private static unsafe GalleryMatch Update(GalleryMatch entry, NativeGalleryMatch* m, bool sameId)
+        {
+            string id = sameId ? entry.Id : NativeLibrary.FromUtf8(m->Id, NativeGalleryMatch.IdCapacity);
+            if (entry == null)
+            {
+                return new GalleryMatch(id, m->Similarity);
+            }
+            entry.Set(id, m->Similarity);
+            return entry;
+        }
+
         /// <summary>Search for several features at once (one after the other in
         /// <paramref name="features"/>), spread over every core; result i is feature i's,
         /// the same as its own Search.</summary>
@@ -388,7 +527,9 @@ namespace Drgan
     }
 
     /// <summary>One search result: an enrolled person's id and the cosine similarity of the
-    /// query and the person's template, in [-1, 1] (higher is more alike).</summary>
+    /// query and the person's template, in [-1, 1] (higher is more alike). The Search
+    /// overloads that fill a buffer of yours reuse the objects in it, overwriting
+    /// both.</summary>
     public sealed class GalleryMatch
     {
         /// <summary>The person's id.</summary>
@@ -400,6 +541,13 @@ namespace Drgan
         public GalleryMatch(string id, float similarity)
         {
             if (id == null) throw new ArgumentNullException("id");
+            Id = id;
+            Similarity = similarity;
+        }
+
+        /// <summary>Reused by the Search overloads that fill a caller's buffer.</summary>
+        internal void Set(string id, float similarity)
+        {
             Id = id;
             Similarity = similarity;
         }

@@ -114,6 +114,50 @@ namespace Drgan
             return (long)(height - 1) * Math.Max(stride, 0) + row;
         }
 
+        /// <summary>Keeps a drgan-decoded Image alive for one native call (throws
+        /// ObjectDisposedException once it is disposed); pair with <see cref="Exit"/>.
+        /// Together with <see cref="ToNative"/> inside a <c>fixed</c> on <see cref="Array"/>
+        /// this passes one view without allocating.</summary>
+        internal void Enter()
+        {
+            if (owner != null)
+            {
+                owner.AddRef();
+            }
+        }
+
+        /// <summary>Ends what <see cref="Enter"/> began.</summary>
+        internal void Exit()
+        {
+            if (owner != null)
+            {
+                owner.Release();
+            }
+        }
+
+        /// <summary>The <c>DrganImage</c> of this view; <paramref name="pinnedArray"/> is
+        /// <see cref="Array"/> pinned by the caller (ignored for other views).</summary>
+        internal unsafe NativeImage ToNative(byte* pinnedArray)
+        {
+            IntPtr data;
+            if (array != null)
+            {
+                data = pinnedArray == null ? IntPtr.Zero : (IntPtr)(pinnedArray + offset);
+            }
+            else
+            {
+                data = pointer; // NULL for default(ImageView): the library says so
+            }
+            return new NativeImage
+            {
+                Data = data,
+                Width = (uint)Width,
+                Height = (uint)Height,
+                StrideBytes = (UIntPtr)(uint)StrideBytes,
+                Format = (int)Format,
+            };
+        }
+
         internal byte[] Array { get { return array; } }
         internal int Offset { get { return offset; } }
         internal Image Owner { get { return owner; } }

@@ -1,4 +1,7 @@
 // A loaded DR-GAN bundle: embedding, fusion, synthesis, pose, alignment.
+#if UNITY_2021_2_OR_NEWER || NETSTANDARD2_1_OR_GREATER || NETCOREAPP2_1_OR_GREATER
+#define DRGAN_SPAN // Span<T> overloads; the tests define it for Mono
+#endif
 using System;
 using System.Runtime.InteropServices;
 
@@ -153,20 +156,63 @@ namespace Drgan
             return yaws;
         }
 
-        /// <summary>The identity feature of one aligned face and the encoder's confidence.</summary>
-        public unsafe Embedding Embed(ImageView face)
+        /// <summary>The identity feature of one aligned face and the encoder's confidence.
+        /// Allocates the Embedding; <see cref="Embed(ImageView, float[], int)"/> writes into
+        /// a buffer of yours instead.</summary>
+        public Embedding Embed(ImageView face)
         {
             var feature = new float[info.FeatureDim];
-            float confidence;
-            UIntPtr needed;
-            using (var pinned = new PinnedImages(new[] { face }))
-            fixed (NativeImage* img = pinned.Images)
+            float confidence = Embed(face, feature, 0);
+            return new Embedding(feature, confidence);
+        }
+
+        /// <summary>Writes the identity feature of one aligned face (Info.FeatureDim floats)
+        /// into <paramref name="feature"/> from <paramref name="offset"/> and returns the
+        /// encoder's confidence. Allocates nothing (for a loop per frame). Too short a
+        /// buffer throws with Status.BufferTooSmall.</summary>
+        public unsafe float Embed(ImageView face, float[] feature, int offset)
+        {
+            NativeLibrary.CheckBuffer(feature, offset, "feature");
+            float* empty = stackalloc float[1];
             fixed (float* f = feature)
             {
-                DrganException.Check(Native.drgan_embed(
-                    Live(), img, f, (UIntPtr)feature.Length, out needed, out confidence));
+                return EmbedInto(face, f != null ? f + offset : empty, feature.Length - offset);
             }
-            return new Embedding(feature, confidence);
+        }
+
+#if DRGAN_SPAN
+        /// <summary>Writes the identity feature of one aligned face (Info.FeatureDim floats)
+        /// into <paramref name="feature"/> and returns the encoder's confidence. Allocates
+        /// nothing.</summary>
+        public unsafe float Embed(ImageView face, Span<float> feature)
+        {
+            float* empty = stackalloc float[1];
+            fixed (float* f = &MemoryMarshal.GetReference(feature))
+            {
+                return EmbedInto(face, f != null ? f : empty, feature.Length);
+            }
+        }
+#endif
+
+        private unsafe float EmbedInto(ImageView face, float* feature, int length)
+        {
+            float confidence;
+            UIntPtr needed;
+            face.Enter();
+            try
+            {
+                fixed (byte* pixels = face.Array)
+                {
+                    NativeImage img = face.ToNative(pixels);
+                    DrganException.Check(Native.drgan_embed(
+                        Live(), &img, feature, (UIntPtr)length, out needed, out confidence));
+                }
+            }
+            finally
+            {
+                face.Exit();
+            }
+            return confidence;
         }
 
         /// <summary>The features of several aligned faces in one batched run, in order.</summary>
@@ -215,64 +261,172 @@ namespace Drgan
             return new Embedding(feature, confidence);
         }
 
+        // Every call that returns an image has three forms: one allocating an RgbImage, one
+        // writing into a byte[] of yours from an offset (returning a view of what it wrote,
+        // to pass on), and, where Span exists (Unity 2021.2+, .NET Standard 2.1, .NET Core
+        // 2.1+), one writing into a Span<byte>. The last two allocate nothing. The buffer
+        // must hold Info.ImageBytes bytes (InputSize × InputSize RGB8, rows top to bottom),
+        // else the call throws with Status.BufferTooSmall and writes nothing.
+
         /// <summary>The face turned to yaw 0. The same seed gives the same pixels.</summary>
-        public unsafe RgbImage Frontalize(ImageView face, ulong seed = 0)
+        public RgbImage Frontalize(ImageView face, ulong seed = 0)
         {
             var pixels = new byte[info.ImageBytes];
-            UIntPtr needed;
-            using (var pinned = new PinnedImages(new[] { face }))
-            fixed (NativeImage* img = pinned.Images)
-            fixed (byte* o = pixels)
-            {
-                DrganException.Check(Native.drgan_frontalize(
-                    Live(), img, seed, o, (UIntPtr)pixels.Length, out needed));
-            }
+            Frontalize(face, pixels, 0, seed);
             return Square(pixels);
+        }
+
+        /// <summary>Frontalize into <paramref name="output"/> from <paramref name="offset"/>;
+        /// returns a view of the pixels written. Allocates nothing.</summary>
+        public unsafe ImageView Frontalize(ImageView face, byte[] output, int offset, ulong seed = 0)
+        {
+            NativeLibrary.CheckBuffer(output, offset, "output");
+            byte* empty = stackalloc byte[1];
+            fixed (byte* o = output)
+            {
+                RotateInto(face, 0f, true, seed, o != null ? o + offset : empty, output.Length - offset);
+            }
+            return OutputView(output, offset);
         }
 
         /// <summary>The face turned to <paramref name="yawDegrees"/> (within
         /// Info.MinYaw..Info.MaxYaw).</summary>
-        public unsafe RgbImage Rotate(ImageView face, float yawDegrees, ulong seed = 0)
+        public RgbImage Rotate(ImageView face, float yawDegrees, ulong seed = 0)
         {
             var pixels = new byte[info.ImageBytes];
-            UIntPtr needed;
-            using (var pinned = new PinnedImages(new[] { face }))
-            fixed (NativeImage* img = pinned.Images)
-            fixed (byte* o = pixels)
-            {
-                DrganException.Check(Native.drgan_rotate(
-                    Live(), img, yawDegrees, seed, o, (UIntPtr)pixels.Length, out needed));
-            }
+            Rotate(face, yawDegrees, pixels, 0, seed);
             return Square(pixels);
+        }
+
+        /// <summary>Rotate into <paramref name="output"/> from <paramref name="offset"/>;
+        /// returns a view of the pixels written. Allocates nothing.</summary>
+        public unsafe ImageView Rotate(ImageView face, float yawDegrees, byte[] output, int offset,
+                                       ulong seed = 0)
+        {
+            NativeLibrary.CheckBuffer(output, offset, "output");
+            byte* empty = stackalloc byte[1];
+            fixed (byte* o = output)
+            {
+                RotateInto(face, yawDegrees, false, seed, o != null ? o + offset : empty,
+                           output.Length - offset);
+            }
+            return OutputView(output, offset);
+        }
+
+#if DRGAN_SPAN
+        /// <summary>Frontalize into <paramref name="output"/>. Allocates nothing.</summary>
+        public unsafe void Frontalize(ImageView face, Span<byte> output, ulong seed = 0)
+        {
+            byte* empty = stackalloc byte[1];
+            fixed (byte* o = &MemoryMarshal.GetReference(output))
+            {
+                RotateInto(face, 0f, true, seed, o != null ? o : empty, output.Length);
+            }
+        }
+
+        /// <summary>Rotate into <paramref name="output"/>. Allocates nothing.</summary>
+        public unsafe void Rotate(ImageView face, float yawDegrees, Span<byte> output, ulong seed = 0)
+        {
+            byte* empty = stackalloc byte[1];
+            fixed (byte* o = &MemoryMarshal.GetReference(output))
+            {
+                RotateInto(face, yawDegrees, false, seed, o != null ? o : empty, output.Length);
+            }
+        }
+#endif
+
+        private unsafe void RotateInto(ImageView face, float yawDegrees, bool frontal, ulong seed,
+                                       byte* output, int length)
+        {
+            UIntPtr needed;
+            face.Enter();
+            try
+            {
+                fixed (byte* pixels = face.Array)
+                {
+                    NativeImage img = face.ToNative(pixels);
+                    DrganException.Check(frontal
+                        ? Native.drgan_frontalize(Live(), &img, seed, output, (UIntPtr)length, out needed)
+                        : Native.drgan_rotate(Live(), &img, yawDegrees, seed, output, (UIntPtr)length,
+                                              out needed));
+                }
+            }
+            finally
+            {
+                face.Exit();
+            }
         }
 
         /// <summary>A face drawn from an identity feature (FeatureDim floats; for example a
         /// fused one) at <paramref name="yawDegrees"/>.</summary>
-        public unsafe RgbImage Synthesize(float[] feature, float yawDegrees, ulong seed = 0)
+        public RgbImage Synthesize(float[] feature, float yawDegrees, ulong seed = 0)
         {
             if (feature == null) throw new ArgumentNullException("feature");
             var pixels = new byte[info.ImageBytes];
-            UIntPtr needed;
-            float* empty = stackalloc float[1];
-            fixed (float* f = feature)
-            fixed (byte* o = pixels)
-            {
-                DrganException.Check(Native.drgan_synthesize(
-                    Live(), f != null ? f : empty, (UIntPtr)feature.Length, yawDegrees, seed, o,
-                    (UIntPtr)pixels.Length, out needed));
-            }
+            Synthesize(feature, yawDegrees, pixels, 0, seed);
             return Square(pixels);
         }
 
+        /// <summary>Synthesize into <paramref name="output"/> from <paramref name="offset"/>;
+        /// returns a view of the pixels written. Allocates nothing.</summary>
+        public unsafe ImageView Synthesize(float[] feature, float yawDegrees, byte[] output, int offset,
+                                           ulong seed = 0)
+        {
+            if (feature == null) throw new ArgumentNullException("feature");
+            NativeLibrary.CheckBuffer(output, offset, "output");
+            float* emptyFeature = stackalloc float[1];
+            byte* empty = stackalloc byte[1];
+            fixed (float* f = feature)
+            fixed (byte* o = output)
+            {
+                SynthesizeInto(f != null ? f : emptyFeature, feature.Length, yawDegrees, seed,
+                               o != null ? o + offset : empty, output.Length - offset);
+            }
+            return OutputView(output, offset);
+        }
+
+#if DRGAN_SPAN
+        /// <summary>Synthesize into <paramref name="output"/>. Allocates nothing.</summary>
+        public unsafe void Synthesize(ReadOnlySpan<float> feature, float yawDegrees, Span<byte> output,
+                                      ulong seed = 0)
+        {
+            float* emptyFeature = stackalloc float[1];
+            byte* empty = stackalloc byte[1];
+            fixed (float* f = &MemoryMarshal.GetReference(feature))
+            fixed (byte* o = &MemoryMarshal.GetReference(output))
+            {
+                SynthesizeInto(f != null ? f : emptyFeature, feature.Length, yawDegrees, seed,
+                               o != null ? o : empty, output.Length);
+            }
+        }
+#endif
+
+        private unsafe void SynthesizeInto(float* feature, int featureLength, float yawDegrees,
+                                           ulong seed, byte* output, int length)
+        {
+            UIntPtr needed;
+            DrganException.Check(Native.drgan_synthesize(
+                Live(), feature, (UIntPtr)featureLength, yawDegrees, seed, output, (UIntPtr)length,
+                out needed));
+        }
+
         /// <summary>The yaw of a face in degrees. Needs a pose head (Info.HasPoseHead);
-        /// otherwise throws with Status.Unsupported.</summary>
+        /// otherwise throws with Status.Unsupported. Allocates nothing.</summary>
         public unsafe float EstimateYaw(ImageView face)
         {
             float yaw;
-            using (var pinned = new PinnedImages(new[] { face }))
-            fixed (NativeImage* img = pinned.Images)
+            face.Enter();
+            try
             {
-                DrganException.Check(Native.drgan_estimate_yaw(Live(), img, out yaw));
+                fixed (byte* pixels = face.Array)
+                {
+                    NativeImage img = face.ToNative(pixels);
+                    DrganException.Check(Native.drgan_estimate_yaw(Live(), &img, out yaw));
+                }
+            }
+            finally
+            {
+                face.Exit();
             }
             return yaw;
         }
@@ -281,43 +435,115 @@ namespace Drgan
         /// detector landmarks are given (x1, y1, ..., x5, y5 in image pixels: the eye on the
         /// image's left, the other eye, the nose tip, the mouth corner on the image's left,
         /// the other one), at any yaw.</summary>
-        public unsafe RgbImage Align(ImageView image, float[] landmarks)
+        public RgbImage Align(ImageView image, float[] landmarks)
         {
             if (landmarks == null) throw new ArgumentNullException("landmarks");
             var pixels = new byte[info.ImageBytes];
-            UIntPtr needed;
-            float* empty = stackalloc float[1];
-            using (var pinned = new PinnedImages(new[] { image }))
-            fixed (NativeImage* img = pinned.Images)
-            fixed (float* l = landmarks)
-            fixed (byte* o = pixels)
-            {
-                DrganException.Check(Native.drgan_align(
-                    Live(), img, l != null ? l : empty, (UIntPtr)landmarks.Length, o,
-                    (UIntPtr)pixels.Length, out needed));
-            }
+            Align(image, landmarks, pixels, 0);
             return Square(pixels);
+        }
+
+        /// <summary>Align into <paramref name="output"/> from <paramref name="offset"/>;
+        /// returns a view of the crop (to pass to Embed). Allocates nothing.</summary>
+        public unsafe ImageView Align(ImageView image, float[] landmarks, byte[] output, int offset)
+        {
+            if (landmarks == null) throw new ArgumentNullException("landmarks");
+            NativeLibrary.CheckBuffer(output, offset, "output");
+            float* emptyPoints = stackalloc float[1];
+            byte* empty = stackalloc byte[1];
+            fixed (float* l = landmarks)
+            fixed (byte* o = output)
+            {
+                AlignInto(image, false, l != null ? l : emptyPoints, landmarks.Length,
+                          o != null ? o + offset : empty, output.Length - offset);
+            }
+            return OutputView(output, offset);
         }
 
         /// <summary>The aligned crop of the face in a detector's box
         /// <paramref name="faceBox"/> = { x1, y1, x2, y2 } (image pixels), for detectors
         /// without landmarks; five points frame better.</summary>
-        public unsafe RgbImage AlignBox(ImageView image, float[] faceBox)
+        public RgbImage AlignBox(ImageView image, float[] faceBox)
         {
             if (faceBox == null) throw new ArgumentNullException("faceBox");
             var pixels = new byte[info.ImageBytes];
-            UIntPtr needed;
-            float* empty = stackalloc float[1];
-            using (var pinned = new PinnedImages(new[] { image }))
-            fixed (NativeImage* img = pinned.Images)
-            fixed (float* b = faceBox)
-            fixed (byte* o = pixels)
-            {
-                DrganException.Check(Native.drgan_align_box(
-                    Live(), img, b != null ? b : empty, (UIntPtr)faceBox.Length, o,
-                    (UIntPtr)pixels.Length, out needed));
-            }
+            AlignBox(image, faceBox, pixels, 0);
             return Square(pixels);
+        }
+
+        /// <summary>AlignBox into <paramref name="output"/> from <paramref name="offset"/>;
+        /// returns a view of the crop. Allocates nothing.</summary>
+        public unsafe ImageView AlignBox(ImageView image, float[] faceBox, byte[] output, int offset)
+        {
+            if (faceBox == null) throw new ArgumentNullException("faceBox");
+            NativeLibrary.CheckBuffer(output, offset, "output");
+            float* emptyBox = stackalloc float[1];
+            byte* empty = stackalloc byte[1];
+            fixed (float* b = faceBox)
+            fixed (byte* o = output)
+            {
+                AlignInto(image, true, b != null ? b : emptyBox, faceBox.Length,
+                          o != null ? o + offset : empty, output.Length - offset);
+            }
+            return OutputView(output, offset);
+        }
+
+#if DRGAN_SPAN
+        /// <summary>Align into <paramref name="output"/>. Allocates nothing.</summary>
+        public unsafe void Align(ImageView image, ReadOnlySpan<float> landmarks, Span<byte> output)
+        {
+            float* emptyPoints = stackalloc float[1];
+            byte* empty = stackalloc byte[1];
+            fixed (float* l = &MemoryMarshal.GetReference(landmarks))
+            fixed (byte* o = &MemoryMarshal.GetReference(output))
+            {
+                AlignInto(image, false, l != null ? l : emptyPoints, landmarks.Length,
+                          o != null ? o : empty, output.Length);
+            }
+        }
+
+        /// <summary>AlignBox into <paramref name="output"/>. Allocates nothing.</summary>
+        public unsafe void AlignBox(ImageView image, ReadOnlySpan<float> faceBox, Span<byte> output)
+        {
+            float* emptyBox = stackalloc float[1];
+            byte* empty = stackalloc byte[1];
+            fixed (float* b = &MemoryMarshal.GetReference(faceBox))
+            fixed (byte* o = &MemoryMarshal.GetReference(output))
+            {
+                AlignInto(image, true, b != null ? b : emptyBox, faceBox.Length,
+                          o != null ? o : empty, output.Length);
+            }
+        }
+#endif
+
+        private unsafe void AlignInto(ImageView image, bool box, float* points, int pointsLength,
+                                      byte* output, int length)
+        {
+            UIntPtr needed;
+            image.Enter();
+            try
+            {
+                fixed (byte* pixels = image.Array)
+                {
+                    NativeImage img = image.ToNative(pixels);
+                    DrganException.Check(box
+                        ? Native.drgan_align_box(Live(), &img, points, (UIntPtr)pointsLength, output,
+                                                 (UIntPtr)length, out needed)
+                        : Native.drgan_align(Live(), &img, points, (UIntPtr)pointsLength, output,
+                                             (UIntPtr)length, out needed));
+                }
+            }
+            finally
+            {
+                image.Exit();
+            }
+        }
+
+        /// <summary>The model's square RGB8 image in a caller's buffer.</summary>
+        private ImageView OutputView(byte[] output, int offset)
+        {
+            int side = info.InputSize;
+            return new ImageView(output, offset, side, side, side * 3, PixelFormat.Rgb8);
         }
 
         private RgbImage Square(byte[] pixels)

@@ -4,18 +4,37 @@ using System.Runtime.InteropServices;
 
 namespace Drgan
 {
-    /// <summary>Options for opening a model. <see cref="Default"/> gives the library's
-    /// defaults; change what you need.</summary>
+    /// <summary>Options for opening a model. A new one holds the library's defaults
+    /// (<c>drgan_options_default</c>: Backend.Auto, 2^28 pixels, 2^30 bytes), so
+    /// <c>new Options { Backend = Backend.Cpu }</c> changes the backend only;
+    /// <see cref="Default"/> asks the loaded library itself.</summary>
     public sealed class Options
     {
+        /// <summary>The library's default <see cref="MaxImagePixels"/>: 2^28.</summary>
+        public const ulong DefaultMaxImagePixels = 1UL << 28;
+        /// <summary>The library's default <see cref="MaxModelBytes"/>: 2^30.</summary>
+        public const ulong DefaultMaxModelBytes = 1UL << 30;
+
+        /// <summary>Options holding the library's defaults (no native call: this can run
+        /// before the native library is loaded, e.g. in a Unity field initialiser).</summary>
+        public Options()
+        {
+            Backend = Backend.Auto;
+            MaxImagePixels = DefaultMaxImagePixels;
+            MaxModelBytes = DefaultMaxModelBytes;
+        }
+
         /// <summary>Where inference runs. Default Auto.</summary>
         public Backend Backend { get; set; }
-        /// <summary>Largest input or decoded image, in pixels. Default 2^28.</summary>
+        /// <summary>Largest input or decoded image, in pixels. Default 2^28; 0 is refused
+        /// (Status.InvalidArgument).</summary>
         public ulong MaxImagePixels { get; set; }
-        /// <summary>Largest model file, in bytes. Default 2^30.</summary>
+        /// <summary>Largest model file, in bytes. Default 2^30; 0 is refused
+        /// (Status.InvalidArgument).</summary>
         public ulong MaxModelBytes { get; set; }
 
-        /// <summary>The library's defaults.</summary>
+        /// <summary>The loaded library's defaults (<c>drgan_options_default</c>); the same
+        /// as <c>new Options()</c>.</summary>
         public static Options Default()
         {
             NativeOptions raw = NativeDefaults();

@@ -173,6 +173,14 @@ internal static class DrganTests
         Check(defaults.Backend == Backend.Auto, "default backend Auto");
         Check(defaults.MaxImagePixels == 1UL << 28, "default MaxImagePixels");
         Check(defaults.MaxModelBytes == 1UL << 30, "default MaxModelBytes");
+        // A new Options holds the same defaults, so setting one property is enough.
+        var fresh = new Options();
+        Check(fresh.Backend == defaults.Backend && fresh.MaxImagePixels == defaults.MaxImagePixels &&
+              fresh.MaxModelBytes == defaults.MaxModelBytes, "new Options() == drgan_options_default");
+        using (Model cpu = Model.Open(bundle, new Options { Backend = Backend.Cpu }))
+        {
+            Check(cpu.Info.EncoderBackend == Backend.Cpu, "Open(dir, new Options { Backend = Backend.Cpu })");
+        }
 
         // Opening and its errors.
         Model model = Model.Open(bundle, Cpu());

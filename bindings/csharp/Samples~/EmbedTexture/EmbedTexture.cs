@@ -1,14 +1,26 @@
-// A Unity MonoBehaviour: aligns the face in a Texture2D from five landmarks, embeds it,
-// compares it with a second texture, and shows the frontalized face in another texture.
+// A Unity MonoBehaviour: aligns the face in each of two Texture2Ds from five landmarks,
+// embeds both, logs their similarity and shows face A frontalized in a new texture.
+//
+// Works on Android too: the model is the one embedded in the native library
+// (Model.OpenDefault, no file read), or, when `bundle` names a folder in StreamingAssets,
+// its .onnx files fetched with UnityWebRequest (inside an APK StreamingAssets is no folder
+// that File IO can read) and opened with Model.OpenMemory. Opening and inference run on a
+// worker thread (Task.Run); Update picks up the result on the main thread, which alone
+// may touch textures. Textures are read on the main thread before the work starts.
+//
 // Not compiled in this repository's CI (it needs UnityEngine); the binding it calls is.
-using System.IO;
+using System;
+using System.Collections;
+using System.Threading.Tasks;
 using Drgan;
 using UnityEngine;
+using UnityEngine.Networking;
 
 public sealed class EmbedTexture : MonoBehaviour
 {
-    [Tooltip("A model bundle directory (encoder.onnx, decoder.onnx), relative to StreamingAssets.")]
-    public string bundle = "drgan-bundle";
+    [Tooltip("Empty: the model embedded in the native library. Else a bundle folder in " +
+             "StreamingAssets holding encoder.onnx and decoder.onnx.")]
+    public string bundle = "";
 
     [Tooltip("Readable textures (Read/Write enabled in the import settings).")]
     public Texture2D faceA;
@@ -22,19 +34,77 @@ public sealed class EmbedTexture : MonoBehaviour
     public Texture2D frontal;
 
     private Model model;
+    private Task<Result> work;
 
-    private void Start()
+    private sealed class Result
     {
-        var options = Options.Default();
-        model = Model.Open(Path.Combine(Application.streamingAssetsPath, bundle), options);
+        public Model Model;
+        public float Similarity, ConfidenceA, ConfidenceB;
+        public int Side;
+        public byte[] Frontal; // Side x Side RGB8, top row first
+    }
 
-        Embedding a = model.Embed(model.Align(View(faceA), landmarksA));
-        Embedding b = model.Embed(model.Align(View(faceB), landmarksB));
-        Debug.Log("similarity " + Library.Similarity(a, b) +
-                  " (confidences " + a.Confidence + ", " + b.Confidence + ")");
+    private IEnumerator Start()
+    {
+        byte[] encoder = null, decoder = null;
+        if (!string.IsNullOrEmpty(bundle))
+        {
+            yield return Fetch(bundle + "/encoder.onnx", bytes => encoder = bytes);
+            yield return Fetch(bundle + "/decoder.onnx", bytes => decoder = bytes);
+            if (encoder == null || decoder == null)
+            {
+                yield break;
+            }
+        }
+        // Texture pixels on the main thread; everything else on a worker.
+        byte[] a = Rgba(faceA), b = Rgba(faceB);
+        int wa = faceA.width, ha = faceA.height, wb = faceB.width, hb = faceB.height;
+        float[] pointsA = (float[])landmarksA.Clone(), pointsB = (float[])landmarksB.Clone();
+        work = Task.Run(() =>
+        {
+            var options = new Options { Backend = Backend.Auto };
+            Model m = encoder == null ? Model.OpenDefault(options) : Model.OpenMemory(encoder, decoder, null, options);
+            try
+            {
+                int side = m.Info.InputSize;
+                var cropA = new byte[m.Info.ImageBytes];
+                var cropB = new byte[m.Info.ImageBytes];
+                var featureA = new float[m.Info.FeatureDim];
+                var featureB = new float[m.Info.FeatureDim];
+                var result = new Result { Model = m, Side = side, Frontal = new byte[m.Info.ImageBytes] };
+                ImageView viewA = m.Align(new ImageView(a, wa, ha, PixelFormat.Rgba8), pointsA, cropA, 0);
+                ImageView viewB = m.Align(new ImageView(b, wb, hb, PixelFormat.Rgba8), pointsB, cropB, 0);
+                result.ConfidenceA = m.Embed(viewA, featureA, 0);
+                result.ConfidenceB = m.Embed(viewB, featureB, 0);
+                result.Similarity = Library.Similarity(featureA, featureB);
+                m.Frontalize(viewA, result.Frontal, 0, 1);
+                return result;
+            }
+            catch
+            {
+                m.Dispose();
+                throw;
+            }
+        });
+    }
 
-        RgbImage front = model.Frontalize(model.Align(View(faceA), landmarksA), 1);
-        frontal = ToTexture(front);
+    private void Update()
+    {
+        if (work == null || !work.IsCompleted)
+        {
+            return;
+        }
+        Task<Result> done = work;
+        work = null;
+        if (done.IsFaulted)
+        {
+            Debug.LogException(done.Exception.GetBaseException());
+            return;
+        }
+        model = done.Result.Model; // kept for more calls; disposed in OnDestroy
+        Debug.Log("similarity " + done.Result.Similarity + " (confidences " +
+                  done.Result.ConfidenceA + ", " + done.Result.ConfidenceB + ")");
+        frontal = ToTexture(done.Result.Frontal, done.Result.Side);
     }
 
     private void OnDestroy()
@@ -43,10 +113,36 @@ public sealed class EmbedTexture : MonoBehaviour
         {
             model.Dispose();
         }
+        if (work != null)
+        {
+            // Still running: free the model when it is done.
+            work.ContinueWith(t =>
+            {
+                if (t.Status == TaskStatus.RanToCompletion) t.Result.Model.Dispose();
+            });
+        }
     }
 
-    // Unity's pixels start at the bottom row; drgan's images start at the top.
-    private static ImageView View(Texture2D texture)
+    // StreamingAssets through UnityWebRequest: a jar:file:// URL inside an Android APK,
+    // a file path elsewhere (made a file:// URL here).
+    private IEnumerator Fetch(string relative, Action<byte[]> done)
+    {
+        string path = Application.streamingAssetsPath + "/" + relative;
+        string url = path.Contains("://") ? path : new Uri(path).AbsoluteUri;
+        using (UnityWebRequest request = UnityWebRequest.Get(url))
+        {
+            yield return request.SendWebRequest();
+            if (request.result != UnityWebRequest.Result.Success)
+            {
+                Debug.LogError("cannot read " + url + ": " + request.error);
+                yield break;
+            }
+            done(request.downloadHandler.data);
+        }
+    }
+
+    // RGBA8 rows top first: Unity's pixels start at the bottom row, drgan's at the top.
+    private static byte[] Rgba(Texture2D texture)
     {
         Color32[] colors = texture.GetPixels32();
         int w = texture.width, h = texture.height;
@@ -63,17 +159,17 @@ public sealed class EmbedTexture : MonoBehaviour
                 rgba[dst + 4 * x + 3] = c.a;
             }
         }
-        return new ImageView(rgba, w, h, PixelFormat.Rgba8);
+        return rgba;
     }
 
-    private static Texture2D ToTexture(RgbImage image)
+    private static Texture2D ToTexture(byte[] rgb, int side)
     {
-        var texture = new Texture2D(image.Width, image.Height, TextureFormat.RGB24, false);
-        var flipped = new byte[image.Pixels.Length];
-        int row = image.Width * 3;
-        for (int y = 0; y < image.Height; y++)
+        var texture = new Texture2D(side, side, TextureFormat.RGB24, false);
+        var flipped = new byte[rgb.Length];
+        int row = side * 3;
+        for (int y = 0; y < side; y++)
         {
-            System.Array.Copy(image.Pixels, y * row, flipped, (image.Height - 1 - y) * row, row);
+            Array.Copy(rgb, y * row, flipped, (side - 1 - y) * row, row);
         }
         texture.LoadRawTextureData(flipped);
         texture.Apply();
