@@ -879,6 +879,30 @@ DrganStatus drgan_landmark_yaw(const float *landmarks,
                                float *out_yaw);
 
 /**
+ * The five points `drgan_align` takes, from a dense detector's landmarks
+ * (`points_len` floats, `x, y` a point, in image pixels) of `scheme`, a
+ * `DrganLandmarkScheme`: dlib 68 (each eye the mean of its contour, nose tip 30, mouth
+ * corners 48 and 54) or MediaPipe Face Mesh (each eye the midpoint of its corners
+ * 33/133 and 362/263, nose tip 1, mouth corners 61 and 291). Eyes and mouth corners come
+ * out in image order (smaller x first). Ten floats go to `out_landmarks` (`out_len`
+ * floats). docs/landmarks.md maps five-point detectors, ML Kit and Apple Vision.
+ *
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (an unknown
+ * scheme, a point count the scheme does not have, NaN or infinity among the points
+ * used); `DRGAN_STATUS_BUFFER_TOO_SMALL` (`out_len` below 10).
+ *
+ * # Safety
+ * `points` must point to `points_len` readable floats; `out_landmarks` must be valid
+ * for writing `out_len` floats.
+ */
+DRGAN_MUST_USE
+DrganStatus drgan_landmarks_convert(int32_t scheme,
+                                    const float *points,
+                                    size_t points_len,
+                                    float *out_landmarks,
+                                    size_t out_len);
+
+/**
  * Opens the gallery file at `path` (UTF-8) for `model`, creating it when missing, and
  * loads its people. On success `*out_gallery` is a new handle, released with
  * `drgan_gallery_free`. Several handles, in one process or several, may open one file.

@@ -37,6 +37,7 @@ mod fs;
 mod gallery;
 mod image;
 pub mod io;
+pub mod landmarks;
 mod model;
 mod noise;
 mod options;

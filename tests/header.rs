@@ -112,6 +112,7 @@ const FUNCTIONS: &[&str] = &[
     "drgan_align",
     "drgan_align_box",
     "drgan_landmark_yaw",
+    "drgan_landmarks_convert",
     "drgan_image_load",
     "drgan_image_decode",
     "drgan_image_save_png",

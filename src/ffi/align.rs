@@ -6,6 +6,7 @@ use super::image::DrganImage;
 use super::model::DrganModel;
 use super::panic::guard;
 use super::status::DrganStatus;
+use crate::landmarks::LandmarkScheme;
 use crate::{Error, Landmarks, Result};
 
 /// The crop every other call expects, of the face whose five detector points are given.
@@ -144,4 +145,68 @@ unsafe fn five_points(landmarks: *const f32, len: usize) -> Result<Landmarks> {
         *p = [xy[0], xy[1]];
     }
     Ok(lm)
+}
+
+/// A detector's landmark set, for `drgan_landmarks_convert` (an `int32_t`).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrganLandmarkScheme {
+    /// dlib's 68-point shape predictor (iBUG 300-W layout, 0-based): 136 floats.
+    Dlib68 = 0,
+    /// MediaPipe Face Mesh: 468 points (936 floats), or 478 with irises (956 floats).
+    FaceMesh = 1,
+}
+
+const _: () = assert!(DrganLandmarkScheme::FaceMesh as i32 == LandmarkScheme::FaceMesh as i32);
+
+/// The five points `drgan_align` takes, from a dense detector's landmarks
+/// (`points_len` floats, `x, y` a point, in image pixels) of `scheme`, a
+/// `DrganLandmarkScheme`: dlib 68 (each eye the mean of its contour, nose tip 30, mouth
+/// corners 48 and 54) or MediaPipe Face Mesh (each eye the midpoint of its corners
+/// 33/133 and 362/263, nose tip 1, mouth corners 61 and 291). Eyes and mouth corners come
+/// out in image order (smaller x first). Ten floats go to `out_landmarks` (`out_len`
+/// floats). docs/landmarks.md maps five-point detectors, ML Kit and Apple Vision.
+///
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (an unknown
+/// scheme, a point count the scheme does not have, NaN or infinity among the points
+/// used); `DRGAN_STATUS_BUFFER_TOO_SMALL` (`out_len` below 10).
+///
+/// # Safety
+/// `points` must point to `points_len` readable floats; `out_landmarks` must be valid
+/// for writing `out_len` floats.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn drgan_landmarks_convert(
+    scheme: i32,
+    points: *const f32,
+    points_len: usize,
+    out_landmarks: *mut f32,
+    out_len: usize,
+) -> DrganStatus {
+    guard("drgan_landmarks_convert", || {
+        let scheme = LandmarkScheme::from_raw(scheme).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "scheme is {scheme}, not a DrganLandmarkScheme value (0 dlib 68, 1 Face Mesh)"
+            ))
+        })?;
+        let flat = unsafe { args::slice(points, points_len, "points")? };
+        let out = unsafe {
+            args::buffer(
+                out_landmarks,
+                out_len,
+                10,
+                std::ptr::null_mut(),
+                "out_landmarks",
+            )?
+        };
+        if flat.len() % 2 != 0 {
+            return Err(Error::InvalidArgument(format!(
+                "points_len {points_len} is odd: give x, y for every point"
+            )));
+        }
+        let pairs: Vec<[f32; 2]> = flat.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+        let five = crate::landmarks::five_points(scheme, &pairs)?;
+        out.copy_from_slice(five.as_flattened());
+        Ok(())
+    })
 }

@@ -66,7 +66,9 @@ mod align;
 
 mod gallery;
 
-pub use self::align::{drgan_align, drgan_align_box, drgan_landmark_yaw};
+pub use self::align::{
+    drgan_align, drgan_align_box, drgan_landmark_yaw, drgan_landmarks_convert, DrganLandmarkScheme,
+};
 pub use self::embed::{drgan_embed, drgan_embed_batch, drgan_embed_fused, drgan_similarity};
 pub use self::gallery::{
     drgan_gallery_contains, drgan_gallery_count, drgan_gallery_enrol, drgan_gallery_enrol_batch,

@@ -208,3 +208,84 @@ fn landmark_yaw_reads_the_nose_offset() {
         &["`landmarks`"],
     );
 }
+
+#[test]
+fn landmarks_convert_matches_the_rust_api_and_refuses_bad_input() {
+    use drgan::landmarks::{five_points, LandmarkScheme};
+    let mesh: Vec<f32> = (0..478 * 2).map(|i| (i * 37 % 101) as f32).collect();
+    let dlib: Vec<f32> = (0..68 * 2).map(|i| (i * 53 % 97) as f32).collect();
+    for (scheme, flat, rust) in [
+        (
+            DrganLandmarkScheme::Dlib68,
+            &dlib[..],
+            LandmarkScheme::Dlib68,
+        ),
+        (
+            DrganLandmarkScheme::FaceMesh,
+            &mesh[..],
+            LandmarkScheme::FaceMesh,
+        ),
+        (
+            DrganLandmarkScheme::FaceMesh,
+            &mesh[..936],
+            LandmarkScheme::FaceMesh,
+        ),
+    ] {
+        let mut out = [0f32; 10];
+        let s = unsafe {
+            drgan_landmarks_convert(
+                scheme as i32,
+                flat.as_ptr(),
+                flat.len(),
+                out.as_mut_ptr(),
+                10,
+            )
+        };
+        assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+        let pairs: Vec<[f32; 2]> = flat.chunks(2).map(|p| [p[0], p[1]]).collect();
+        let want = five_points(rust, &pairs).unwrap();
+        assert_eq!(out, *want.as_flattened());
+    }
+    let f = "drgan_landmarks_convert";
+    let mut out = [7f32; 10];
+    let call = |scheme: i32, p: *const f32, len: usize, o: *mut f32, olen: usize| unsafe {
+        drgan_landmarks_convert(scheme, p, len, o, olen)
+    };
+    fails(
+        call(2, dlib.as_ptr(), 136, out.as_mut_ptr(), 10),
+        DrganStatus::InvalidArgument,
+        f,
+        &["scheme is 2"],
+    );
+    fails(
+        call(0, dlib.as_ptr(), 135, out.as_mut_ptr(), 10),
+        DrganStatus::InvalidArgument,
+        f,
+        &["odd"],
+    );
+    fails(
+        call(0, dlib.as_ptr(), 134, out.as_mut_ptr(), 10),
+        DrganStatus::InvalidArgument,
+        f,
+        &["67 given"],
+    );
+    fails(
+        call(0, dlib.as_ptr(), 136, out.as_mut_ptr(), 9),
+        DrganStatus::BufferTooSmall,
+        f,
+        &["10"],
+    );
+    fails(
+        call(0, std::ptr::null(), 136, out.as_mut_ptr(), 10),
+        DrganStatus::NullArgument,
+        f,
+        &["points"],
+    );
+    fails(
+        call(0, dlib.as_ptr(), 136, std::ptr::null_mut(), 10),
+        DrganStatus::NullArgument,
+        f,
+        &["out_landmarks"],
+    );
+    assert_eq!(out, [7f32; 10], "nothing written on failure");
+}

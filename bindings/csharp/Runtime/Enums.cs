@@ -51,6 +51,24 @@ namespace Drgan
         Bgra8 = 3,
         /// <summary>1 byte: luminance.</summary>
         Gray8 = 4,
+        /// <summary>YUV 4:2:0, BT.601 full range: a Y plane, then interleaved U,V rows
+        /// (iOS bi-planar camera buffers), in one buffer.</summary>
+        Nv12 = 5,
+        /// <summary>As Nv12 with V before U: Android's camera preview.</summary>
+        Nv21 = 6,
+        /// <summary>YUV 4:2:0: a Y plane, a U plane, a V plane (rows of ⌈stride/2⌉
+        /// bytes), in one buffer.</summary>
+        I420 = 7,
+    }
+
+    /// <summary>A detector's landmark set, for <see cref="Library.LandmarksConvert"/>
+    /// (<c>DrganLandmarkScheme</c>).</summary>
+    public enum LandmarkScheme
+    {
+        /// <summary>dlib's 68 points (iBUG 300-W layout, 0-based).</summary>
+        Dlib68 = 0,
+        /// <summary>MediaPipe Face Mesh: 468 points, or 478 with irises.</summary>
+        FaceMesh = 1,
     }
 
     /// <summary>Where inference runs (<c>DrganBackend</c>).</summary>

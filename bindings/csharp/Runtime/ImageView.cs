@@ -23,6 +23,19 @@ namespace Drgan
         public int StrideBytes { get; private set; }
         /// <summary>Pixel layout.</summary>
         public PixelFormat Format { get; private set; }
+        /// <summary>Whether the rows are stored bottom row first (see
+        /// <see cref="AsBottomUp"/>).</summary>
+        public bool IsBottomUp { get; private set; }
+
+        /// <summary>The same pixels read as stored bottom row first (Unity textures,
+        /// <c>Texture2D.GetPixels32</c>, OpenGL read-backs): the first row in memory is the
+        /// image's bottom one. Landmarks stay in top-down image coordinates.</summary>
+        public ImageView AsBottomUp()
+        {
+            ImageView v = this;
+            v.IsBottomUp = true;
+            return v;
+        }
 
         /// <summary>Tightly packed pixels in a managed array, first row first.</summary>
         public ImageView(byte[] pixels, int width, int height, PixelFormat format)
@@ -89,7 +102,10 @@ namespace Drgan
                 case PixelFormat.Bgra8:
                     return 4;
                 case PixelFormat.Gray8:
-                    return 1;
+                case PixelFormat.Nv12:
+                case PixelFormat.Nv21:
+                case PixelFormat.I420:
+                    return 1; // YUV: of the Y plane
                 default:
                     return 0;
             }
@@ -111,7 +127,19 @@ namespace Drgan
                 return 0; // the library refuses it before reading
             }
             long row = (long)width * BytesPerPixel(format);
-            return (long)(height - 1) * Math.Max(stride, 0) + row;
+            long s = Math.Max(stride, 0);
+            long chromaRows = (height + 1) / 2, chromaRow = (width + 1) / 2;
+            switch (format)
+            {
+                case PixelFormat.Nv12:
+                case PixelFormat.Nv21:
+                    return s * height + s * (chromaRows - 1) + 2 * chromaRow;
+                case PixelFormat.I420:
+                    long c = (s + 1) / 2;
+                    return s * height + c * chromaRows + c * (chromaRows - 1) + chromaRow;
+                default:
+                    return (long)(height - 1) * s + row;
+            }
         }
 
         /// <summary>Keeps a drgan-decoded Image alive for one native call (throws
@@ -154,8 +182,15 @@ namespace Drgan
                 Width = (uint)Width,
                 Height = (uint)Height,
                 StrideBytes = (UIntPtr)(uint)StrideBytes,
-                Format = (int)Format,
+                Format = NativeFormat,
             };
+        }
+
+        /// <summary>The <c>format</c> field: the pixel format, with
+        /// <c>DRGAN_IMAGE_BOTTOM_UP</c> (0x100) for bottom-up rows.</summary>
+        internal int NativeFormat
+        {
+            get { return (int)Format | (IsBottomUp ? 0x100 : 0); }
         }
 
         internal byte[] Array { get { return array; } }
@@ -209,7 +244,7 @@ namespace Drgan
                         Width = (uint)v.Width,
                         Height = (uint)v.Height,
                         StrideBytes = (UIntPtr)(uint)v.StrideBytes,
-                        Format = (int)v.Format,
+                        Format = v.NativeFormat,
                     };
                 }
             }

@@ -101,6 +101,23 @@ namespace Drgan
             return yaw;
         }
 
+        /// <summary>The five points <c>Model.Align</c> takes (10 floats), from a dense
+        /// detector's landmarks (<c>x, y</c> a point, image pixels): dlib's 68 points or
+        /// MediaPipe Face Mesh's 468/478 (docs/landmarks.md).</summary>
+        public static unsafe float[] LandmarksConvert(LandmarkScheme scheme, float[] points)
+        {
+            if (points == null) throw new ArgumentNullException("points");
+            var five = new float[10];
+            float* empty = stackalloc float[1];
+            fixed (float* p = points)
+            fixed (float* o = five)
+            {
+                DrganException.Check(Native.drgan_landmarks_convert(
+                    (int)scheme, p != null ? p : empty, (UIntPtr)points.Length, o, (UIntPtr)10));
+            }
+            return five;
+        }
+
         /// <summary>Writes <paramref name="image"/> to <paramref name="path"/> as an 8-bit PNG
         /// (RGB, or grey for Gray8; alpha dropped).</summary>
         public static unsafe void SavePng(string path, ImageView image)
@@ -138,6 +155,10 @@ namespace Drgan
             [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
             public static extern unsafe int drgan_landmark_yaw(
                 float* landmarks, UIntPtr landmarksLen, out float yaw);
+
+            [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
+            public static extern unsafe int drgan_landmarks_convert(
+                int scheme, float* points, UIntPtr pointsLen, float* outLandmarks, UIntPtr outLen);
         }
     }
 }

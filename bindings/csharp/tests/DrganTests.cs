@@ -290,6 +290,44 @@ internal static class DrganTests
         ExpectStatus("LandmarkYaw with 8 numbers", Status.InvalidArgument,
             () => Library.LandmarkYaw(AstronautPoints.Take(8).ToArray()));
         crop.SavePng(Path.Combine(scratch, "crop.png"));
+        {
+            var dlib = new float[136];
+            for (int i = 0; i < 136; i++) dlib[i] = (i * 53) % 97;
+            float[] five = Library.LandmarksConvert(LandmarkScheme.Dlib68, dlib);
+            Check(five.Length == 10 && five[4] == dlib[60] && five[5] == dlib[61], "LandmarksConvert dlib: nose tip 30");
+            Check(five[0] <= five[2] && five[6] <= five[8], "LandmarksConvert: image order");
+            ExpectStatus("LandmarksConvert with 67 points", Status.InvalidArgument,
+                () => Library.LandmarksConvert(LandmarkScheme.Dlib68, dlib.Take(134).ToArray()));
+            ExpectStatus("LandmarksConvert with an unknown scheme", Status.InvalidArgument,
+                () => Library.LandmarksConvert((LandmarkScheme)9, dlib));
+        }
+
+        // Camera layouts: NV21 and I420 of one grey level embed as that grey; bottom-up
+        // rows read as the same picture flipped.
+        {
+            int w = 33, h = 31, stride = 36;
+            var gray = Enumerable.Repeat((byte)120, w * h).ToArray();
+            Embedding want = model.Embed(new ImageView(gray, w, h, PixelFormat.Gray8));
+            var nv21 = new byte[stride * h + stride * 16];
+            for (int i = 0; i < nv21.Length; i++) nv21[i] = i < stride * h ? (byte)120 : (byte)128;
+            Check(model.Embed(new ImageView(nv21, 0, w, h, stride, PixelFormat.Nv21)).Feature
+                .SequenceEqual(want.Feature), "NV21 of a grey level == GRAY8");
+            var i420 = new byte[stride * h + 18 * 16 * 2];
+            for (int i = 0; i < i420.Length; i++) i420[i] = i < stride * h ? (byte)120 : (byte)128;
+            Check(model.Embed(new ImageView(i420, 0, w, h, stride, PixelFormat.I420)).Feature
+                .SequenceEqual(want.Feature), "I420 of a grey level == GRAY8");
+            bool refused = false;
+            try { new ImageView(new byte[stride * h], 0, w, h, stride, PixelFormat.Nv12); }
+            catch (ArgumentException) { refused = true; }
+            Check(refused, "NV12 without its chroma planes is refused before any native call");
+            var top = new byte[w * h * 3];
+            for (int i = 0; i < top.Length; i++) top[i] = (byte)((i / (w * 3)) * 7 + i % 5);
+            var flipped = new byte[top.Length];
+            for (int y = 0; y < h; y++) Array.Copy(top, y * w * 3, flipped, (h - 1 - y) * w * 3, w * 3);
+            Check(model.Embed(new ImageView(flipped, w, h, PixelFormat.Rgb8).AsBottomUp()).Feature
+                .SequenceEqual(model.Embed(new ImageView(top, w, h, PixelFormat.Rgb8)).Feature),
+                "bottom-up rows read as the picture they show");
+        }
 
         // Views: formats, strides, padding, offsets; managed and native checks.
         {

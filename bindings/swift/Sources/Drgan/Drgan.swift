@@ -284,6 +284,31 @@ public func landmarkYaw(_ landmarks: [Float]) throws -> Float {
     return yaw
 }
 
+/// A detector's landmark set, for `landmarksConvert` (`DrganLandmarkScheme`).
+public enum LandmarkScheme: Int32, Sendable {
+    /// dlib's 68 points (iBUG 300-W layout, 0-based).
+    case dlib68 = 0
+    /// MediaPipe Face Mesh: 468 points, or 478 with irises.
+    case faceMesh = 1
+}
+
+/// The five points `Model.align` takes (10 floats), from a dense detector's landmarks
+/// (`x, y` a point, image pixels): dlib's 68 points or MediaPipe Face Mesh's 468/478
+/// (docs/landmarks.md).
+public func landmarksConvert(_ scheme: LandmarkScheme, _ points: [Float]) throws -> [Float] {
+    var five = [Float](repeating: 0, count: 10)
+    try points.withUnsafeBufferPointer { p in
+        var zero: Float = 0
+        try withUnsafePointer(to: &zero) { dummy in
+            try five.withUnsafeMutableBufferPointer { o in
+                try check(drgan_landmarks_convert(
+                    scheme.rawValue, p.baseAddress ?? dummy, p.count, o.baseAddress, 10))
+            }
+        }
+    }
+    return five
+}
+
 /// A loaded DR-GAN bundle, freed when the last reference goes. Thread-safe.
 public final class Model: @unchecked Sendable {
     /// The native model, for calls from other types of this module (Gallery).

@@ -49,6 +49,25 @@ final class DrganTests: XCTestCase {
     // The gallery: enrol two people from the model's embeddings, search finds the right
     // one first, batch calls, remove, count, a file that persists across reopening, and a
     // feature of the wrong length throwing .invalidArgument.
+    func testLandmarksAndCameraLayouts() throws {
+        let dlib = (0..<136).map { Float(($0 * 53) % 97) }
+        let five = try landmarksConvert(.dlib68, dlib)
+        XCTAssertEqual(five.count, 10)
+        XCTAssertEqual(five[4], dlib[60])  // the nose tip, point 30
+        XCTAssertThrowsError(try landmarksConvert(.dlib68, Array(dlib.prefix(134))))
+
+        // One grey level in NV21 embeds as the same grey in GRAY8.
+        let (bundle, _) = try paths()
+        let model = try Model(bundle: bundle)
+        let (w, h, stride) = (33, 31, 36)
+        var nv21 = Data(repeating: 128, count: stride * h + stride * 16)
+        nv21.replaceSubrange(0..<(stride * h), with: Data(repeating: 120, count: stride * h))
+        let gray = PixelImage(data: Data(repeating: 120, count: w * h), width: w, height: h,
+                              format: .gray8)
+        let yuv = PixelImage(data: nv21, width: w, height: h, format: .nv21, strideBytes: stride)
+        XCTAssertEqual(try model.embed(yuv).feature, try model.embed(gray).feature)
+    }
+
     func testGallery() throws {
         let (bundle, data) = try paths()
         var options = Options()
