@@ -9,13 +9,29 @@
 //    a texture's bytes); drgan reads them only during a call.
 //  - std::vector returns sized from the model (no buffer arithmetic), drgan::Span
 //    (a std::span-style pointer + length) for inputs.
+//  - For per-frame loops, overloads that write into the caller's memory and allocate
+//    nothing: embed into an Embedding that is reused or a drgan::OutSpan<float> (any
+//    float buffer), align/frontalize/rotate/synthesize into an RgbImage that is reused
+//    or an OutSpan<uint8_t>, Gallery::search into a std::vector<Match> that is reused.
 //  - Errors as drgan::Error, a std::runtime_error that carries the drgan::Status and the
 //    library's message (drgan_last_error() of the failing call).
+//  - Without exceptions: every call also has a `try_` form that is noexcept and returns
+//    a drgan::Status (Status::Ok on success) with its results in out-parameters, and
+//    drgan::last_error() gives the failure's message. In a build without exceptions
+//    (-fno-exceptions, or DRGAN_NO_EXCEPTIONS defined before the include) only the try_
+//    forms exist: no drgan::Error and no throwing member is declared.
+//  - [[nodiscard]] on everything that returns a result, a handle or a status.
+//
+// Options built as users build them carry the library's defaults:
+//
+//     drgan::Options options;                 // backend Auto, 2^28 pixels, 1 GiB models
+//     options.backend = drgan::Backend::Cpu;
+//     drgan::Model model = drgan::Model::open("path/to/bundle", options);
 //
 // Threads: a Model is immutable after it is opened; its const member functions may be
 // called from many threads at once. A Gallery's member functions may too (searches run at
 // once, writes take turns). Do not destroy or move-assign a Model or Gallery while another
-// thread is using it. Image and the value types are plain data.
+// thread is using it. Image and the value types are plain data. last_error() is per thread.
 //
 // Build: add both include/ (for drgan.h) and bindings/cpp/ to the include path and link
 // libdrgan (shared or static). Requires C++17.
@@ -25,6 +41,19 @@
 //     drgan::RgbImage crop = model.align(photo, {205.1f, 100.5f, /* ... 10 floats */});
 //     drgan::Embedding e = model.embed(crop);
 //     model.frontalize(crop, /*seed=*/1).save_png("front.png");
+//
+// The same without exceptions, and without allocating once `crop` and `e` have grown:
+//
+//     drgan::Model model;
+//     if (drgan::Model::try_open("path/to/bundle", model) != drgan::Status::Ok) {
+//         std::fprintf(stderr, "%s\n", drgan::last_error());
+//     }
+//     drgan::RgbImage crop;
+//     drgan::Embedding e;
+//     for (const Frame &frame : camera) {   // the caller's pixels and detector
+//         if (model.try_align(frame.view, frame.landmarks, crop) == drgan::Status::Ok &&
+//             model.try_embed(crop, e) == drgan::Status::Ok) { /* use e */ }
+//     }
 
 #ifndef DRGAN_HPP
 #define DRGAN_HPP
@@ -34,9 +63,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,9 +74,22 @@
 #error "drgan.hpp requires C++17"
 #endif
 
+// DRGAN_NO_EXCEPTIONS: defined by the user to leave out the throwing forms, or here when
+// the compiler has exceptions turned off. Define it the same way in every translation
+// unit of a program (or leave it to the compiler's flags).
+#if !defined(DRGAN_NO_EXCEPTIONS) && !defined(__cpp_exceptions) && !defined(__EXCEPTIONS) &&   \
+    !defined(_CPPUNWIND)
+#define DRGAN_NO_EXCEPTIONS 1
+#endif
+
+#ifndef DRGAN_NO_EXCEPTIONS
+#include <stdexcept>
+#endif
+
 namespace drgan {
 
-/// The result of a C call (DrganStatus); every value but Ok is thrown as an Error.
+/// The result of a C call (DrganStatus). The throwing forms throw every value but Ok as
+/// an Error; the try_ forms return it.
 enum class Status : int32_t {
     Ok = DRGAN_STATUS_OK,
     NullArgument = DRGAN_STATUS_NULL_ARGUMENT,
@@ -83,12 +125,12 @@ enum class Backend : int32_t {
 };
 
 /// The header's name of a status, e.g. "DRGAN_STATUS_IO". Never null; static.
-inline const char *status_name(Status status) noexcept {
+[[nodiscard]] inline const char *status_name(Status status) noexcept {
     return drgan_status_name(static_cast<int32_t>(status));
 }
 
 /// Bytes per pixel of a format (0 for a value that is no format).
-inline constexpr std::size_t bytes_per_pixel(PixelFormat format) noexcept {
+[[nodiscard]] inline constexpr std::size_t bytes_per_pixel(PixelFormat format) noexcept {
     switch (format) {
     case PixelFormat::Rgb8:
     case PixelFormat::Bgr8:
@@ -102,6 +144,78 @@ inline constexpr std::size_t bytes_per_pixel(PixelFormat format) noexcept {
     return 0;
 }
 
+namespace detail {
+/// This thread's message of a failure the wrapper itself found (`own`), else the
+/// library's message (drgan_last_error) is the one to report.
+struct ErrorSlot {
+    bool own = false;
+    char text[256] = {};
+};
+
+inline ErrorSlot &error_slot() noexcept {
+    static thread_local ErrorSlot slot;
+    return slot;
+}
+
+/// The Status of a C call; a failure's message is the library's.
+inline Status from_c(DrganStatus status) noexcept {
+    if (status != DRGAN_STATUS_OK) {
+        error_slot().own = false;
+    }
+    return static_cast<Status>(status);
+}
+
+/// The slot, marked as holding the wrapper's message (which the caller writes).
+inline ErrorSlot &own_error() noexcept {
+    ErrorSlot &slot = error_slot();
+    slot.own = true;
+    return slot;
+}
+
+/// A failure found by the wrapper, with its message.
+inline Status fail(Status status, const char *message) noexcept {
+    ErrorSlot &slot = own_error();
+    std::size_t n = 0;
+    while (n + 1 < sizeof slot.text && message[n] != '\0') {
+        slot.text[n] = message[n];
+        ++n;
+    }
+    slot.text[n] = '\0';
+    return status;
+}
+
+/// A valid pointer for an empty input: drgan then reports the length (INVALID_ARGUMENT and
+/// the like), not a NULL.
+template <class T> const T *nonnull(const T *data) noexcept {
+    static const T empty{};
+    return data != nullptr ? data : &empty;
+}
+
+/// A valid pointer for an empty output: drgan then reports BUFFER_TOO_SMALL, not a NULL.
+template <class T> T *writable(T *data, T &scratch) noexcept {
+    return data != nullptr ? data : &scratch;
+}
+
+/// Sets `out` to the string in a fixed-size char field, up to its first NUL (or all of
+/// it); reuses `out`'s capacity.
+inline void assign_terminated(std::string &out, const char *chars, std::size_t capacity) {
+    std::size_t n = 0;
+    while (n < capacity && chars[n] != '\0') {
+        ++n;
+    }
+    out.assign(chars, n);
+}
+} // namespace detail
+
+/// The message of the last failure on this thread: of a try_ form (read it right after
+/// the call that returned something other than Status::Ok), or of a C call. Never null;
+/// valid until the next failing drgan call on this thread.
+[[nodiscard]] inline const char *last_error() noexcept {
+    const detail::ErrorSlot &slot = detail::error_slot();
+    return slot.own ? slot.text : drgan_last_error();
+}
+
+#ifndef DRGAN_NO_EXCEPTIONS
 /// A failed drgan call: the status and the library's message for it.
 class Error : public std::runtime_error {
   public:
@@ -110,9 +224,9 @@ class Error : public std::runtime_error {
           status_(status), message_(message) {}
 
     /// The status the C call returned.
-    Status status() const noexcept { return status_; }
+    [[nodiscard]] Status status() const noexcept { return status_; }
     /// The library's message alone (what() is "STATUS_NAME: message").
-    const std::string &message() const noexcept { return message_; }
+    [[nodiscard]] const std::string &message() const noexcept { return message_; }
 
   private:
     Status status_;
@@ -120,39 +234,25 @@ class Error : public std::runtime_error {
 };
 
 namespace detail {
-/// A valid pointer for an empty input: drgan then reports the length (INVALID_ARGUMENT and
-/// the like), not a NULL.
-template <class T> const T *nonnull(const T *data) noexcept {
-    static const T empty{};
-    return data != nullptr ? data : &empty;
-}
-
 /// Throws an Error for a non-OK status, with this thread's last-error message.
-inline void check(DrganStatus status) {
-    if (status != DRGAN_STATUS_OK) {
-        const char *message = drgan_last_error();
-        throw Error(static_cast<Status>(status), message != nullptr ? message : "");
+inline void check(Status status) {
+    if (status != Status::Ok) {
+        throw Error(status, last_error());
     }
-}
-
-/// The string in a fixed-size char field, up to its first NUL (or all of it).
-inline std::string terminated(const char *chars, std::size_t capacity) {
-    std::size_t n = 0;
-    while (n < capacity && chars[n] != '\0') {
-        ++n;
-    }
-    return std::string(chars, n);
 }
 } // namespace detail
+#endif // DRGAN_NO_EXCEPTIONS
 
 /// The version of the loaded library, e.g. "0.1.0" (DRGAN_VERSION is the header's).
-inline std::string version() { return drgan_version(); }
+[[nodiscard]] inline std::string version() { return drgan_version(); }
 
 /// The ABI version of the loaded library; must equal DRGAN_ABI_VERSION.
-inline uint32_t abi_version() noexcept { return drgan_abi_version(); }
+[[nodiscard]] inline uint32_t abi_version() noexcept { return drgan_abi_version(); }
 
 /// Whether the loaded library has the ABI this header was written for.
-inline bool abi_compatible() noexcept { return drgan_abi_version() == DRGAN_ABI_VERSION; }
+[[nodiscard]] inline bool abi_compatible() noexcept {
+    return drgan_abi_version() == DRGAN_ABI_VERSION;
+}
 
 /// A read-only pointer + length over contiguous elements, like std::span<const T>.
 /// Converts from std::vector, std::array, C arrays and initializer lists (the last only
@@ -175,15 +275,41 @@ template <class T> class Span {
 #pragma GCC diagnostic pop
 #endif
 
-    constexpr const T *data() const noexcept { return data_; }
-    constexpr std::size_t size() const noexcept { return size_; }
-    constexpr bool empty() const noexcept { return size_ == 0; }
-    constexpr const T *begin() const noexcept { return data_; }
-    constexpr const T *end() const noexcept { return data_ + size_; }
-    constexpr const T &operator[](std::size_t i) const noexcept { return data_[i]; }
+    [[nodiscard]] constexpr const T *data() const noexcept { return data_; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] constexpr const T *begin() const noexcept { return data_; }
+    [[nodiscard]] constexpr const T *end() const noexcept { return data_ + size_; }
+    [[nodiscard]] constexpr const T &operator[](std::size_t i) const noexcept { return data_[i]; }
 
   private:
     const T *data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+/// A writable pointer + length over the caller's memory, like std::span<T>: where the
+/// overloads for per-frame loops write their results (nothing is allocated). Converts
+/// from a std::vector (its size() is the buffer's length; it is never resized), a
+/// std::array and a C array; a std::span or any other buffer passes as {data, size}.
+/// A buffer too short for the result is Status::BufferTooSmall.
+template <class T> class OutSpan {
+  public:
+    constexpr OutSpan() noexcept = default;
+    constexpr OutSpan(T *data, std::size_t size) noexcept : data_(data), size_(size) {}
+    template <class A> OutSpan(std::vector<T, A> &v) noexcept : data_(v.data()), size_(v.size()) {}
+    template <std::size_t N>
+    constexpr OutSpan(std::array<T, N> &a) noexcept : data_(a.data()), size_(N) {}
+    template <std::size_t N> constexpr OutSpan(T (&a)[N]) noexcept : data_(a), size_(N) {}
+
+    [[nodiscard]] constexpr T *data() const noexcept { return data_; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] constexpr T *begin() const noexcept { return data_; }
+    [[nodiscard]] constexpr T *end() const noexcept { return data_ + size_; }
+    [[nodiscard]] constexpr T &operator[](std::size_t i) const noexcept { return data_[i]; }
+
+  private:
+    T *data_ = nullptr;
     std::size_t size_ = 0;
 };
 
@@ -209,7 +335,7 @@ struct ImageView {
         : ImageView(data_, width_, height_, width_ * bytes_per_pixel(format_), format_) {}
 
     /// The C description of the same pixels.
-    DrganImage raw() const noexcept {
+    [[nodiscard]] DrganImage raw() const noexcept {
         DrganImage image{};
         image.data = data;
         image.width = width;
@@ -220,103 +346,157 @@ struct ImageView {
     }
 
     /// Writes the pixels to `path` as an 8-bit PNG (RGB, or grey for Gray8).
-    void save_png(const std::string &path) const {
+    [[nodiscard]] Status try_save_png(const std::string &path) const noexcept {
         const DrganImage image = raw();
-        detail::check(drgan_image_save_png(path.c_str(), &image));
+        return detail::from_c(drgan_image_save_png(path.c_str(), &image));
     }
+#ifndef DRGAN_NO_EXCEPTIONS
+    /// Writes the pixels to `path` as an 8-bit PNG (RGB, or grey for Gray8).
+    void save_png(const std::string &path) const { detail::check(try_save_png(path)); }
+#endif
 };
 
 /// A tightly packed RGB8 image held in a std::vector: what align, frontalize, rotate
-/// and synthesize return (square, the model's input size).
+/// and synthesize return (square, the model's input size). Passed to their overloads
+/// that write into it, its pixels are resized to the model's image_bytes, which
+/// allocates only the first time.
 struct RgbImage {
     std::vector<uint8_t> pixels;
     uint32_t width = 0;
     uint32_t height = 0;
 
     /// A view over `pixels`; valid while this object lives and is not resized.
-    ImageView view() const noexcept {
+    [[nodiscard]] ImageView view() const noexcept {
         return ImageView(pixels.data(), width, height, std::size_t{3} * width, PixelFormat::Rgb8);
     }
     operator ImageView() const noexcept { return view(); }
     /// Writes the image to `path` as a PNG.
+    [[nodiscard]] Status try_save_png(const std::string &path) const noexcept {
+        return view().try_save_png(path);
+    }
+#ifndef DRGAN_NO_EXCEPTIONS
+    /// Writes the image to `path` as a PNG.
     void save_png(const std::string &path) const { view().save_png(path); }
+#endif
 };
 
 /// An image decoded by drgan (tightly packed RGB8), released when this owner goes.
 /// Move-only.
 class Image {
   public:
+#ifndef DRGAN_NO_EXCEPTIONS
     /// Reads and decodes a PNG or JPEG file.
-    static Image load(const std::string &path) {
-        DrganImage *raw = nullptr;
-        detail::check(drgan_image_load(path.c_str(), &raw));
-        return Image(raw);
+    [[nodiscard]] static Image load(const std::string &path) {
+        Image out;
+        detail::check(try_load(path, out));
+        return out;
     }
     /// Decodes an in-memory PNG or JPEG.
-    static Image decode(Span<uint8_t> bytes) {
+    [[nodiscard]] static Image decode(Span<uint8_t> bytes) {
+        Image out;
+        detail::check(try_decode(bytes, out));
+        return out;
+    }
+#endif
+    /// load without exceptions: on success `out` holds the image; on failure it is left
+    /// as it was.
+    [[nodiscard]] static Status try_load(const std::string &path, Image &out) noexcept {
         DrganImage *raw = nullptr;
-        detail::check(drgan_image_decode(detail::nonnull(bytes.data()), bytes.size(), &raw));
-        return Image(raw);
+        const Status status = detail::from_c(drgan_image_load(path.c_str(), &raw));
+        if (status == Status::Ok) {
+            out.image_.reset(raw);
+        }
+        return status;
+    }
+    /// decode without exceptions; `out` as try_load's.
+    [[nodiscard]] static Status try_decode(Span<uint8_t> bytes, Image &out) noexcept {
+        DrganImage *raw = nullptr;
+        const Status status =
+            detail::from_c(drgan_image_decode(detail::nonnull(bytes.data()), bytes.size(), &raw));
+        if (status == Status::Ok) {
+            out.image_.reset(raw);
+        }
+        return status;
     }
 
+    /// An empty Image (as a moved-from one), for try_load and try_decode to fill.
+    Image() noexcept = default;
     Image(Image &&) noexcept = default;
     Image &operator=(Image &&) noexcept = default;
     Image(const Image &) = delete;
     Image &operator=(const Image &) = delete;
     ~Image() = default;
 
-    /// False only for a moved-from Image (whose accessors return zeros).
+    /// False only for an empty or moved-from Image (whose accessors return zeros).
     explicit operator bool() const noexcept { return image_ != nullptr; }
-    uint32_t width() const noexcept { return image_ ? image_->width : 0; }
-    uint32_t height() const noexcept { return image_ ? image_->height : 0; }
-    std::size_t stride_bytes() const noexcept { return image_ ? image_->stride_bytes : 0; }
-    PixelFormat format() const noexcept {
+    [[nodiscard]] uint32_t width() const noexcept { return image_ ? image_->width : 0; }
+    [[nodiscard]] uint32_t height() const noexcept { return image_ ? image_->height : 0; }
+    [[nodiscard]] std::size_t stride_bytes() const noexcept {
+        return image_ ? image_->stride_bytes : 0;
+    }
+    [[nodiscard]] PixelFormat format() const noexcept {
         return image_ ? static_cast<PixelFormat>(image_->format) : PixelFormat::Rgb8;
     }
     /// The pixels, `height() * stride_bytes()` bytes.
-    const uint8_t *data() const noexcept { return image_ ? image_->data : nullptr; }
+    [[nodiscard]] const uint8_t *data() const noexcept { return image_ ? image_->data : nullptr; }
     /// A view over the pixels; valid while this Image lives.
-    ImageView view() const noexcept {
+    [[nodiscard]] ImageView view() const noexcept {
         return ImageView(data(), width(), height(), stride_bytes(), format());
     }
     operator ImageView() const noexcept { return view(); }
+    [[nodiscard]] Status try_save_png(const std::string &path) const noexcept {
+        return view().try_save_png(path);
+    }
+#ifndef DRGAN_NO_EXCEPTIONS
     void save_png(const std::string &path) const { view().save_png(path); }
+#endif
     /// The C handle (still owned by this object).
-    const DrganImage *get() const noexcept { return image_.get(); }
+    [[nodiscard]] const DrganImage *get() const noexcept { return image_.get(); }
 
   private:
     struct Free {
         void operator()(DrganImage *image) const noexcept { drgan_image_free(image); }
     };
-    explicit Image(DrganImage *raw) noexcept : image_(raw) {}
     std::unique_ptr<DrganImage, Free> image_;
 };
 
-/// Options for opening a model; defaults come from the library (drgan_options_default).
+/// Options for opening a model. A default-constructed Options holds the library's
+/// defaults (those of drgan_options_default: Backend::Auto, 2^28 pixels, 1 GiB model
+/// files); change what you need:
+///
+///     drgan::Options options;
+///     options.backend = drgan::Backend::Cpu;
+///
+/// It is an aggregate, so `drgan::Options{drgan::Backend::Cpu}` (and in C++20
+/// `drgan::Options{.backend = drgan::Backend::Cpu}`) keep the other defaults too.
 struct Options {
     Backend backend = Backend::Auto;
-    /// Largest input or decoded image, in pixels.
-    uint64_t max_image_pixels = 0;
-    /// Largest model file, in bytes.
-    uint64_t max_model_bytes = 0;
+    /// Largest input or decoded image, in pixels (width × height); at least 1.
+    uint64_t max_image_pixels = uint64_t{1} << 28;
+    /// Largest model file, in bytes; at least 1.
+    uint64_t max_model_bytes = uint64_t{1} << 30;
 
-    /// The library's defaults.
-    static Options defaults() {
+    /// The loaded library's defaults (drgan_options_default); the same as Options{} for
+    /// the library this header belongs to.
+    [[nodiscard]] static Options defaults() noexcept {
         DrganOptions raw{};
         raw.struct_size = sizeof raw;
-        detail::check(drgan_options_default(&raw));
         Options options;
-        options.backend = static_cast<Backend>(raw.backend);
-        options.max_image_pixels = raw.max_image_pixels;
-        options.max_model_bytes = raw.max_model_bytes;
+        if (drgan_options_default(&raw) == DRGAN_STATUS_OK) {
+            options.backend = static_cast<Backend>(raw.backend);
+            options.max_image_pixels = raw.max_image_pixels;
+            options.max_model_bytes = raw.max_model_bytes;
+        }
         return options;
     }
 
     /// The C struct, starting from the library's defaults for fields this type lacks.
-    DrganOptions raw() const {
+    [[nodiscard]] DrganOptions raw() const noexcept {
         DrganOptions out{};
         out.struct_size = sizeof out;
-        detail::check(drgan_options_default(&out));
+        if (drgan_options_default(&out) != DRGAN_STATUS_OK) {
+            out.reserved = 0; // cannot happen (struct_size is right): nothing else to keep
+        }
         out.backend = static_cast<int32_t>(backend);
         out.max_image_pixels = max_image_pixels;
         out.max_model_bytes = max_model_bytes;
@@ -348,187 +528,276 @@ struct ModelInfo {
     std::string trained_on;
 };
 
-/// An identity feature and the encoder's confidence in it, in (0, 1).
+/// An identity feature and the encoder's confidence in it, in (0, 1). Passed to the
+/// overloads that write into it, its feature is resized to the model's feature_dim,
+/// which allocates only the first time.
 struct Embedding {
     std::vector<float> feature;
     float confidence = 0.0f;
 };
 
+/// The cosine similarity of two features, in [-1, 1], into `out`.
+[[nodiscard]] inline Status try_similarity(Span<float> a, Span<float> b, float &out) noexcept {
+    return detail::from_c(drgan_similarity(detail::nonnull(a.data()), a.size(),
+                                           detail::nonnull(b.data()), b.size(), &out));
+}
+
+/// The coarse yaw in degrees that five detector landmarks (as for Model::align) imply,
+/// into `out`; positive when the face is turned toward the image's right. Needs no model.
+[[nodiscard]] inline Status try_landmark_yaw(Span<float> landmarks, float &out) noexcept {
+    return detail::from_c(
+        drgan_landmark_yaw(detail::nonnull(landmarks.data()), landmarks.size(), &out));
+}
+
+#ifndef DRGAN_NO_EXCEPTIONS
 /// The cosine similarity of two features, in [-1, 1].
-inline float similarity(Span<float> a, Span<float> b) {
+[[nodiscard]] inline float similarity(Span<float> a, Span<float> b) {
     float out = 0.0f;
-    detail::check(drgan_similarity(detail::nonnull(a.data()), a.size(), detail::nonnull(b.data()), b.size(),
-                                   &out));
+    detail::check(try_similarity(a, b, out));
     return out;
 }
 
 /// The similarity of two embeddings' features.
-inline float similarity(const Embedding &a, const Embedding &b) {
+[[nodiscard]] inline float similarity(const Embedding &a, const Embedding &b) {
     return similarity(Span<float>(a.feature), Span<float>(b.feature));
 }
 
 /// The coarse yaw in degrees that five detector landmarks (as for Model::align) imply;
 /// positive when the face is turned toward the image's right. Needs no model.
-inline float landmark_yaw(Span<float> landmarks) {
+[[nodiscard]] inline float landmark_yaw(Span<float> landmarks) {
     float yaw = 0.0f;
-    detail::check(drgan_landmark_yaw(detail::nonnull(landmarks.data()), landmarks.size(), &yaw));
+    detail::check(try_landmark_yaw(landmarks, yaw));
     return yaw;
 }
+#endif
 
 /// A loaded DR-GAN bundle. Move-only; freed when destroyed. Const member functions are
 /// safe to call from many threads at once.
+///
+/// Each operation comes in two forms: the throwing one (left out without exceptions),
+/// which returns its result or throws drgan::Error, and the try_ one, noexcept, which
+/// returns the Status and writes its result into an out-parameter (on failure a handle
+/// out-parameter is left as it was, a buffer's contents are unspecified, and an empty
+/// Model touches none; last_error() gives the message). Running out of memory while a
+/// std::vector or std::string grows ends the program in a try_ form, as it does anyway
+/// in a build without exceptions.
+///
+/// The overloads taking an Embedding, RgbImage or OutSpan write into the caller's memory
+/// and allocate nothing once it has grown: what a per-frame loop should call.
 class Model {
   public:
+#ifndef DRGAN_NO_EXCEPTIONS
     /// Opens the bundle in directory `dir` with the library's default options.
-    static Model open(const std::string &dir) { return open_raw(dir, nullptr); }
+    [[nodiscard]] static Model open(const std::string &dir) {
+        Model out;
+        detail::check(try_open(dir, out));
+        return out;
+    }
     /// Opens the bundle in directory `dir`.
-    static Model open(const std::string &dir, const Options &options) {
-        const DrganOptions raw = options.raw();
-        return open_raw(dir, &raw);
+    [[nodiscard]] static Model open(const std::string &dir, const Options &options) {
+        Model out;
+        detail::check(try_open(dir, options, out));
+        return out;
     }
     /// Opens a bundle from ONNX bytes in memory; `pose` may be empty (no pose head).
     /// The bytes are only read during the call.
-    static Model open_memory(Span<uint8_t> encoder, Span<uint8_t> decoder,
-                             Span<uint8_t> pose = {}) {
-        return open_memory_raw(encoder, decoder, pose, nullptr);
+    [[nodiscard]] static Model open_memory(Span<uint8_t> encoder, Span<uint8_t> decoder,
+                                           Span<uint8_t> pose = {}) {
+        Model out;
+        detail::check(try_open_memory(encoder, decoder, pose, out));
+        return out;
     }
-    static Model open_memory(Span<uint8_t> encoder, Span<uint8_t> decoder, Span<uint8_t> pose,
-                             const Options &options) {
-        const DrganOptions raw = options.raw();
-        return open_memory_raw(encoder, decoder, pose, &raw);
+    [[nodiscard]] static Model open_memory(Span<uint8_t> encoder, Span<uint8_t> decoder,
+                                           Span<uint8_t> pose, const Options &options) {
+        Model out;
+        detail::check(try_open_memory(encoder, decoder, pose, options, out));
+        return out;
     }
     /// Opens the default model embedded in the library (models/default of the drgan
     /// sources; no file is read) with the library's default options. Each call builds a
     /// new model: open it once and share it. Throws Status::Unsupported when the library
     /// was built without it (cargo feature `default-model`).
-    static Model open_default() { return open_default_raw(nullptr); }
+    [[nodiscard]] static Model open_default() {
+        Model out;
+        detail::check(try_open_default(out));
+        return out;
+    }
     /// Opens the embedded default model with `options`.
-    static Model open_default(const Options &options) {
+    [[nodiscard]] static Model open_default(const Options &options) {
+        Model out;
+        detail::check(try_open_default(options, out));
+        return out;
+    }
+#endif
+
+    /// open without exceptions: on success `out` holds the model (a model it held is
+    /// freed); on failure it is left as it was.
+    [[nodiscard]] static Status try_open(const std::string &dir, Model &out) noexcept {
+        return open_raw(dir, nullptr, out);
+    }
+    [[nodiscard]] static Status try_open(const std::string &dir, const Options &options,
+                                         Model &out) noexcept {
         const DrganOptions raw = options.raw();
-        return open_default_raw(&raw);
+        return open_raw(dir, &raw, out);
+    }
+    /// open_memory without exceptions; `out` as try_open's.
+    [[nodiscard]] static Status try_open_memory(Span<uint8_t> encoder, Span<uint8_t> decoder,
+                                                Span<uint8_t> pose, Model &out) noexcept {
+        return open_memory_raw(encoder, decoder, pose, nullptr, out);
+    }
+    [[nodiscard]] static Status try_open_memory(Span<uint8_t> encoder, Span<uint8_t> decoder,
+                                                Span<uint8_t> pose, const Options &options,
+                                                Model &out) noexcept {
+        const DrganOptions raw = options.raw();
+        return open_memory_raw(encoder, decoder, pose, &raw, out);
+    }
+    /// open_default without exceptions (Status::Unsupported in a library built without
+    /// the default model); `out` as try_open's.
+    [[nodiscard]] static Status try_open_default(Model &out) noexcept {
+        return open_default_raw(nullptr, out);
+    }
+    [[nodiscard]] static Status try_open_default(const Options &options, Model &out) noexcept {
+        const DrganOptions raw = options.raw();
+        return open_default_raw(&raw, out);
     }
 
-    /// A moved-from Model is empty: every call on it throws Status::NullArgument.
+    /// An empty Model (as a moved-from one), for the try_open forms to fill: every call
+    /// on it fails with Status::NullArgument.
+    Model() noexcept = default;
     Model(Model &&) noexcept = default;
     Model &operator=(Model &&) noexcept = default;
     Model(const Model &) = delete;
     Model &operator=(const Model &) = delete;
     ~Model() = default;
 
+    /// Side of the square images the model takes and returns.
+    [[nodiscard]] uint32_t input_size() const noexcept { return input_size_; }
+    /// Length of an identity feature.
+    [[nodiscard]] std::size_t feature_dim() const noexcept { return feature_dim_; }
+    /// Bytes of the RGB8 images the model returns (input_size² × 3).
+    [[nodiscard]] std::size_t image_bytes() const noexcept { return image_bytes_; }
+
+#ifndef DRGAN_NO_EXCEPTIONS
     /// What the model is.
-    ModelInfo info() const {
-        DrganModelInfo raw{};
-        raw.struct_size = sizeof raw;
-        detail::check(drgan_model_info(model_.get(), &raw));
-        ModelInfo info;
-        info.format_version = raw.format_version;
-        info.input_size = raw.input_size;
-        info.feature_dim = raw.feature_dim;
-        info.noise_dim = raw.noise_dim;
-        info.pose_count = raw.pose_count;
-        info.image_bytes = raw.image_bytes;
-        info.min_yaw = raw.min_yaw;
-        info.max_yaw = raw.max_yaw;
-        for (std::size_t i = 0; i < info.landmarks.size(); ++i) {
-            info.landmarks[i] = raw.landmarks[i];
-        }
-        info.has_pose_head = raw.has_pose_head != 0;
-        info.encoder_backend = static_cast<Backend>(raw.encoder_backend);
-        info.decoder_backend = static_cast<Backend>(raw.decoder_backend);
-        info.config = detail::terminated(raw.config, sizeof raw.config);
-        info.trained_on = detail::terminated(raw.trained_on, sizeof raw.trained_on);
-        return info;
+    [[nodiscard]] ModelInfo info() const {
+        ModelInfo out;
+        detail::check(try_info(out));
+        return out;
     }
 
-    /// Side of the square images the model takes and returns.
-    uint32_t input_size() const noexcept { return input_size_; }
-    /// Length of an identity feature.
-    std::size_t feature_dim() const noexcept { return feature_dim_; }
-
     /// The pose bins, yaws in degrees, ascending.
-    std::vector<float> pose_yaws() const {
-        std::vector<float> yaws(pose_count_);
-        std::size_t needed = 0;
-        detail::check(drgan_model_pose_yaws(model_.get(), yaws.data(), yaws.size(), &needed));
-        yaws.resize(needed);
-        return yaws;
+    [[nodiscard]] std::vector<float> pose_yaws() const {
+        std::vector<float> out;
+        detail::check(try_pose_yaws(out));
+        return out;
     }
 
     /// The identity feature of one aligned face and the encoder's confidence.
-    Embedding embed(const ImageView &face) const {
-        const DrganImage raw = face.raw();
+    [[nodiscard]] Embedding embed(const ImageView &face) const {
         Embedding out;
-        out.feature.resize(feature_dim_);
-        std::size_t needed = 0;
-        detail::check(drgan_embed(model_.get(), &raw, out.feature.data(), out.feature.size(),
-                                  &needed, &out.confidence));
+        detail::check(try_embed(face, out));
         return out;
+    }
+    /// embed into `out`, reused: no allocation once its feature has grown.
+    void embed(const ImageView &face, Embedding &out) const { detail::check(try_embed(face, out)); }
+    /// embed into the caller's buffer (at least feature_dim floats; the first
+    /// feature_dim are written); returns the confidence, which may be ignored.
+    float embed(const ImageView &face, OutSpan<float> feature) const {
+        float confidence = 0.0f;
+        detail::check(try_embed(face, feature, confidence));
+        return confidence;
     }
 
     /// The features of several aligned faces in one batched run, in order.
-    std::vector<Embedding> embed_batch(Span<ImageView> faces) const {
-        const std::vector<DrganImage> raw = raws(faces);
-        std::vector<float> features(raw.size() * feature_dim_);
-        std::vector<float> confidences(raw.size());
-        std::size_t needed = 0;
-        detail::check(drgan_embed_batch(model_.get(), detail::nonnull(raw.data()), raw.size(), features.data(),
-                                        features.size(), &needed, confidences.data()));
-        std::vector<Embedding> out(raw.size());
-        for (std::size_t i = 0; i < out.size(); ++i) {
-            const auto first = features.begin() + static_cast<std::ptrdiff_t>(i * feature_dim_);
-            out[i].feature.assign(first, first + static_cast<std::ptrdiff_t>(feature_dim_));
-            out[i].confidence = confidences[i];
-        }
+    [[nodiscard]] std::vector<Embedding> embed_batch(Span<ImageView> faces) const {
+        std::vector<Embedding> out;
+        detail::check(try_embed_batch(faces, out));
         return out;
+    }
+    /// embed_batch into the caller's buffers: face i's feature at features[i *
+    /// feature_dim], its confidence at confidences[i] (features holds at least
+    /// faces.size() × feature_dim floats, confidences faces.size()). Allocates nothing
+    /// for up to 16 faces.
+    void embed_batch(Span<ImageView> faces, OutSpan<float> features,
+                     OutSpan<float> confidences) const {
+        detail::check(try_embed_batch(faces, features, confidences));
     }
 
     /// One feature for several images of one person (confidence-weighted mean); the
     /// confidence is the mean of theirs.
-    Embedding embed_fused(Span<ImageView> faces) const {
-        const std::vector<DrganImage> raw = raws(faces);
+    [[nodiscard]] Embedding embed_fused(Span<ImageView> faces) const {
         Embedding out;
-        out.feature.resize(feature_dim_);
-        std::size_t needed = 0;
-        detail::check(drgan_embed_fused(model_.get(), detail::nonnull(raw.data()), raw.size(), out.feature.data(),
-                                        out.feature.size(), &needed, &out.confidence));
+        detail::check(try_embed_fused(faces, out));
         return out;
+    }
+    /// embed_fused into `out`, reused. Allocates nothing for up to 16 faces once `out`
+    /// has grown.
+    void embed_fused(Span<ImageView> faces, Embedding &out) const {
+        detail::check(try_embed_fused(faces, out));
+    }
+    /// embed_fused into the caller's buffer (at least feature_dim floats); returns the
+    /// confidence, which may be ignored.
+    float embed_fused(Span<ImageView> faces, OutSpan<float> feature) const {
+        float confidence = 0.0f;
+        detail::check(try_embed_fused(faces, feature, confidence));
+        return confidence;
     }
 
     /// The face turned to yaw 0; the same seed gives the same pixels.
-    RgbImage frontalize(const ImageView &face, uint64_t seed = 0) const {
-        const DrganImage raw = face.raw();
-        RgbImage out = blank();
-        std::size_t needed = 0;
-        detail::check(drgan_frontalize(model_.get(), &raw, seed, out.pixels.data(),
-                                       out.pixels.size(), &needed));
+    [[nodiscard]] RgbImage frontalize(const ImageView &face, uint64_t seed = 0) const {
+        RgbImage out;
+        detail::check(try_frontalize(face, seed, out));
         return out;
+    }
+    /// frontalize into `out`, reused.
+    void frontalize(const ImageView &face, uint64_t seed, RgbImage &out) const {
+        detail::check(try_frontalize(face, seed, out));
+    }
+    /// frontalize into the caller's buffer (at least image_bytes() bytes; tightly packed
+    /// RGB8, input_size() square).
+    void frontalize(const ImageView &face, uint64_t seed, OutSpan<uint8_t> rgb) const {
+        detail::check(try_frontalize(face, seed, rgb));
     }
 
     /// The face turned to `yaw_degrees` (within the model's min_yaw..max_yaw).
-    RgbImage rotate(const ImageView &face, float yaw_degrees, uint64_t seed = 0) const {
-        const DrganImage raw = face.raw();
-        RgbImage out = blank();
-        std::size_t needed = 0;
-        detail::check(drgan_rotate(model_.get(), &raw, yaw_degrees, seed, out.pixels.data(),
-                                   out.pixels.size(), &needed));
+    [[nodiscard]] RgbImage rotate(const ImageView &face, float yaw_degrees,
+                                  uint64_t seed = 0) const {
+        RgbImage out;
+        detail::check(try_rotate(face, yaw_degrees, seed, out));
         return out;
+    }
+    /// rotate into `out`, reused.
+    void rotate(const ImageView &face, float yaw_degrees, uint64_t seed, RgbImage &out) const {
+        detail::check(try_rotate(face, yaw_degrees, seed, out));
+    }
+    /// rotate into the caller's buffer (at least image_bytes() bytes).
+    void rotate(const ImageView &face, float yaw_degrees, uint64_t seed,
+                OutSpan<uint8_t> rgb) const {
+        detail::check(try_rotate(face, yaw_degrees, seed, rgb));
     }
 
     /// A face drawn from an identity feature (feature_dim floats) at `yaw_degrees`.
-    RgbImage synthesize(Span<float> feature, float yaw_degrees, uint64_t seed = 0) const {
-        RgbImage out = blank();
-        std::size_t needed = 0;
-        detail::check(drgan_synthesize(model_.get(), detail::nonnull(feature.data()), feature.size(), yaw_degrees,
-                                       seed, out.pixels.data(), out.pixels.size(), &needed));
+    [[nodiscard]] RgbImage synthesize(Span<float> feature, float yaw_degrees,
+                                      uint64_t seed = 0) const {
+        RgbImage out;
+        detail::check(try_synthesize(feature, yaw_degrees, seed, out));
         return out;
+    }
+    /// synthesize into `out`, reused.
+    void synthesize(Span<float> feature, float yaw_degrees, uint64_t seed, RgbImage &out) const {
+        detail::check(try_synthesize(feature, yaw_degrees, seed, out));
+    }
+    /// synthesize into the caller's buffer (at least image_bytes() bytes).
+    void synthesize(Span<float> feature, float yaw_degrees, uint64_t seed,
+                    OutSpan<uint8_t> rgb) const {
+        detail::check(try_synthesize(feature, yaw_degrees, seed, rgb));
     }
 
     /// The yaw of a face in degrees; needs a pose head (ModelInfo::has_pose_head),
     /// else Status::Unsupported.
-    float estimate_yaw(const ImageView &face) const {
-        const DrganImage raw = face.raw();
+    [[nodiscard]] float estimate_yaw(const ImageView &face) const {
         float yaw = 0.0f;
-        detail::check(drgan_estimate_yaw(model_.get(), &raw, &yaw));
+        detail::check(try_estimate_yaw(face, yaw));
         return yaw;
     }
 
@@ -536,95 +805,329 @@ class Model {
     /// landmarks are given (x1, y1, ..., x5, y5 in image pixels: the eye on the image's
     /// left, the other eye, the nose tip, the left and right mouth corners), at any yaw
     /// (docs/alignment.md).
-    RgbImage align(const ImageView &image, Span<float> landmarks) const {
-        const DrganImage raw = image.raw();
-        RgbImage out = blank();
-        std::size_t needed = 0;
-        detail::check(drgan_align(model_.get(), &raw, detail::nonnull(landmarks.data()), landmarks.size(),
-                                  out.pixels.data(), out.pixels.size(), &needed));
+    [[nodiscard]] RgbImage align(const ImageView &image, Span<float> landmarks) const {
+        RgbImage out;
+        detail::check(try_align(image, landmarks, out));
         return out;
+    }
+    /// align into `out`, reused.
+    void align(const ImageView &image, Span<float> landmarks, RgbImage &out) const {
+        detail::check(try_align(image, landmarks, out));
+    }
+    /// align into the caller's buffer (at least image_bytes() bytes).
+    void align(const ImageView &image, Span<float> landmarks, OutSpan<uint8_t> rgb) const {
+        detail::check(try_align(image, landmarks, rgb));
     }
 
     /// The aligned crop of the face in a detector's box {x1, y1, x2, y2} (image pixels),
     /// for detectors without landmarks; five points frame better.
-    RgbImage align_box(const ImageView &image, Span<float> face_box) const {
-        const DrganImage raw = image.raw();
-        RgbImage out = blank();
-        std::size_t needed = 0;
-        detail::check(drgan_align_box(model_.get(), &raw, detail::nonnull(face_box.data()), face_box.size(),
-                                      out.pixels.data(), out.pixels.size(), &needed));
+    [[nodiscard]] RgbImage align_box(const ImageView &image, Span<float> face_box) const {
+        RgbImage out;
+        detail::check(try_align_box(image, face_box, out));
         return out;
     }
+    /// align_box into `out`, reused.
+    void align_box(const ImageView &image, Span<float> face_box, RgbImage &out) const {
+        detail::check(try_align_box(image, face_box, out));
+    }
+    /// align_box into the caller's buffer (at least image_bytes() bytes).
+    void align_box(const ImageView &image, Span<float> face_box, OutSpan<uint8_t> rgb) const {
+        detail::check(try_align_box(image, face_box, rgb));
+    }
+#endif // DRGAN_NO_EXCEPTIONS
 
-    /// False only for a moved-from Model.
+    // The same operations without exceptions (see the class comment).
+
+    [[nodiscard]] Status try_info(ModelInfo &out) const noexcept {
+        DrganModelInfo raw{};
+        raw.struct_size = sizeof raw;
+        const Status status = detail::from_c(drgan_model_info(model_.get(), &raw));
+        if (status != Status::Ok) {
+            return status;
+        }
+        out.format_version = raw.format_version;
+        out.input_size = raw.input_size;
+        out.feature_dim = raw.feature_dim;
+        out.noise_dim = raw.noise_dim;
+        out.pose_count = raw.pose_count;
+        out.image_bytes = raw.image_bytes;
+        out.min_yaw = raw.min_yaw;
+        out.max_yaw = raw.max_yaw;
+        for (std::size_t i = 0; i < out.landmarks.size(); ++i) {
+            out.landmarks[i] = raw.landmarks[i];
+        }
+        out.has_pose_head = raw.has_pose_head != 0;
+        out.encoder_backend = static_cast<Backend>(raw.encoder_backend);
+        out.decoder_backend = static_cast<Backend>(raw.decoder_backend);
+        detail::assign_terminated(out.config, raw.config, sizeof raw.config);
+        detail::assign_terminated(out.trained_on, raw.trained_on, sizeof raw.trained_on);
+        return Status::Ok;
+    }
+
+    /// The pose bins into `out`, resized to their number.
+    [[nodiscard]] Status try_pose_yaws(std::vector<float> &out) const noexcept {
+        out.resize(pose_count_);
+        float scratch = 0.0f;
+        std::size_t needed = 0;
+        const Status status = detail::from_c(drgan_model_pose_yaws(
+            model_.get(), detail::writable(out.data(), scratch), out.size(), &needed));
+        if (status == Status::Ok) {
+            out.resize(needed);
+        }
+        return status;
+    }
+
+    [[nodiscard]] Status try_embed(const ImageView &face, Embedding &out) const noexcept {
+        sized(out);
+        return try_embed(face, out.feature, out.confidence);
+    }
+    [[nodiscard]] Status try_embed(const ImageView &face, OutSpan<float> feature,
+                                   float &confidence) const noexcept {
+        const DrganImage raw = face.raw();
+        float scratch = 0.0f;
+        std::size_t needed = 0;
+        return detail::from_c(drgan_embed(model_.get(), &raw,
+                                          detail::writable(feature.data(), scratch),
+                                          feature.size(), &needed, &confidence));
+    }
+
+    /// embed_batch into `out`, resized to the number of faces.
+    [[nodiscard]] Status try_embed_batch(Span<ImageView> faces,
+                                         std::vector<Embedding> &out) const noexcept {
+        std::vector<float> features(faces.size() * feature_dim_);
+        std::vector<float> confidences(faces.size());
+        const Status status = try_embed_batch(faces, features, confidences);
+        if (status != Status::Ok) {
+            return status;
+        }
+        out.resize(faces.size());
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            const float *first = features.data() + i * feature_dim_;
+            out[i].feature.assign(first, first + feature_dim_);
+            out[i].confidence = confidences[i];
+        }
+        return Status::Ok;
+    }
+    [[nodiscard]] Status try_embed_batch(Span<ImageView> faces, OutSpan<float> features,
+                                         OutSpan<float> confidences) const noexcept {
+        if (confidences.size() < faces.size()) {
+            detail::ErrorSlot &error = detail::own_error();
+            std::snprintf(error.text, sizeof error.text,
+                          "embed_batch: confidences too small: %zu elements needed, %zu given",
+                          faces.size(), confidences.size());
+            return Status::BufferTooSmall;
+        }
+        return with_raws(faces, [&](const DrganImage *raw, std::size_t count) noexcept {
+            float scratch = 0.0f, scratch_confidence = 0.0f;
+            std::size_t needed = 0;
+            return detail::from_c(drgan_embed_batch(
+                model_.get(), raw, count, detail::writable(features.data(), scratch),
+                features.size(), &needed,
+                detail::writable(confidences.data(), scratch_confidence)));
+        });
+    }
+
+    [[nodiscard]] Status try_embed_fused(Span<ImageView> faces, Embedding &out) const noexcept {
+        sized(out);
+        return try_embed_fused(faces, out.feature, out.confidence);
+    }
+    [[nodiscard]] Status try_embed_fused(Span<ImageView> faces, OutSpan<float> feature,
+                                         float &confidence) const noexcept {
+        return with_raws(faces, [&](const DrganImage *raw, std::size_t count) noexcept {
+            float scratch = 0.0f;
+            std::size_t needed = 0;
+            return detail::from_c(drgan_embed_fused(model_.get(), raw, count,
+                                                    detail::writable(feature.data(), scratch),
+                                                    feature.size(), &needed, &confidence));
+        });
+    }
+
+    [[nodiscard]] Status try_frontalize(const ImageView &face, uint64_t seed,
+                                        RgbImage &out) const noexcept {
+        return try_frontalize(face, seed, blank(out));
+    }
+    [[nodiscard]] Status try_frontalize(const ImageView &face, uint64_t seed,
+                                        OutSpan<uint8_t> rgb) const noexcept {
+        const DrganImage raw = face.raw();
+        uint8_t scratch = 0;
+        std::size_t needed = 0;
+        return detail::from_c(drgan_frontalize(model_.get(), &raw, seed,
+                                               detail::writable(rgb.data(), scratch), rgb.size(),
+                                               &needed));
+    }
+
+    [[nodiscard]] Status try_rotate(const ImageView &face, float yaw_degrees, uint64_t seed,
+                                    RgbImage &out) const noexcept {
+        return try_rotate(face, yaw_degrees, seed, blank(out));
+    }
+    [[nodiscard]] Status try_rotate(const ImageView &face, float yaw_degrees, uint64_t seed,
+                                    OutSpan<uint8_t> rgb) const noexcept {
+        const DrganImage raw = face.raw();
+        uint8_t scratch = 0;
+        std::size_t needed = 0;
+        return detail::from_c(drgan_rotate(model_.get(), &raw, yaw_degrees, seed,
+                                           detail::writable(rgb.data(), scratch), rgb.size(),
+                                           &needed));
+    }
+
+    [[nodiscard]] Status try_synthesize(Span<float> feature, float yaw_degrees, uint64_t seed,
+                                        RgbImage &out) const noexcept {
+        return try_synthesize(feature, yaw_degrees, seed, blank(out));
+    }
+    [[nodiscard]] Status try_synthesize(Span<float> feature, float yaw_degrees, uint64_t seed,
+                                        OutSpan<uint8_t> rgb) const noexcept {
+        uint8_t scratch = 0;
+        std::size_t needed = 0;
+        return detail::from_c(drgan_synthesize(model_.get(), detail::nonnull(feature.data()),
+                                               feature.size(), yaw_degrees, seed,
+                                               detail::writable(rgb.data(), scratch), rgb.size(),
+                                               &needed));
+    }
+
+    [[nodiscard]] Status try_estimate_yaw(const ImageView &face, float &yaw) const noexcept {
+        const DrganImage raw = face.raw();
+        return detail::from_c(drgan_estimate_yaw(model_.get(), &raw, &yaw));
+    }
+
+    [[nodiscard]] Status try_align(const ImageView &image, Span<float> landmarks,
+                                   RgbImage &out) const noexcept {
+        return try_align(image, landmarks, blank(out));
+    }
+    [[nodiscard]] Status try_align(const ImageView &image, Span<float> landmarks,
+                                   OutSpan<uint8_t> rgb) const noexcept {
+        const DrganImage raw = image.raw();
+        uint8_t scratch = 0;
+        std::size_t needed = 0;
+        return detail::from_c(drgan_align(model_.get(), &raw, detail::nonnull(landmarks.data()),
+                                          landmarks.size(), detail::writable(rgb.data(), scratch),
+                                          rgb.size(), &needed));
+    }
+
+    [[nodiscard]] Status try_align_box(const ImageView &image, Span<float> face_box,
+                                       RgbImage &out) const noexcept {
+        return try_align_box(image, face_box, blank(out));
+    }
+    [[nodiscard]] Status try_align_box(const ImageView &image, Span<float> face_box,
+                                       OutSpan<uint8_t> rgb) const noexcept {
+        const DrganImage raw = image.raw();
+        uint8_t scratch = 0;
+        std::size_t needed = 0;
+        return detail::from_c(drgan_align_box(model_.get(), &raw, detail::nonnull(face_box.data()),
+                                              face_box.size(),
+                                              detail::writable(rgb.data(), scratch), rgb.size(),
+                                              &needed));
+    }
+
+    /// False only for an empty or moved-from Model.
     explicit operator bool() const noexcept { return model_ != nullptr; }
     /// The C handle (still owned by this object), for calls this wrapper lacks.
-    const DrganModel *get() const noexcept { return model_.get(); }
+    [[nodiscard]] const DrganModel *get() const noexcept { return model_.get(); }
 
   private:
     struct Free {
         void operator()(DrganModel *model) const noexcept { drgan_model_free(model); }
     };
 
-    explicit Model(DrganModel *raw) : model_(raw) {
+    /// Makes `out` the owner of `raw` (freed on failure), with its sizes.
+    static Status adopt(DrganModel *raw, Model &out) noexcept {
+        Model fresh;
+        fresh.model_.reset(raw);
         DrganModelInfo info{};
         info.struct_size = sizeof info;
-        detail::check(drgan_model_info(raw, &info));
-        input_size_ = info.input_size;
-        feature_dim_ = info.feature_dim;
-        pose_count_ = info.pose_count;
-        image_bytes_ = info.image_bytes;
-    }
-
-    static void require_abi() {
-        if (!abi_compatible()) {
-            throw Error(Status::InvalidArgument,
-                        "the loaded drgan library has ABI version " +
-                            std::to_string(drgan_abi_version()) + ", this header expects " +
-                            std::to_string(DRGAN_ABI_VERSION));
+        const Status status = detail::from_c(drgan_model_info(raw, &info));
+        if (status != Status::Ok) {
+            return status;
         }
+        fresh.input_size_ = info.input_size;
+        fresh.feature_dim_ = info.feature_dim;
+        fresh.pose_count_ = info.pose_count;
+        fresh.image_bytes_ = info.image_bytes;
+        out = std::move(fresh);
+        return Status::Ok;
     }
 
-    static Model open_raw(const std::string &dir, const DrganOptions *options) {
-        require_abi();
+    static Status require_abi() noexcept {
+        if (abi_compatible()) {
+            return Status::Ok;
+        }
+        detail::ErrorSlot &error = detail::own_error();
+        std::snprintf(error.text, sizeof error.text,
+                      "the loaded drgan library has ABI version %lu, this header expects %lu",
+                      static_cast<unsigned long>(drgan_abi_version()),
+                      static_cast<unsigned long>(DRGAN_ABI_VERSION));
+        return Status::InvalidArgument;
+    }
+
+    static Status open_raw(const std::string &dir, const DrganOptions *options,
+                           Model &out) noexcept {
+        const Status abi = require_abi();
+        if (abi != Status::Ok) {
+            return abi;
+        }
         DrganModel *raw = nullptr;
-        detail::check(drgan_model_open(dir.c_str(), options, &raw));
-        return Model(raw);
+        const Status status = detail::from_c(drgan_model_open(dir.c_str(), options, &raw));
+        return status == Status::Ok ? adopt(raw, out) : status;
     }
 
-    static Model open_default_raw(const DrganOptions *options) {
-        require_abi();
+    static Status open_default_raw(const DrganOptions *options, Model &out) noexcept {
+        const Status abi = require_abi();
+        if (abi != Status::Ok) {
+            return abi;
+        }
         DrganModel *raw = nullptr;
-        detail::check(drgan_model_open_default(options, &raw));
-        return Model(raw);
+        const Status status = detail::from_c(drgan_model_open_default(options, &raw));
+        return status == Status::Ok ? adopt(raw, out) : status;
     }
 
-    static Model open_memory_raw(Span<uint8_t> encoder, Span<uint8_t> decoder, Span<uint8_t> pose,
-                                 const DrganOptions *options) {
-        require_abi();
+    static Status open_memory_raw(Span<uint8_t> encoder, Span<uint8_t> decoder,
+                                  Span<uint8_t> pose, const DrganOptions *options,
+                                  Model &out) noexcept {
+        const Status abi = require_abi();
+        if (abi != Status::Ok) {
+            return abi;
+        }
         DrganModel *raw = nullptr;
-        detail::check(drgan_model_open_memory(detail::nonnull(encoder.data()), encoder.size(),
-                                              detail::nonnull(decoder.data()), decoder.size(),
-                                              pose.empty() ? nullptr : pose.data(),
-                                              pose.size(), options, &raw));
-        return Model(raw);
+        const Status status = detail::from_c(drgan_model_open_memory(
+            detail::nonnull(encoder.data()), encoder.size(), detail::nonnull(decoder.data()),
+            decoder.size(), pose.empty() ? nullptr : pose.data(), pose.size(), options, &raw));
+        return status == Status::Ok ? adopt(raw, out) : status;
     }
 
-    static std::vector<DrganImage> raws(Span<ImageView> faces) {
+    /// Calls `f(images, count)` with the C descriptions of `faces`: on the stack for up
+    /// to 16 faces, else in a std::vector.
+    template <class F> static Status with_raws(Span<ImageView> faces, F f) noexcept {
+        constexpr std::size_t on_stack = 16;
+        if (faces.size() <= on_stack) {
+            DrganImage raw[on_stack] = {};
+            for (std::size_t i = 0; i < faces.size(); ++i) {
+                raw[i] = faces[i].raw();
+            }
+            return f(static_cast<const DrganImage *>(raw), faces.size());
+        }
         std::vector<DrganImage> raw;
         raw.reserve(faces.size());
         for (const ImageView &face : faces) {
             raw.push_back(face.raw());
         }
-        return raw;
+        return f(static_cast<const DrganImage *>(raw.data()), raw.size());
     }
 
-    RgbImage blank() const {
-        RgbImage out;
-        out.pixels.resize(image_bytes_);
-        out.width = input_size_;
-        out.height = input_size_;
-        return out;
+    /// `out` sized for an image of this model; the span its pixels. An empty Model
+    /// leaves it alone (the call then fails with NullArgument).
+    OutSpan<uint8_t> blank(RgbImage &out) const noexcept {
+        if (model_) {
+            out.pixels.resize(image_bytes_);
+            out.width = input_size_;
+            out.height = input_size_;
+        }
+        return OutSpan<uint8_t>(out.pixels);
+    }
+
+    /// `out`'s feature sized for this model (an empty Model leaves it alone).
+    void sized(Embedding &out) const noexcept {
+        if (model_) {
+            out.feature.resize(feature_dim_);
+        }
     }
 
     std::unique_ptr<DrganModel, Free> model_;
@@ -645,7 +1148,8 @@ struct Match {
 /// an SQLite file (Gallery::open) or in memory (Gallery::open_memory). Move-only; freed
 /// when destroyed. Every member function is safe to call from many threads at once
 /// (searches run at once, writes take turns). It does not borrow the Model it was opened
-/// with: the Model may be destroyed first.
+/// with: the Model may be destroyed first. Each operation has a throwing and a try_ form,
+/// as Model's.
 ///
 /// A person's template is the confidence-weighted mean of their pictures' features
 /// (Σωᵢfᵢ / Σωᵢ). Ids are UTF-8, 1 to 255 bytes, without NUL. Features are the model's
@@ -657,126 +1161,133 @@ struct Match {
 ///     for (const drgan::Match &m : people.search(model.embed(probe).feature, 5, 0.5f)) {
 ///         std::printf("%s %.3f\n", m.id.c_str(), m.similarity);
 ///     }
+///
+/// In a per-frame loop, search into a std::vector<Match> that is reused: it allocates
+/// nothing once the vector (and its ids) have grown, for k up to 16.
 class Gallery {
   public:
+#ifndef DRGAN_NO_EXCEPTIONS
     /// Opens the gallery file at `path` for `model`, creating it when missing. Throws
     /// Status::Gallery (not a drgan gallery, corrupt, cannot be created) or
     /// Status::ModelMismatch (a gallery of another model).
-    static Gallery open(const Model &model, const std::string &path) {
-        DrganGallery *raw = nullptr;
-        detail::check(drgan_gallery_open(model.get(), path.c_str(), &raw));
-        return Gallery(raw, model.feature_dim());
+    [[nodiscard]] static Gallery open(const Model &model, const std::string &path) {
+        Gallery out;
+        detail::check(try_open(model, path, out));
+        return out;
     }
     /// A new, empty gallery for `model` kept in memory only.
-    static Gallery open_memory(const Model &model) {
+    [[nodiscard]] static Gallery open_memory(const Model &model) {
+        Gallery out;
+        detail::check(try_open_memory(model, out));
+        return out;
+    }
+#endif
+    /// open without exceptions: on success `out` holds the gallery (one it held is
+    /// freed); on failure it is left as it was.
+    [[nodiscard]] static Status try_open(const Model &model, const std::string &path,
+                                         Gallery &out) noexcept {
         DrganGallery *raw = nullptr;
-        detail::check(drgan_gallery_open_memory(model.get(), &raw));
-        return Gallery(raw, model.feature_dim());
+        const Status status = detail::from_c(drgan_gallery_open(model.get(), path.c_str(), &raw));
+        if (status == Status::Ok) {
+            out = Gallery(raw, model.feature_dim());
+        }
+        return status;
+    }
+    /// open_memory without exceptions; `out` as try_open's.
+    [[nodiscard]] static Status try_open_memory(const Model &model, Gallery &out) noexcept {
+        DrganGallery *raw = nullptr;
+        const Status status = detail::from_c(drgan_gallery_open_memory(model.get(), &raw));
+        if (status == Status::Ok) {
+            out = Gallery(raw, model.feature_dim());
+        }
+        return status;
     }
 
-    /// A moved-from Gallery is empty: every call on it throws Status::NullArgument.
+    /// An empty Gallery (as a moved-from one), for try_open to fill: every call on it
+    /// fails with Status::NullArgument.
+    Gallery() noexcept = default;
     Gallery(Gallery &&) noexcept = default;
     Gallery &operator=(Gallery &&) noexcept = default;
     Gallery(const Gallery &) = delete;
     Gallery &operator=(const Gallery &) = delete;
     ~Gallery() = default;
 
+#ifndef DRGAN_NO_EXCEPTIONS
     /// Enrols pictures of person `id`: creates the person, or adds the pictures to their
     /// template. `features` holds the pictures' features one after the other;
     /// `confidences` one confidence a picture, or is empty to weigh them equally. One
     /// transaction: when this returns the person is in the file.
     void enrol(const std::string &id, Span<float> features, Span<float> confidences = {}) const {
-        detail::check(drgan_gallery_enrol(gallery_.get(), c_id(id), detail::nonnull(features.data()),
-                                          features.size(), nullable(confidences),
-                                          picture_count(features, confidences)));
+        detail::check(try_enrol(id, features, confidences));
     }
     /// Enrols embeddings (from Model::embed, embed_batch or embed_fused) of person `id`,
     /// weighted by their confidences.
     void enrol(const std::string &id, Span<Embedding> pictures) const {
-        const Flat flat = flatten(pictures);
-        enrol(id, flat.features, flat.confidences);
+        detail::check(try_enrol(id, pictures));
     }
 
     /// Enrols many pictures in one transaction, picture i of person ids[i] (an id may
     /// repeat): much faster than one enrol a picture. All or nothing. `features` holds
     /// ids.size() features; `confidences` ids.size() values, or is empty.
-    void enrol_batch(Span<std::string> ids, Span<float> features, Span<float> confidences = {}) const {
-        if (!confidences.empty() && confidences.size() != ids.size()) {
-            throw Error(Status::InvalidArgument,
-                        "confidences has " + std::to_string(confidences.size()) + " values for " +
-                            std::to_string(ids.size()) + " ids");
-        }
-        std::vector<const char *> raw;
-        raw.reserve(ids.size());
-        for (const std::string &id : ids) {
-            raw.push_back(c_id(id));
-        }
-        const char *const empty = "";
-        detail::check(drgan_gallery_enrol_batch(gallery_.get(), raw.empty() ? &empty : raw.data(),
-                                                detail::nonnull(features.data()), features.size(),
-                                                nullable(confidences), ids.size()));
+    void enrol_batch(Span<std::string> ids, Span<float> features,
+                     Span<float> confidences = {}) const {
+        detail::check(try_enrol_batch(ids, features, confidences));
     }
 
     /// Replaces person `id`'s template with one built from these pictures only (creates
     /// the person when new). Arguments as enrol.
     void replace(const std::string &id, Span<float> features, Span<float> confidences = {}) const {
-        detail::check(drgan_gallery_replace(gallery_.get(), c_id(id), detail::nonnull(features.data()),
-                                            features.size(), nullable(confidences),
-                                            picture_count(features, confidences)));
+        detail::check(try_replace(id, features, confidences));
     }
     /// Replaces person `id`'s template with one built from these embeddings only.
     void replace(const std::string &id, Span<Embedding> pictures) const {
-        const Flat flat = flatten(pictures);
-        replace(id, flat.features, flat.confidences);
+        detail::check(try_replace(id, pictures));
     }
 
     /// Removes person `id`; false when nobody had that id.
     bool remove(const std::string &id) const {
-        int32_t removed = 0;
-        detail::check(drgan_gallery_remove(gallery_.get(), c_id(id), &removed));
-        return removed != 0;
+        bool removed = false;
+        detail::check(try_remove(id, removed));
+        return removed;
     }
 
     /// How many people are enrolled.
-    std::size_t count() const {
+    [[nodiscard]] std::size_t count() const {
         std::size_t n = 0;
-        detail::check(drgan_gallery_count(gallery_.get(), &n));
+        detail::check(try_count(n));
         return n;
     }
 
     /// Whether person `id` is enrolled.
-    bool contains(const std::string &id) const {
-        int32_t found = 0;
-        detail::check(drgan_gallery_contains(gallery_.get(), c_id(id), &found));
-        return found != 0;
+    [[nodiscard]] bool contains(const std::string &id) const {
+        bool found = false;
+        detail::check(try_contains(id, found));
+        return found;
     }
 
     /// The `k` enrolled people most similar to `feature` (feature_dim floats), best
     /// first, at or above `min_similarity` (-1 keeps every match); fewer when fewer
     /// people are enrolled or pass the minimum. Exact (no approximate index).
-    std::vector<Match> search(Span<float> feature, std::size_t k, float min_similarity = -1.0f) const {
-        std::vector<DrganGalleryMatch> raw(k > 0 ? k : 1);
-        std::size_t found = 0;
-        detail::check(drgan_gallery_search(gallery_.get(), detail::nonnull(feature.data()), feature.size(), k,
-                                           min_similarity, raw.data(), raw.size(), &found));
-        return matches(raw.data(), found);
+    [[nodiscard]] std::vector<Match> search(Span<float> feature, std::size_t k,
+                                            float min_similarity = -1.0f) const {
+        std::vector<Match> out;
+        detail::check(try_search(feature, k, min_similarity, out));
+        return out;
+    }
+    /// search into `out`, reused: it is resized to the matches found and keeps its
+    /// capacity (and its ids theirs), so a loop allocates nothing once it has grown
+    /// (for k up to 16).
+    void search(Span<float> feature, std::size_t k, float min_similarity,
+                std::vector<Match> &out) const {
+        detail::check(try_search(feature, k, min_similarity, out));
     }
 
     /// search for several features at once (one after the other in `features`), spread
     /// over every core; result i is feature i's, the same as its own search.
-    std::vector<std::vector<Match>> search_batch(Span<float> features, std::size_t k,
-                                                 float min_similarity = -1.0f) const {
-        // A length that is no whole number of features is reported by the library.
-        const std::size_t count = dim_ > 0 ? (features.size() + dim_ - 1) / dim_ : 0;
-        std::vector<DrganGalleryMatch> raw(count * k > 0 ? count * k : 1);
-        std::vector<std::size_t> found(count > 0 ? count : 1);
-        detail::check(drgan_gallery_search_batch(gallery_.get(), detail::nonnull(features.data()),
-                                                 features.size(), count, k, min_similarity,
-                                                 raw.data(), raw.size(), found.data()));
-        std::vector<std::vector<Match>> out(count);
-        for (std::size_t i = 0; i < count; ++i) {
-            out[i] = matches(raw.data() + i * k, found[i]);
-        }
+    [[nodiscard]] std::vector<std::vector<Match>> search_batch(Span<float> features, std::size_t k,
+                                                               float min_similarity = -1.0f) const {
+        std::vector<std::vector<Match>> out;
+        detail::check(try_search_batch(features, k, min_similarity, out));
         return out;
     }
 
@@ -784,17 +1295,160 @@ class Gallery {
     /// written since this one last read or wrote; true when there was anything. A memory
     /// gallery never changes this way.
     bool refresh() const {
-        int32_t changed = 0;
-        detail::check(drgan_gallery_refresh(gallery_.get(), &changed));
-        return changed != 0;
+        bool changed = false;
+        detail::check(try_refresh(changed));
+        return changed;
+    }
+#endif // DRGAN_NO_EXCEPTIONS
+
+    // The same operations without exceptions.
+
+    [[nodiscard]] Status try_enrol(const std::string &id, Span<float> features,
+                                   Span<float> confidences = {}) const noexcept {
+        const Status valid = check_id(id);
+        if (valid != Status::Ok) {
+            return valid;
+        }
+        return detail::from_c(drgan_gallery_enrol(gallery_.get(), id.c_str(),
+                                                  detail::nonnull(features.data()), features.size(),
+                                                  nullable(confidences),
+                                                  picture_count(features, confidences)));
+    }
+    [[nodiscard]] Status try_enrol(const std::string &id, Span<Embedding> pictures) const noexcept {
+        const Flat flat = flatten(pictures);
+        return try_enrol(id, flat.features, flat.confidences);
+    }
+
+    [[nodiscard]] Status try_enrol_batch(Span<std::string> ids, Span<float> features,
+                                         Span<float> confidences = {}) const noexcept {
+        if (!confidences.empty() && confidences.size() != ids.size()) {
+            detail::ErrorSlot &error = detail::own_error();
+            std::snprintf(error.text, sizeof error.text, "confidences has %zu values for %zu ids",
+                          confidences.size(), ids.size());
+            return Status::InvalidArgument;
+        }
+        std::vector<const char *> raw;
+        raw.reserve(ids.size());
+        for (const std::string &id : ids) {
+            const Status valid = check_id(id);
+            if (valid != Status::Ok) {
+                return valid;
+            }
+            raw.push_back(id.c_str());
+        }
+        const char *const empty = "";
+        return detail::from_c(drgan_gallery_enrol_batch(
+            gallery_.get(), raw.empty() ? &empty : raw.data(), detail::nonnull(features.data()),
+            features.size(), nullable(confidences), ids.size()));
+    }
+
+    [[nodiscard]] Status try_replace(const std::string &id, Span<float> features,
+                                     Span<float> confidences = {}) const noexcept {
+        const Status valid = check_id(id);
+        if (valid != Status::Ok) {
+            return valid;
+        }
+        return detail::from_c(drgan_gallery_replace(gallery_.get(), id.c_str(),
+                                                    detail::nonnull(features.data()),
+                                                    features.size(), nullable(confidences),
+                                                    picture_count(features, confidences)));
+    }
+    [[nodiscard]] Status try_replace(const std::string &id,
+                                     Span<Embedding> pictures) const noexcept {
+        const Flat flat = flatten(pictures);
+        return try_replace(id, flat.features, flat.confidences);
+    }
+
+    /// `removed` is false when nobody had that id (not a failure).
+    [[nodiscard]] Status try_remove(const std::string &id, bool &removed) const noexcept {
+        const Status valid = check_id(id);
+        if (valid != Status::Ok) {
+            return valid;
+        }
+        int32_t raw = 0;
+        const Status status =
+            detail::from_c(drgan_gallery_remove(gallery_.get(), id.c_str(), &raw));
+        if (status == Status::Ok) {
+            removed = raw != 0;
+        }
+        return status;
+    }
+
+    [[nodiscard]] Status try_count(std::size_t &count) const noexcept {
+        return detail::from_c(drgan_gallery_count(gallery_.get(), &count));
+    }
+
+    [[nodiscard]] Status try_contains(const std::string &id, bool &found) const noexcept {
+        const Status valid = check_id(id);
+        if (valid != Status::Ok) {
+            return valid;
+        }
+        int32_t raw = 0;
+        const Status status =
+            detail::from_c(drgan_gallery_contains(gallery_.get(), id.c_str(), &raw));
+        if (status == Status::Ok) {
+            found = raw != 0;
+        }
+        return status;
+    }
+
+    /// search into `out`, reused (see search).
+    [[nodiscard]] Status try_search(Span<float> feature, std::size_t k, float min_similarity,
+                                    std::vector<Match> &out) const noexcept {
+        constexpr std::size_t on_stack = 16;
+        std::size_t found = 0;
+        if (k <= on_stack) {
+            DrganGalleryMatch raw[on_stack];
+            const Status status = search_raw(feature, k, min_similarity, raw, on_stack, found);
+            if (status == Status::Ok) {
+                matches_into(raw, found, out);
+            }
+            return status;
+        }
+        std::vector<DrganGalleryMatch> raw(k);
+        const Status status = search_raw(feature, k, min_similarity, raw.data(), raw.size(), found);
+        if (status == Status::Ok) {
+            matches_into(raw.data(), found, out);
+        }
+        return status;
+    }
+
+    /// search_batch into `out`, resized to the number of features.
+    [[nodiscard]] Status try_search_batch(Span<float> features, std::size_t k, float min_similarity,
+                                          std::vector<std::vector<Match>> &out) const noexcept {
+        // A length that is no whole number of features is reported by the library.
+        const std::size_t count = dim_ > 0 ? (features.size() + dim_ - 1) / dim_ : 0;
+        std::vector<DrganGalleryMatch> raw(count * k > 0 ? count * k : 1);
+        std::vector<std::size_t> found(count > 0 ? count : 1);
+        const Status status = detail::from_c(drgan_gallery_search_batch(
+            gallery_.get(), detail::nonnull(features.data()), features.size(), count, k,
+            min_similarity, raw.data(), raw.size(), found.data()));
+        if (status != Status::Ok) {
+            return status;
+        }
+        out.resize(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            matches_into(raw.data() + i * k, found[i], out[i]);
+        }
+        return Status::Ok;
+    }
+
+    /// `changed` is true when other handles had written anything.
+    [[nodiscard]] Status try_refresh(bool &changed) const noexcept {
+        int32_t raw = 0;
+        const Status status = detail::from_c(drgan_gallery_refresh(gallery_.get(), &raw));
+        if (status == Status::Ok) {
+            changed = raw != 0;
+        }
+        return status;
     }
 
     /// Length of the features it holds (the model's feature_dim).
-    std::size_t feature_dim() const noexcept { return dim_; }
-    /// False only for a moved-from Gallery.
+    [[nodiscard]] std::size_t feature_dim() const noexcept { return dim_; }
+    /// False only for an empty or moved-from Gallery.
     explicit operator bool() const noexcept { return gallery_ != nullptr; }
     /// The C handle (still owned by this object).
-    const DrganGallery *get() const noexcept { return gallery_.get(); }
+    [[nodiscard]] const DrganGallery *get() const noexcept { return gallery_.get(); }
 
   private:
     struct Free {
@@ -807,12 +1461,12 @@ class Gallery {
 
     Gallery(DrganGallery *raw, std::size_t dim) noexcept : gallery_(raw), dim_(dim) {}
 
-    /// `id` for the C API; an id holding NUL would be cut short there, so it is refused.
-    static const char *c_id(const std::string &id) {
+    /// An id holding NUL would be cut short in the C API, so it is refused.
+    static Status check_id(const std::string &id) noexcept {
         if (id.find('\0') != std::string::npos) {
-            throw Error(Status::InvalidArgument, "id holds a NUL byte");
+            return detail::fail(Status::InvalidArgument, "id holds a NUL byte");
         }
-        return id.c_str();
+        return Status::Ok;
     }
 
     static const float *nullable(Span<float> values) noexcept {
@@ -837,13 +1491,22 @@ class Gallery {
         return flat;
     }
 
-    static std::vector<Match> matches(const DrganGalleryMatch *raw, std::size_t found) {
-        std::vector<Match> out(found);
+    Status search_raw(Span<float> feature, std::size_t k, float min_similarity,
+                      DrganGalleryMatch *raw, std::size_t capacity,
+                      std::size_t &found) const noexcept {
+        return detail::from_c(drgan_gallery_search(gallery_.get(), detail::nonnull(feature.data()),
+                                                   feature.size(), k, min_similarity, raw,
+                                                   capacity, &found));
+    }
+
+    /// `out` resized to `found` matches, reusing its capacity and its strings'.
+    static void matches_into(const DrganGalleryMatch *raw, std::size_t found,
+                             std::vector<Match> &out) {
+        out.resize(found);
         for (std::size_t i = 0; i < found; ++i) {
-            out[i].id = detail::terminated(raw[i].id, sizeof raw[i].id);
+            detail::assign_terminated(out[i].id, raw[i].id, sizeof raw[i].id);
             out[i].similarity = raw[i].similarity;
         }
-        return out;
     }
 
     std::unique_ptr<DrganGallery, Free> gallery_;

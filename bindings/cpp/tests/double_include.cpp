@@ -9,14 +9,25 @@
 #include "drgan.hpp"
 
 #include <string>
+#include <vector>
 
 int second_translation_unit(const char *bundle);
 
 int second_translation_unit(const char *bundle) {
-    drgan::Options options = drgan::Options::defaults();
+    drgan::Options options; // the library's defaults
     options.backend = drgan::Backend::Cpu;
     const drgan::Model model = drgan::Model::open(bundle, options);
     const std::vector<float> zeros(model.feature_dim(), 0.0f);
     const drgan::RgbImage face = model.synthesize(zeros, 0.0f, 1);
+    // The per-frame overloads and a try_ form, under the strict warnings too.
+    drgan::Embedding reused;
+    model.embed(face, reused);
+    std::vector<float> buffer(model.feature_dim());
+    const float confidence = model.embed(face, buffer);
+    drgan::RgbImage out;
+    if (model.try_frontalize(face, 1, out) != drgan::Status::Ok || confidence <= 0.0f ||
+        buffer != reused.feature) {
+        return -1;
+    }
     return static_cast<int>(model.embed(face).feature.size());
 }

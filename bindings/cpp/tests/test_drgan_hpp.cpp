@@ -1,8 +1,11 @@
 // Tests of bindings/cpp/drgan.hpp against the real library: every member of the wrapper,
 // the error paths (each as a drgan::Error with its status and the native message), move
-// semantics, and many threads on one Model. Driven by tests/bindings_cpp.rs, which builds
-// it with g++ and clang++ (-std=c++17 -Wall -Wextra -Werror -pedantic; one build under
-// AddressSanitizer) together with double_include.cpp.
+// semantics, many threads on one Model, default-constructed Options, the overloads that
+// write into the caller's memory (equal to the allocating forms) and the try_ forms
+// (statuses, last_error(), out-parameters left alone on failure); no_exceptions.cpp
+// tests the try_ forms again in a build with -fno-exceptions. Driven by
+// tests/bindings_cpp.rs, which builds it with g++ and clang++ (-std=c++17 -Wall -Wextra
+// -Werror -pedantic; one build under AddressSanitizer) together with double_include.cpp.
 //
 // usage: test_drgan_hpp BUNDLE_DIR OTHER_BUNDLE_DIR DATA_DIR SCRATCH_DIR
 //   BUNDLE_DIR  a bundle with a pose head (the tiny fixture)
@@ -12,6 +15,8 @@
 #include "drgan.hpp"
 #include "drgan.hpp" // twice on purpose: the include guard must hold
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +26,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 int second_translation_unit(const char *bundle); // double_include.cpp
@@ -37,6 +43,22 @@ static_assert(std::is_nothrow_move_constructible<drgan::Gallery>::value, "Galler
 static_assert(std::is_nothrow_move_assignable<drgan::Gallery>::value, "Gallery moves");
 static_assert(std::is_base_of<std::runtime_error, drgan::Error>::value, "Error is an exception");
 static_assert(drgan::bytes_per_pixel(drgan::PixelFormat::Bgra8) == 4, "constexpr");
+// A default-constructed Options holds the library's defaults (checked against
+// drgan_options_default below), at compile time too.
+static_assert(drgan::Options{}.backend == drgan::Backend::Auto, "default backend");
+static_assert(drgan::Options{}.max_image_pixels == (uint64_t{1} << 28), "default pixels");
+static_assert(drgan::Options{}.max_model_bytes == (uint64_t{1} << 30), "default model bytes");
+static_assert(drgan::Options{drgan::Backend::Cpu}.max_model_bytes == (uint64_t{1} << 30),
+              "aggregate initialisation keeps the other defaults");
+static_assert(std::is_nothrow_default_constructible<drgan::Model>::value, "empty Model");
+static_assert(std::is_nothrow_default_constructible<drgan::Gallery>::value, "empty Gallery");
+static_assert(std::is_nothrow_default_constructible<drgan::Image>::value, "empty Image");
+static_assert(noexcept(std::declval<const drgan::Model &>().try_embed(
+                  std::declval<const drgan::ImageView &>(), std::declval<drgan::Embedding &>())),
+              "try_ forms are noexcept");
+static_assert(noexcept(std::declval<const drgan::Gallery &>().try_search(
+                  drgan::Span<float>(), 1, -1.0f, std::declval<std::vector<drgan::Match> &>())),
+              "try_ forms are noexcept");
 
 namespace {
 
@@ -87,7 +109,8 @@ void expect_error(const std::string &what, drgan::Status want, const std::string
     }
 }
 #define EXPECT_ERROR(what, status, word, ...)                                                   \
-    expect_error((what), drgan::Status::status, (word), [&]() { __VA_ARGS__; }, __LINE__)
+    expect_error(                                                                               \
+        (what), drgan::Status::status, (word), [&]() { static_cast<void>(__VA_ARGS__); }, __LINE__)
 
 std::vector<uint8_t> read_file(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
@@ -123,9 +146,17 @@ void test_default_model(const drgan::Options &cpu, const std::string &data) {
     if (dir == "none") {
         EXPECT_ERROR("open_default in a build without it", Unsupported, "default-model",
                      drgan::Model::open_default(cpu));
+        drgan::Model none;
+        CHECK(drgan::Model::try_open_default(cpu, none) == drgan::Status::Unsupported && !none);
+        CHECK(std::string(drgan::last_error()).find("default-model") != std::string::npos);
         return;
     }
     const drgan::Model embedded = drgan::Model::open_default(cpu);
+    {
+        drgan::Model tried;
+        CHECK(drgan::Model::try_open_default(cpu, tried) == drgan::Status::Ok && tried);
+        CHECK(tried.feature_dim() == embedded.feature_dim());
+    }
     const drgan::Model on_disk = drgan::Model::open(dir, cpu);
     const drgan::ModelInfo e = embedded.info(), d = on_disk.info();
     CHECK(e.input_size == d.input_size && e.input_size > 0);
@@ -149,6 +180,18 @@ void test_default_model(const drgan::Options &cpu, const std::string &data) {
     small.max_model_bytes = 16;
     EXPECT_ERROR("open_default over max_model_bytes", LimitExceeded, "",
                  drgan::Model::open_default(small));
+}
+
+bool same_matches(const std::vector<drgan::Match> &x, const std::vector<drgan::Match> &y) {
+    if (x.size() != y.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (x[i].id != y[i].id || x[i].similarity != y[i].similarity) {
+            return false;
+        }
+    }
+    return true;
 }
 
 // The parts one after the other (several pictures' features, as the gallery takes them).
@@ -194,6 +237,24 @@ void test_gallery(const drgan::Model &model, const std::string &bundle, const st
     CHECK(ab < 0.999f);
     found = people.search(a.feature, 2, (1.0f + ab) / 2.0f);
     CHECK(found.size() == 1 && found[0].id == "alice");
+
+    // Into a vector that is reused: resized to the matches, its capacity kept.
+    {
+        std::vector<drgan::Match> reused;
+        reused.reserve(8);
+        const drgan::Match *first = reused.data();
+        people.search(a.feature, 2, -1.0f, reused);
+        CHECK(same_matches(reused, people.search(a.feature, 2)));
+        people.search(b.feature, 1, -1.0f, reused);
+        CHECK(reused.size() == 1 && reused[0].id == "bob");
+        CHECK(reused.capacity() == 8 && reused.data() == first);
+        people.search(a.feature, 2, (1.0f + ab) / 2.0f, reused);
+        CHECK(reused.size() == 1 && reused[0].id == "alice");
+        people.search(a.feature, 40, -1.0f, reused); // k beyond the stack buffer
+        CHECK(same_matches(reused, people.search(a.feature, 40)) && reused.size() == 2);
+        EXPECT_ERROR("search into a vector with k 0", InvalidArgument, "k is 0",
+                     people.search(a.feature, 0, -1.0f, reused));
+    }
 
     const std::vector<float> both = concat({&a.feature, &b.feature});
     const std::vector<std::vector<drgan::Match>> batch = people.search_batch(both, 2);
@@ -336,6 +397,286 @@ void test_gallery(const drgan::Model &model, const std::string &bundle, const st
                  drgan::Gallery::open(model, scratch + "/no/such/dir/g.drgan"));
 }
 
+// The overloads that write into the caller's memory (what a per-frame loop calls): the
+// same results as the allocating forms, into an Embedding / RgbImage that is reused
+// without reallocating, or into any buffer through OutSpan; short buffers are
+// BufferTooSmall.
+void test_into_caller_memory(const drgan::Model &model, const drgan::Image &photo,
+                             const drgan::RgbImage &crop, const drgan::RgbImage &crop2,
+                             const drgan::Embedding &a) {
+    const std::size_t dim = model.feature_dim();
+    CHECK(model.image_bytes() == std::size_t{32} * 32 * 3);
+
+    // embed
+    drgan::Embedding e;
+    model.embed(crop, e);
+    CHECK(e.feature == a.feature && e.confidence == a.confidence);
+    const float *kept = e.feature.data();
+    model.embed(crop2, e);
+    const drgan::Embedding b = model.embed(crop2);
+    CHECK(e.feature == b.feature && e.confidence == b.confidence);
+    CHECK(e.feature.data() == kept); // reused, not reallocated
+    std::vector<float> buffer(dim + 4, -7.0f);
+    CHECK(model.embed(crop, buffer) == a.confidence);
+    CHECK(std::equal(a.feature.begin(), a.feature.end(), buffer.begin()));
+    CHECK(buffer[dim] == -7.0f); // nothing past feature_dim is written
+    std::array<float, 16> array{};
+    model.embed(crop, array); // the confidence may be ignored
+    CHECK(std::equal(array.begin(), array.end(), a.feature.begin()));
+    float c_array[16] = {};
+    model.embed(crop, c_array);
+    CHECK(std::equal(std::begin(c_array), std::end(c_array), a.feature.begin()));
+    model.embed(crop, drgan::OutSpan<float>(buffer.data() + 4, dim));
+    CHECK(std::equal(a.feature.begin(), a.feature.end(), buffer.begin() + 4));
+    EXPECT_ERROR("embed into a short buffer", BufferTooSmall, "16",
+                 model.embed(crop, drgan::OutSpan<float>(buffer.data(), dim - 1)));
+    EXPECT_ERROR("embed into no buffer", BufferTooSmall, "16",
+                 model.embed(crop, drgan::OutSpan<float>()));
+
+    // embed_batch: flat buffers, on the stack up to 16 faces and beyond.
+    const std::vector<drgan::ImageView> faces = {crop, crop2};
+    const std::vector<drgan::Embedding> batch = model.embed_batch(faces);
+    std::vector<float> features(2 * dim), confidences(2);
+    model.embed_batch(faces, features, confidences);
+    CHECK(std::equal(batch[0].feature.begin(), batch[0].feature.end(), features.begin()));
+    CHECK(std::equal(batch[1].feature.begin(), batch[1].feature.end(), features.begin() + 16));
+    CHECK(confidences[0] == batch[0].confidence && confidences[1] == batch[1].confidence);
+    EXPECT_ERROR("embed_batch with one confidence for two faces", BufferTooSmall, "confidences",
+                 model.embed_batch(faces, features, drgan::OutSpan<float>(confidences.data(), 1)));
+    EXPECT_ERROR("embed_batch into a short buffer", BufferTooSmall, "32",
+                 model.embed_batch(faces, drgan::OutSpan<float>(features.data(), 31), confidences));
+    std::vector<drgan::ImageView> many(20, crop.view());
+    many[19] = crop2;
+    const std::vector<drgan::Embedding> many_batch = model.embed_batch(many);
+    std::vector<float> many_features(20 * dim), many_confidences(20);
+    model.embed_batch(many, many_features, many_confidences);
+    bool same = many_batch.size() == 20;
+    for (std::size_t i = 0; same && i < 20; ++i) {
+        same = std::equal(many_batch[i].feature.begin(), many_batch[i].feature.end(),
+                          many_features.begin() + static_cast<std::ptrdiff_t>(i * dim)) &&
+               many_batch[i].confidence == many_confidences[i];
+    }
+    CHECK(same);
+
+    // embed_fused
+    const drgan::Embedding fused = model.embed_fused(faces);
+    drgan::Embedding fused_into;
+    model.embed_fused(faces, fused_into);
+    CHECK(fused_into.feature == fused.feature && fused_into.confidence == fused.confidence);
+    std::vector<float> fused_buffer(dim);
+    CHECK(model.embed_fused(faces, fused_buffer) == fused.confidence);
+    CHECK(fused_buffer == fused.feature);
+    CHECK(model.embed_fused(many).feature == [&]() {
+        drgan::Embedding f;
+        model.embed_fused(many, f);
+        return f.feature;
+    }());
+
+    // Images: into an RgbImage that is reused, and into a byte buffer.
+    const std::vector<float> box = {150, 60, 350, 330};
+    drgan::RgbImage out;
+    model.align(photo, astronaut_points, out);
+    CHECK(out.pixels == crop.pixels && out.width == 32 && out.height == 32);
+    const uint8_t *kept_pixels = out.pixels.data();
+    model.align_box(photo, box, out);
+    CHECK(out.pixels == model.align_box(photo, box).pixels);
+    model.frontalize(crop, 7, out);
+    CHECK(out.pixels == model.frontalize(crop, 7).pixels);
+    model.rotate(crop, 37.5f, 7, out);
+    CHECK(out.pixels == model.rotate(crop, 37.5f, 7).pixels);
+    model.synthesize(a.feature, -45.0f, 1, out);
+    CHECK(out.pixels == model.synthesize(a.feature, -45.0f, 1).pixels);
+    CHECK(out.pixels.data() == kept_pixels && out.width == 32 && out.height == 32);
+
+    std::vector<uint8_t> rgb(model.image_bytes());
+    model.align(photo, astronaut_points, rgb);
+    CHECK(rgb == crop.pixels);
+    model.align_box(photo, box, rgb);
+    CHECK(rgb == model.align_box(photo, box).pixels);
+    model.frontalize(crop, 7, rgb);
+    CHECK(rgb == model.frontalize(crop, 7).pixels);
+    model.rotate(crop, 37.5f, 7, rgb);
+    CHECK(rgb == model.rotate(crop, 37.5f, 7).pixels);
+    model.synthesize(a.feature, -45.0f, 1, rgb);
+    CHECK(rgb == model.synthesize(a.feature, -45.0f, 1).pixels);
+    const drgan::OutSpan<uint8_t> short_rgb(rgb.data(), rgb.size() - 1);
+    EXPECT_ERROR("align into a short buffer", BufferTooSmall, "3072",
+                 model.align(photo, astronaut_points, short_rgb));
+    EXPECT_ERROR("frontalize into a short buffer", BufferTooSmall, "3072",
+                 model.frontalize(crop, 7, short_rgb));
+    EXPECT_ERROR("rotate into no buffer", BufferTooSmall, "3072",
+                 model.rotate(crop, 0.0f, 7, drgan::OutSpan<uint8_t>()));
+    EXPECT_ERROR("synthesize into a short buffer", BufferTooSmall, "3072",
+                 model.synthesize(a.feature, 0.0f, 7, short_rgb));
+    EXPECT_ERROR("align_box into a short buffer", BufferTooSmall, "3072",
+                 model.align_box(photo, box, short_rgb));
+}
+
+
+// The try_ forms (the build without exceptions has only these; no_exceptions.cpp tests
+// them there): each returns the status the throwing form throws, with last_error() its
+// message, writes its results into out-parameters, and leaves a handle out-parameter
+// alone on failure.
+void test_try_forms(const drgan::Model &model, const std::string &bundle,
+                    const std::string &data, const std::string &scratch,
+                    const drgan::RgbImage &crop, const drgan::Embedding &a,
+                    const drgan::Embedding &b, const drgan::Options &cpu) {
+    using drgan::Status;
+    const auto message_has = [](const char *word) {
+        return std::string(drgan::last_error()).find(word) != std::string::npos;
+    };
+
+    // Opening.
+    drgan::Model m;
+    CHECK(!m && m.get() == nullptr && m.feature_dim() == 0);
+    CHECK(drgan::Model::try_open(scratch + "/nope", cpu, m) == Status::Io && !m);
+    CHECK(message_has("nope"));
+    CHECK(drgan::Model::try_open(bundle, cpu, m) == Status::Ok && m && m.feature_dim() == 16);
+    const DrganModel *handle = m.get();
+    CHECK(drgan::Model::try_open(scratch + "/nope", cpu, m) == Status::Io);
+    CHECK(m.get() == handle); // left as it was
+    drgan::Options small = cpu;
+    small.max_model_bytes = 16;
+    CHECK(drgan::Model::try_open(bundle, small, m) == Status::LimitExceeded && m.get() == handle);
+    const std::vector<uint8_t> encoder = read_file(bundle + "/encoder.onnx");
+    const std::vector<uint8_t> decoder = read_file(bundle + "/decoder.onnx");
+    drgan::Model memory;
+    CHECK(drgan::Model::try_open_memory(encoder, decoder, {}, cpu, memory) == Status::Ok);
+    CHECK(memory && memory.feature_dim() == 16);
+    CHECK(drgan::Model::try_open_memory(decoder, decoder, {}, cpu, memory) == Status::InvalidModel);
+    CHECK(memory.feature_dim() == 16);
+
+    // Every model call.
+    drgan::ModelInfo info;
+    CHECK(m.try_info(info) == Status::Ok && info.config == "tiny" && info.feature_dim == 16);
+    std::vector<float> yaws;
+    CHECK(m.try_pose_yaws(yaws) == Status::Ok && yaws == model.pose_yaws());
+    drgan::Embedding e;
+    CHECK(m.try_embed(crop, e) == Status::Ok && e.feature == a.feature &&
+          e.confidence == a.confidence);
+    std::vector<float> feature(16);
+    float confidence = 0.0f;
+    CHECK(m.try_embed(crop, feature, confidence) == Status::Ok && feature == a.feature &&
+          confidence == a.confidence);
+    CHECK(m.try_embed(crop, drgan::OutSpan<float>(feature.data(), 3), confidence) ==
+          Status::BufferTooSmall);
+    const std::vector<drgan::ImageView> faces = {crop, crop};
+    std::vector<drgan::Embedding> batch;
+    CHECK(m.try_embed_batch(faces, batch) == Status::Ok && batch.size() == 2 &&
+          batch[1].feature == model.embed_batch(faces)[1].feature);
+    std::vector<float> features(32), confidences(2);
+    CHECK(m.try_embed_batch(faces, features, confidences) == Status::Ok &&
+          std::equal(batch[0].feature.begin(), batch[0].feature.end(), features.begin()));
+    CHECK(m.try_embed_batch(faces, features, drgan::OutSpan<float>(confidences.data(), 1)) ==
+          Status::BufferTooSmall);
+    CHECK(message_has("confidences"));
+    CHECK(m.try_embed_batch(drgan::Span<drgan::ImageView>(), batch) == Status::InvalidArgument);
+    drgan::Embedding fused;
+    CHECK(m.try_embed_fused(faces, fused) == Status::Ok &&
+          fused.feature == model.embed_fused(faces).feature);
+    CHECK(m.try_embed_fused(faces, feature, confidence) == Status::Ok &&
+          feature == fused.feature && confidence == fused.confidence);
+    drgan::RgbImage image;
+    CHECK(m.try_frontalize(crop, 7, image) == Status::Ok &&
+          image.pixels == model.frontalize(crop, 7).pixels);
+    CHECK(m.try_rotate(crop, 30.0f, 7, image) == Status::Ok &&
+          image.pixels == model.rotate(crop, 30.0f, 7).pixels);
+    CHECK(m.try_rotate(crop, 120.0f, 7, image) == Status::OutOfRange);
+    CHECK(message_has("yaw"));
+    CHECK(m.try_synthesize(a.feature, 15.0f, 2, image) == Status::Ok &&
+          image.pixels == model.synthesize(a.feature, 15.0f, 2).pixels);
+    std::vector<uint8_t> rgb(m.image_bytes());
+    CHECK(m.try_frontalize(crop, 7, rgb) == Status::Ok && rgb == model.frontalize(crop, 7).pixels);
+    CHECK(m.try_rotate(crop, 30.0f, 7, rgb) == Status::Ok);
+    CHECK(m.try_synthesize(a.feature, 15.0f, 2, rgb) == Status::Ok);
+    CHECK(m.try_synthesize(drgan::Span<float>(a.feature.data(), 4), 0.0f, 2, rgb) ==
+          Status::InvalidArgument);
+    float yaw = 1000.0f;
+    CHECK(m.try_estimate_yaw(crop, yaw) == Status::Ok && yaw == model.estimate_yaw(crop));
+    drgan::Image photo;
+    CHECK(drgan::Image::try_load(scratch + "/missing.png", photo) == Status::Io && !photo);
+    CHECK(drgan::Image::try_load(data + "/astronaut.png", photo) == Status::Ok &&
+          photo.width() == 512);
+    CHECK(drgan::Image::try_decode(std::vector<uint8_t>{1, 2, 3}, photo) == Status::ImageDecode &&
+          photo.width() == 512); // left as it was
+    drgan::Image obama;
+    CHECK(drgan::Image::try_decode(read_file(data + "/obama.jpg"), obama) == Status::Ok &&
+          obama.width() == 910);
+    CHECK(m.try_align(photo, astronaut_points, image) == Status::Ok && image.pixels == crop.pixels);
+    CHECK(m.try_align(photo, astronaut_points, rgb) == Status::Ok && rgb == crop.pixels);
+    CHECK(m.try_align(photo, drgan::Span<float>(astronaut_points, 8), image) ==
+          Status::InvalidArgument);
+    CHECK(m.try_align_box(photo, {150, 60, 350, 330}, image) == Status::Ok &&
+          image.pixels == model.align_box(photo, {150, 60, 350, 330}).pixels);
+    CHECK(m.try_align_box(photo, {150, 60, 350, 330}, rgb) == Status::Ok && rgb == image.pixels);
+    CHECK(image.try_save_png(scratch + "/try.png") == Status::Ok);
+    CHECK(photo.try_save_png(scratch + "/no/such/dir/x.png") == Status::Io);
+    CHECK(image.view().try_save_png(scratch + "/try-view.png") == Status::Ok);
+    float similarity = 0.0f;
+    CHECK(drgan::try_similarity(a.feature, a.feature, similarity) == Status::Ok &&
+          std::fabs(similarity - 1.0f) < 1e-4f);
+    CHECK(drgan::try_similarity(a.feature, drgan::Span<float>(), similarity) ==
+          Status::InvalidArgument);
+    float landmark = 1000.0f;
+    CHECK(drgan::try_landmark_yaw(drgan::Span<float>(astronaut_points, 10), landmark) ==
+              Status::Ok &&
+          landmark == drgan::landmark_yaw(drgan::Span<float>(astronaut_points, 10)));
+
+    // An empty Model: NullArgument, never a crash.
+    const drgan::Model empty;
+    CHECK(empty.try_embed(crop, e) == Status::NullArgument);
+    CHECK(empty.try_info(info) == Status::NullArgument);
+
+    // The gallery.
+    drgan::Gallery people;
+    CHECK(!people);
+    std::size_t count = 99;
+    CHECK(people.try_count(count) == Status::NullArgument && count == 99);
+    CHECK(drgan::Gallery::try_open_memory(m, people) == Status::Ok && people);
+    CHECK(people.try_enrol("alice", a.feature) == Status::Ok);
+    CHECK(people.try_enrol("bob", {b}) == Status::Ok);
+    CHECK(people.try_enrol_batch({"carol", "dave"}, features) == Status::Ok);
+    CHECK(people.try_replace("dave", b.feature, {0.5f}) == Status::Ok);
+    CHECK(people.try_replace("carol", {a, b}) == Status::Ok);
+    CHECK(people.try_count(count) == Status::Ok && count == 4);
+    bool found = false;
+    CHECK(people.try_contains("carol", found) == Status::Ok && found);
+    CHECK(people.try_contains("erin", found) == Status::Ok && !found);
+    bool removed = false;
+    CHECK(people.try_remove("carol", removed) == Status::Ok && removed);
+    CHECK(people.try_remove("carol", removed) == Status::Ok && !removed);
+    std::vector<drgan::Match> matches;
+    CHECK(people.try_search(a.feature, 3, -1.0f, matches) == Status::Ok &&
+          same_matches(matches, people.search(a.feature, 3)));
+    std::vector<std::vector<drgan::Match>> batches;
+    const std::vector<float> both = [&]() {
+        std::vector<float> v = a.feature;
+        v.insert(v.end(), b.feature.begin(), b.feature.end());
+        return v;
+    }();
+    CHECK(people.try_search_batch(both, 2, -1.0f, batches) == Status::Ok && batches.size() == 2 &&
+          same_matches(batches[1], people.search(b.feature, 2)));
+    bool changed = true;
+    CHECK(people.try_refresh(changed) == Status::Ok && !changed);
+    // The wrapper's own failures and the library's each give their message, the latest
+    // one.
+    CHECK(people.try_enrol(std::string("a\0b", 3), a.feature) == Status::InvalidArgument);
+    CHECK(message_has("NUL"));
+    CHECK(people.try_search(a.feature, 0, -1.0f, matches) == Status::InvalidArgument);
+    CHECK(message_has("k is 0") && !message_has("NUL"));
+    CHECK(people.try_enrol_batch({"x", "y"}, both, {0.5f}) == Status::InvalidArgument);
+    CHECK(message_has("confidences has 1 values for 2 ids"));
+    CHECK(people.try_enrol("", a.feature) == Status::InvalidArgument && message_has("empty"));
+    const drgan::Gallery kept_people = std::move(people);
+    CHECK(drgan::Gallery::try_open(m, scratch + "/no/such/dir/g.drgan", people) ==
+              Status::Gallery &&
+          !people);
+    drgan::Gallery file;
+    CHECK(drgan::Gallery::try_open(m, scratch + "/try.drgan", file) == Status::Ok && file);
+    CHECK(file.try_enrol("alice", a.feature) == Status::Ok);
+    CHECK(kept_people.try_count(count) == Status::Ok && count == 3);
+}
+
 void run(const std::string &bundle, const std::string &other, const std::string &data,
          const std::string &scratch) {
     // Version and ABI.
@@ -347,13 +688,53 @@ void run(const std::string &bundle, const std::string &other, const std::string 
     CHECK(std::string(drgan::status_name(static_cast<drgan::Status>(999))) ==
           "DRGAN_STATUS_UNKNOWN");
 
-    // Options.
+    // Options: the library's defaults, whichever way they are built (issue 30: a
+    // default-constructed Options had limits of 0 and every open failed).
+    {
+        DrganOptions c{};
+        c.struct_size = sizeof c;
+        CHECK(drgan_options_default(&c) == DRGAN_STATUS_OK);
+        const drgan::Options plain;
+        CHECK(plain.backend == static_cast<drgan::Backend>(c.backend));
+        CHECK(plain.max_image_pixels == c.max_image_pixels);
+        CHECK(plain.max_model_bytes == c.max_model_bytes);
+        const DrganOptions raw = plain.raw();
+        CHECK(raw.struct_size == sizeof raw && raw.reserved == 0);
+        CHECK(raw.backend == c.backend && raw.max_image_pixels == c.max_image_pixels &&
+              raw.max_model_bytes == c.max_model_bytes);
+    }
     const drgan::Options defaults = drgan::Options::defaults();
     CHECK(defaults.backend == drgan::Backend::Auto);
     CHECK(defaults.max_image_pixels == (uint64_t{1} << 28));
     CHECK(defaults.max_model_bytes == (uint64_t{1} << 30));
-    drgan::Options cpu = defaults;
+    CHECK(defaults.max_image_pixels == drgan::Options{}.max_image_pixels &&
+          defaults.max_model_bytes == drgan::Options{}.max_model_bytes);
+    drgan::Options cpu; // as users write it
     cpu.backend = drgan::Backend::Cpu;
+    {
+        // The user's form, exactly.
+        drgan::Options o;
+        o.backend = drgan::Backend::Cpu;
+        CHECK(drgan::Model::open(bundle, o).feature_dim() == 16);
+        // Aggregate forms.
+        const drgan::Options aggregate{drgan::Backend::Cpu};
+        CHECK(aggregate.max_image_pixels == (uint64_t{1} << 28) &&
+              aggregate.max_model_bytes == (uint64_t{1} << 30));
+        CHECK(drgan::Model::open(bundle, aggregate).feature_dim() == 16);
+        CHECK(drgan::Model::open(bundle, drgan::Options{drgan::Backend::Cpu}).input_size() == 32);
+        drgan::Options braced{};
+        braced.backend = drgan::Backend::Cpu;
+        CHECK(drgan::Model::open(bundle, braced).feature_dim() == 16);
+#if __cplusplus >= 202002L
+        CHECK(drgan::Model::open(bundle, drgan::Options{.backend = drgan::Backend::Cpu})
+                  .feature_dim() == 16);
+#endif
+        drgan::Model tried;
+        CHECK(drgan::Model::try_open(bundle, o, tried) == drgan::Status::Ok && tried);
+        const std::vector<uint8_t> enc = read_file(bundle + "/encoder.onnx");
+        const std::vector<uint8_t> dec = read_file(bundle + "/decoder.onnx");
+        CHECK(drgan::Model::open_memory(enc, dec, {}, o).feature_dim() == 16);
+    }
 
     // Opening, and its errors.
     drgan::Model model = drgan::Model::open(bundle, cpu);
@@ -596,7 +977,7 @@ void run(const std::string &bundle, const std::string &other, const std::string 
                         ++mismatches;
                     }
                     try {
-                        model.rotate(crop, 500.0f);
+                        static_cast<void>(model.rotate(crop, 500.0f));
                         ++mismatches;
                     } catch (const drgan::Error &e) {
                         if (e.status() != drgan::Status::OutOfRange) {
@@ -613,6 +994,8 @@ void run(const std::string &bundle, const std::string &other, const std::string 
     }
 
     test_gallery(model, bundle, other, scratch, a, b, cpu);
+    test_into_caller_memory(model, astronaut, crop, crop2, a);
+    test_try_forms(model, bundle, data, scratch, crop, a, b, cpu);
 
     CHECK(second_translation_unit(bundle.c_str()) == 16);
 }
