@@ -99,11 +99,11 @@ mod tests {
     #[test]
     fn dlib_eyes_are_contour_means_in_image_order() {
         let mut p = vec![[0f32, 0.0]; 68];
-        for i in 36..42 {
-            p[i] = [60.0 + i as f32, 40.0]; // the subject's right eye, on the image's right
+        for (i, q) in p.iter_mut().enumerate().take(42).skip(36) {
+            *q = [60.0 + i as f32, 40.0]; // the subject's right eye, on the image's right
         }
-        for i in 42..48 {
-            p[i] = [20.0 + i as f32, 42.0];
+        for (i, q) in p.iter_mut().enumerate().take(48).skip(42) {
+            *q = [20.0 + i as f32, 42.0];
         }
         p[30] = [50.0, 60.0];
         p[48] = [70.0, 80.0];
