@@ -115,6 +115,23 @@ enum class PixelFormat : int32_t {
     Bgr8 = DRGAN_PIXEL_FORMAT_BGR8,
     Bgra8 = DRGAN_PIXEL_FORMAT_BGRA8,
     Gray8 = DRGAN_PIXEL_FORMAT_GRAY8,
+    /// YUV 4:2:0 (BT.601 full range): `height` rows of Y, then ⌈height/2⌉ rows of
+    /// interleaved U, V pairs, all `stride_bytes` apart (iOS camera buffers, video
+    /// decoders); the stride holds the width rounded up to even.
+    Nv12 = DRGAN_PIXEL_FORMAT_NV12,
+    /// As Nv12 with V before U: Android's camera preview format.
+    Nv21 = DRGAN_PIXEL_FORMAT_NV21,
+    /// YUV 4:2:0 in three planes: `height` rows of Y `stride_bytes` apart, then the U
+    /// plane, then the V plane, each ⌈height/2⌉ rows ⌈stride_bytes/2⌉ bytes apart.
+    I420 = DRGAN_PIXEL_FORMAT_I420,
+};
+
+/// A dense detector's landmark set, for landmarks_convert (DrganLandmarkScheme).
+enum class LandmarkScheme : int32_t {
+    /// dlib's 68-point shape predictor (iBUG 300-W layout, 0-based): 136 floats.
+    Dlib68 = 0,
+    /// MediaPipe Face Mesh: 468 points (936 floats), or 478 with irises (956 floats).
+    FaceMesh = 1,
 };
 
 /// Where inference runs (DrganBackend).
@@ -129,7 +146,8 @@ enum class Backend : int32_t {
     return drgan_status_name(static_cast<int32_t>(status));
 }
 
-/// Bytes per pixel of a format (0 for a value that is no format).
+/// Bytes per pixel of a format: of its Y plane for the YUV formats (whose U and V add
+/// half as much again below it); 0 for a value that is no format.
 [[nodiscard]] inline constexpr std::size_t bytes_per_pixel(PixelFormat format) noexcept {
     switch (format) {
     case PixelFormat::Rgb8:
@@ -139,9 +157,21 @@ enum class Backend : int32_t {
     case PixelFormat::Bgra8:
         return 4;
     case PixelFormat::Gray8:
+    case PixelFormat::Nv12:
+    case PixelFormat::Nv21:
+    case PixelFormat::I420:
         return 1;
     }
     return 0;
+}
+
+/// The stride of tightly packed rows of `width` pixels: width × bytes per pixel, and
+/// for Nv12/Nv21 the width rounded up to even (their U, V rows need it).
+[[nodiscard]] inline constexpr std::size_t packed_stride(PixelFormat format,
+                                                         uint32_t width) noexcept {
+    return format == PixelFormat::Nv12 || format == PixelFormat::Nv21
+               ? (std::size_t{width} + 1) / 2 * 2
+               : std::size_t{width} * bytes_per_pixel(format);
 }
 
 namespace detail {
@@ -314,14 +344,17 @@ template <class T> class OutSpan {
 };
 
 /// A non-owning description of pixels: `height` rows of `stride_bytes` bytes, each
-/// starting with `width` pixels of `format`. The pixels must outlive every call the
-/// view is passed to; drgan only reads them during the call.
+/// starting with `width` pixels of `format` (the YUV formats: their planes, see
+/// PixelFormat). The pixels must outlive every call the view is passed to; drgan only
+/// reads them during the call.
 struct ImageView {
     const uint8_t *data = nullptr;
     uint32_t width = 0;
     uint32_t height = 0;
     std::size_t stride_bytes = 0;
     PixelFormat format = PixelFormat::Rgb8;
+    /// Rows stored bottom row first (Unity textures, OpenGL read-backs).
+    bool bottom_up = false;
 
     constexpr ImageView() noexcept = default;
     /// Rows `stride_bytes` apart.
@@ -329,10 +362,10 @@ struct ImageView {
                         std::size_t stride_bytes_, PixelFormat format_) noexcept
         : data(data_), width(width_), height(height_), stride_bytes(stride_bytes_),
           format(format_) {}
-    /// Tightly packed rows (stride = width × bytes per pixel).
+    /// Tightly packed rows (stride = packed_stride(format, width)).
     constexpr ImageView(const uint8_t *data_, uint32_t width_, uint32_t height_,
                         PixelFormat format_) noexcept
-        : ImageView(data_, width_, height_, width_ * bytes_per_pixel(format_), format_) {}
+        : ImageView(data_, width_, height_, packed_stride(format_, width_), format_) {}
 
     /// The C description of the same pixels.
     [[nodiscard]] DrganImage raw() const noexcept {
@@ -341,7 +374,7 @@ struct ImageView {
         image.width = width;
         image.height = height;
         image.stride_bytes = stride_bytes;
-        image.format = static_cast<int32_t>(format);
+        image.format = static_cast<int32_t>(format) | (bottom_up ? DRGAN_IMAGE_BOTTOM_UP : 0);
         return image;
     }
 
@@ -549,7 +582,32 @@ struct Embedding {
         drgan_landmark_yaw(detail::nonnull(landmarks.data()), landmarks.size(), &out));
 }
 
+/// The five points Model::align takes (x1, y1, ..., x5, y5), from a dense detector's
+/// landmarks (`points`: x, y a point, in image pixels) of `scheme`, into `out` (at least
+/// 10 floats): dlib 68 (each eye the mean of its contour, nose tip 30, mouth corners 48
+/// and 54) or MediaPipe Face Mesh (each eye the midpoint of its corners, nose tip 1,
+/// mouth corners 61 and 291). Eyes and mouth corners come out in image order.
+[[nodiscard]] inline Status try_landmarks_convert(LandmarkScheme scheme, Span<float> points,
+                                                  OutSpan<float> out) noexcept {
+    float scratch = 0.0f;
+    return detail::from_c(drgan_landmarks_convert(static_cast<int32_t>(scheme),
+                                                  detail::nonnull(points.data()), points.size(),
+                                                  detail::writable(out.data(), scratch),
+                                                  out.size()));
+}
+
 #ifndef DRGAN_NO_EXCEPTIONS
+/// The five points Model::align takes, from a dense detector's landmarks (see
+/// try_landmarks_convert):
+///
+///     model.align(frame, drgan::landmarks_convert(drgan::LandmarkScheme::Dlib68, shape));
+[[nodiscard]] inline std::array<float, 10> landmarks_convert(LandmarkScheme scheme,
+                                                             Span<float> points) {
+    std::array<float, 10> out{};
+    detail::check(try_landmarks_convert(scheme, points, out));
+    return out;
+}
+
 /// The cosine similarity of two features, in [-1, 1].
 [[nodiscard]] inline float similarity(Span<float> a, Span<float> b) {
     float out = 0.0f;

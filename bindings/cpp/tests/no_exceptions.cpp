@@ -2,10 +2,10 @@
 // the header must compile there with only its try_ forms (no throwing member is
 // declared), and those forms must do the whole job against the real library: open
 // (directory, memory, the embedded default model), info, embed / embed_batch /
-// embed_fused, align, frontalize / rotate / synthesize, estimate_yaw, images, the
-// gallery, with every failure a drgan::Status and drgan::last_error() its message. A
-// per-frame loop over the overloads that write into the caller's memory must not
-// allocate once warm (operator new is counted).
+// embed_fused, align, landmarks_convert, frontalize / rotate / synthesize, estimate_yaw,
+// images, the gallery, with every failure a drgan::Status and drgan::last_error() its
+// message. A per-frame loop over the overloads that write into the caller's memory must
+// not allocate once warm (operator new is counted).
 //
 // Build (-fno-exceptions is the point; the strict warnings of double_include.cpp apply),
 // from the repository root after `cargo test` has built the library:
@@ -356,6 +356,26 @@ void run(const std::string &bundle, const std::string &other, const std::string 
           std::fabs(landmark) < 45.0f);
     EXPECT(InvalidArgument, "landmarks_len",
            drgan::try_landmark_yaw(drgan::Span<float>(astronaut_points, 8), landmark));
+
+    // Dense landmarks (dlib 68) to the five points, and a grey NV12 camera frame.
+    std::vector<float> dlib(136, 300.0f);
+    const std::size_t at[5][2] = {{36, 42}, {42, 48}, {30, 31}, {48, 49}, {54, 55}};
+    for (std::size_t k = 0; k < 5; ++k) {
+        for (std::size_t i = at[k][0]; i < at[k][1]; ++i) {
+            dlib[2 * i] = astronaut_points[2 * k];
+            dlib[2 * i + 1] = astronaut_points[2 * k + 1];
+        }
+    }
+    std::array<float, 10> five{};
+    CHECK(drgan::try_landmarks_convert(drgan::LandmarkScheme::Dlib68, dlib, five) == Ok &&
+          std::fabs(five[4] - astronaut_points[4]) < 1e-3f);
+    EXPECT(InvalidArgument, "scheme",
+           drgan::try_landmarks_convert(static_cast<drgan::LandmarkScheme>(9), dlib, five));
+    std::vector<uint8_t> nv12(std::size_t{40} * 45, 128);
+    drgan::Embedding camera;
+    CHECK(model.try_embed(drgan::ImageView(nv12.data(), 40, 30, drgan::PixelFormat::Nv12),
+                          camera) == Ok &&
+          camera.feature.size() == 16);
 
     // Embedding.
     drgan::Embedding a, b;

@@ -2,10 +2,11 @@
 // the error paths (each as a drgan::Error with its status and the native message), move
 // semantics, many threads on one Model, default-constructed Options, the overloads that
 // write into the caller's memory (equal to the allocating forms) and the try_ forms
-// (statuses, last_error(), out-parameters left alone on failure); no_exceptions.cpp
-// tests the try_ forms again in a build with -fno-exceptions. Driven by
-// tests/bindings_cpp.rs, which builds it with g++ and clang++ (-std=c++17 -Wall -Wextra
-// -Werror -pedantic; one build under AddressSanitizer) together with double_include.cpp.
+// (statuses, last_error(), out-parameters left alone on failure), and camera input (YUV
+// formats, bottom-up rows, dense landmarks); no_exceptions.cpp tests the try_ forms again
+// in a build with -fno-exceptions. Driven by tests/bindings_cpp.rs, which builds it with
+// g++ and clang++ (-std=c++17 -Wall -Wextra -Werror -pedantic; one build under
+// AddressSanitizer) together with double_include.cpp.
 //
 // usage: test_drgan_hpp BUNDLE_DIR OTHER_BUNDLE_DIR DATA_DIR SCRATCH_DIR
 //   BUNDLE_DIR  a bundle with a pose head (the tiny fixture)
@@ -677,6 +678,110 @@ void test_try_forms(const drgan::Model &model, const std::string &bundle,
     CHECK(kept_people.try_count(count) == Status::Ok && count == 3);
 }
 
+// Camera input: YUV frames (NV12, NV21, I420), bottom-up rows, and the landmarks of
+// dense detectors (dlib 68, MediaPipe Face Mesh) converted to the five points.
+void test_camera_input(const drgan::Model &model, const drgan::Image &photo,
+                       const drgan::RgbImage &crop) {
+    // A grey YUV frame (U = V = 128) is the same picture as the Gray8 frame of its Y.
+    const uint32_t w = 41, h = 30; // odd width: NV12 rows round up to even
+    const std::size_t stride = drgan::packed_stride(drgan::PixelFormat::Nv12, w);
+    CHECK(stride == 42 && drgan::packed_stride(drgan::PixelFormat::I420, w) == 41);
+    CHECK(drgan::ImageView(nullptr, w, h, drgan::PixelFormat::Nv21).stride_bytes == 42);
+    CHECK(drgan::bytes_per_pixel(drgan::PixelFormat::I420) == 1);
+    std::vector<uint8_t> gray(std::size_t{w} * h);
+    for (std::size_t i = 0; i < gray.size(); ++i) {
+        gray[i] = static_cast<uint8_t>(40 + (i * 7) % 180);
+    }
+    const std::vector<float> want =
+        model.embed(drgan::ImageView(gray.data(), w, h, drgan::PixelFormat::Gray8)).feature;
+    std::vector<uint8_t> nv12(stride * (h + (h + 1) / 2), 128);
+    for (uint32_t y = 0; y < h; ++y) {
+        std::copy(gray.begin() + static_cast<std::ptrdiff_t>(y * w),
+                  gray.begin() + static_cast<std::ptrdiff_t>((y + 1) * w),
+                  nv12.begin() + static_cast<std::ptrdiff_t>(y * stride));
+    }
+    CHECK(model.embed(drgan::ImageView(nv12.data(), w, h, drgan::PixelFormat::Nv12)).feature ==
+          want);
+    CHECK(model.embed(drgan::ImageView(nv12.data(), w, h, drgan::PixelFormat::Nv21)).feature ==
+          want);
+    std::vector<uint8_t> i420(std::size_t{w} * h + 2 * std::size_t{21} * 15, 128);
+    std::copy(gray.begin(), gray.end(), i420.begin());
+    CHECK(model.embed(drgan::ImageView(i420.data(), w, h, drgan::PixelFormat::I420)).feature ==
+          want);
+
+    // Bottom-up rows: the crop stored upside down, read as bottom-up, is the crop.
+    std::vector<uint8_t> flipped(crop.pixels.size());
+    const std::size_t row = std::size_t{3} * crop.width;
+    for (std::size_t y = 0; y < crop.height; ++y) {
+        std::copy(crop.pixels.begin() + static_cast<std::ptrdiff_t>(y * row),
+                  crop.pixels.begin() + static_cast<std::ptrdiff_t>((y + 1) * row),
+                  flipped.end() - static_cast<std::ptrdiff_t>((y + 1) * row));
+    }
+    drgan::ImageView upside_down(flipped.data(), crop.width, crop.height, drgan::PixelFormat::Rgb8);
+    CHECK(model.embed(upside_down).feature != model.embed(crop).feature);
+    upside_down.bottom_up = true;
+    CHECK((upside_down.raw().format & DRGAN_IMAGE_BOTTOM_UP) != 0);
+    CHECK(model.embed(upside_down).feature == model.embed(crop).feature);
+
+    // Dense landmarks: every point of each eye's contour (or both corners around it) at
+    // the five points of astronaut.png, the rest elsewhere.
+    const auto near_astronaut = [](const std::array<float, 10> &points) {
+        for (std::size_t i = 0; i < 10; ++i) {
+            if (std::fabs(points[i] - astronaut_points[i]) > 1e-3f) {
+                return false;
+            }
+        }
+        return true;
+    };
+    const auto put = [](std::vector<float> &points, std::size_t i, float x, float y) {
+        points[2 * i] = x;
+        points[2 * i + 1] = y;
+    };
+    const float *p = astronaut_points;
+    std::vector<float> dlib(136, 300.0f);
+    // dlib's 36..41 (the subject's right eye, usually on the image's left) and its
+    // mouth corners on the other side: the five points still come out in image order.
+    for (std::size_t i = 36; i < 42; ++i) {
+        put(dlib, i, p[2], p[3]);
+    }
+    for (std::size_t i = 42; i < 48; ++i) {
+        put(dlib, i, p[0], p[1]);
+    }
+    put(dlib, 30, p[4], p[5]);
+    put(dlib, 48, p[8], p[9]);
+    put(dlib, 54, p[6], p[7]);
+    const std::array<float, 10> from_dlib =
+        drgan::landmarks_convert(drgan::LandmarkScheme::Dlib68, dlib);
+    CHECK(near_astronaut(from_dlib));
+    CHECK(model.align(photo, from_dlib).pixels.size() == model.image_bytes());
+    std::vector<float> mesh(956, 300.0f);
+    put(mesh, 33, p[0] - 6.0f, p[1]);
+    put(mesh, 133, p[0] + 6.0f, p[1]);
+    put(mesh, 362, p[2] - 6.0f, p[3]);
+    put(mesh, 263, p[2] + 6.0f, p[3]);
+    put(mesh, 1, p[4], p[5]);
+    put(mesh, 61, p[6], p[7]);
+    put(mesh, 291, p[8], p[9]);
+    CHECK(near_astronaut(drgan::landmarks_convert(drgan::LandmarkScheme::FaceMesh, mesh)));
+    CHECK(near_astronaut(drgan::landmarks_convert(
+        drgan::LandmarkScheme::FaceMesh, drgan::Span<float>(mesh.data(), 936))));
+    std::array<float, 10> into{};
+    CHECK(drgan::try_landmarks_convert(drgan::LandmarkScheme::Dlib68, dlib, into) ==
+              drgan::Status::Ok &&
+          into == from_dlib);
+    float short_out[9] = {};
+    CHECK(drgan::try_landmarks_convert(drgan::LandmarkScheme::Dlib68, dlib, short_out) ==
+          drgan::Status::BufferTooSmall);
+    EXPECT_ERROR("landmarks_convert of 67 dlib points", InvalidArgument, "",
+                 drgan::landmarks_convert(drgan::LandmarkScheme::Dlib68,
+                                          drgan::Span<float>(dlib.data(), 134)));
+    EXPECT_ERROR("landmarks_convert of an unknown scheme", InvalidArgument, "scheme",
+                 drgan::landmarks_convert(static_cast<drgan::LandmarkScheme>(9), dlib));
+    dlib[2 * 30] = NAN;
+    EXPECT_ERROR("landmarks_convert with NaN", InvalidArgument, "",
+                 drgan::landmarks_convert(drgan::LandmarkScheme::Dlib68, dlib));
+}
+
 void run(const std::string &bundle, const std::string &other, const std::string &data,
          const std::string &scratch) {
     // Version and ABI.
@@ -996,6 +1101,7 @@ void run(const std::string &bundle, const std::string &other, const std::string 
     test_gallery(model, bundle, other, scratch, a, b, cpu);
     test_into_caller_memory(model, astronaut, crop, crop2, a);
     test_try_forms(model, bundle, data, scratch, crop, a, b, cpu);
+    test_camera_input(model, astronaut, crop);
 
     CHECK(second_translation_unit(bundle.c_str()) == 16);
 }
