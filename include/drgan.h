@@ -234,6 +234,31 @@ typedef int32_t DrganBackend;
 #endif // __cplusplus
 
 /**
+ * A detector's landmark set, for `drgan_landmarks_convert` (an `int32_t`).
+ */
+enum DrganLandmarkScheme
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * dlib's 68-point shape predictor (iBUG 300-W layout, 0-based): 136 floats.
+   */
+  DRGAN_LANDMARK_SCHEME_DLIB68 = 0,
+  /**
+   * MediaPipe Face Mesh: 468 points (936 floats), or 478 with irises (956 floats).
+   */
+  DRGAN_LANDMARK_SCHEME_FACE_MESH = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum DrganLandmarkScheme DrganLandmarkScheme;
+#else
+typedef int32_t DrganLandmarkScheme;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Enrolled people of one model (opaque). Created by `drgan_gallery_open` or
  * `drgan_gallery_open_memory`, released by `drgan_gallery_free`. Thread-safe: share
  * one handle between threads, and free it only when no call is using it. It does not

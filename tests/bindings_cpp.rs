@@ -9,6 +9,11 @@
 //! both compilers, included twice with drgan.h in both orders. A missing compiler fails
 //! the test with the package to install.
 //!
+//! `bindings/cpp/tests/no_exceptions.cpp` is built with `-fno-exceptions` (the wrapper's
+//! `try_` forms, `DRGAN_NO_EXCEPTIONS`) by g++ under the sanitizers and by clang++
+//! against the static library, and checks that a 30-frame loop allocates nothing after
+//! its first frame.
+//!
 //! The program also opens the default model embedded in the library and checks it
 //! against the same bundle on disk (models/default), or its `UNSUPPORTED` status in a
 //! build without the `default-model` feature (`DRGAN_TEST_DEFAULT_MODEL`).
@@ -107,6 +112,51 @@ fn cpp_binding_with_gxx_under_asan_against_the_shared_library() {
         .arg("-pthread");
     run(&mut cmd);
     run_program(&exe, false);
+}
+
+#[test]
+fn cpp_binding_without_exceptions_with_both_compilers() {
+    require_tool("g++", "g++");
+    require_tool("clang++", "clang");
+    let source = root().join("bindings/cpp/tests/no_exceptions.cpp");
+    let dir = tempfile::tempdir().unwrap();
+    // g++ under the sanitizers, against the shared library.
+    let so = shared_lib();
+    let lib_dir = so.parent().unwrap();
+    let exe = dir.path().join("no_exceptions_asan");
+    let mut cmd = Command::new("g++");
+    cmd.args(WARNINGS)
+        .args(STRICT)
+        .args(["-fno-exceptions", "-g", "-O1", "-fno-omit-frame-pointer"])
+        .args([
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=undefined",
+        ]);
+    includes(&mut cmd);
+    cmd.arg(&source)
+        .arg("-o")
+        .arg(&exe)
+        .arg("-L")
+        .arg(lib_dir)
+        .arg("-ldrgan")
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .arg("-pthread");
+    run(&mut cmd);
+    run_program(&exe, false);
+    // clang++ -O2, against the static library.
+    let exe = dir.path().join("no_exceptions_static");
+    let mut cmd = Command::new("clang++");
+    cmd.args(WARNINGS)
+        .args(STRICT)
+        .args(["-fno-exceptions", "-O2"]);
+    includes(&mut cmd);
+    cmd.arg(&source)
+        .arg("-o")
+        .arg(&exe)
+        .arg(static_lib())
+        .args(["-pthread", "-ldl", "-lm"]);
+    run(&mut cmd);
+    run_program(&exe, true);
 }
 
 #[test]

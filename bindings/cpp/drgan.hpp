@@ -129,9 +129,9 @@ enum class PixelFormat : int32_t {
 /// A dense detector's landmark set, for landmarks_convert (DrganLandmarkScheme).
 enum class LandmarkScheme : int32_t {
     /// dlib's 68-point shape predictor (iBUG 300-W layout, 0-based): 136 floats.
-    Dlib68 = 0,
+    Dlib68 = DRGAN_LANDMARK_SCHEME_DLIB68,
     /// MediaPipe Face Mesh: 468 points (936 floats), or 478 with irises (956 floats).
-    FaceMesh = 1,
+    FaceMesh = DRGAN_LANDMARK_SCHEME_FACE_MESH,
 };
 
 /// Where inference runs (DrganBackend).
