@@ -10,7 +10,8 @@
  *  - Pointers must be non-NULL unless documented "may be NULL"
  *    (else DRGAN_STATUS_NULL_ARGUMENT). drgan_*_free(NULL) does nothing.
  *  - Outputs go to caller-owned buffers with explicit lengths, in elements. The only
- *    objects drgan allocates are DrganModel and returned DrganImage, each with its _free.
+ *    objects drgan allocates are DrganModel, DrganGallery and DrganDecodedImage, each
+ *    with its _free.
  *  - A DrganModel is immutable: many threads may use one at once (free it only when no
  *    call is using it). The last-error message is per thread.
  *  - Enum values cross as int32_t and are validated (DRGAN_STATUS_INVALID_ARGUMENT).
@@ -38,7 +39,7 @@
 /** Patch version of this header. */
 #define DRGAN_VERSION_PATCH 0
 /** ABI version of this header; must equal drgan_abi_version() of the loaded library. */
-#define DRGAN_ABI_VERSION 1
+#define DRGAN_ABI_VERSION 2
 
 /** Capacity of DrganModelInfo.config, NUL included. */
 #define DRGAN_INFO_CONFIG_LEN 64
@@ -393,10 +394,8 @@ typedef struct DrganModelInfo {
  * pixels of `format`. Rows may be padded (`stride_bytes` larger than a row); the last
  * row needs no padding. Plain data.
  *
- * As an input, the caller owns the pixels; drgan reads them only during the call.
- * Images returned by `drgan_image_load` and `drgan_image_decode` are owned by drgan
- * (tightly packed RGB8) and must be released with `drgan_image_free`; read them
- * freely, but do not change their fields.
+ * The caller owns the pixels; drgan reads them only during the call. (A decoded image
+ * is a `DrganDecodedImage`, whose `image` member is one of these.)
  */
 typedef struct DrganImage {
   /**
@@ -421,6 +420,19 @@ typedef struct DrganImage {
    */
   int32_t format;
 } DrganImage;
+
+/**
+ * An image decoded by `drgan_image_load` or `drgan_image_decode`, owned by drgan
+ * (tightly packed RGB8) until `drgan_image_free`. Only drgan makes these: never
+ * declare one. Pass `&decoded->image` wherever a `DrganImage` is taken; read it freely,
+ * change none of its fields.
+ */
+typedef struct DrganDecodedImage {
+  /**
+   * The decoded pixels, as an image description.
+   */
+  struct DrganImage image;
+} DrganDecodedImage;
 
 /**
  * One search result: a person's id and the cosine similarity of the query and the
@@ -604,34 +616,43 @@ DrganStatus drgan_model_pose_yaws(const struct DrganModel *model,
  * Reads and decodes a PNG or JPEG file into a new RGB8 image owned by drgan, turned
  * upright by its EXIF orientation (a portrait phone photo loads portrait).
  *
- * `path` is a UTF-8 path. On success `*out_image` is the image, which the caller
- * releases with `drgan_image_free`. Images over 2^28 pixels are refused.
+ * `path` is a UTF-8 path. `options` may be NULL for the defaults; its
+ * `max_image_pixels` bounds the image (checked from the header, before decoding). On
+ * success `*out_image` is the image, which the caller releases with `drgan_image_free`.
  *
- * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (path not UTF-8); `DRGAN_STATUS_IO` (missing file, a
- * directory); `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, corrupt); `DRGAN_STATUS_LIMIT_EXCEEDED`.
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (path not UTF-8,
+ * bad options); `DRGAN_STATUS_IO` (missing file, a directory);
+ * `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, corrupt);
+ * `DRGAN_STATUS_LIMIT_EXCEEDED` (over `max_image_pixels`).
  *
  * # Safety
- * `path` must be a NUL-terminated string; `out_image` must be valid for writing.
+ * `path` must be a NUL-terminated string; `options` NULL or a valid `DrganOptions` with
+ * its `struct_size` set; `out_image` must be valid for writing.
  */
 DRGAN_MUST_USE
 DrganStatus drgan_image_load(const char *path,
-                             struct DrganImage **out_image);
+                             const struct DrganOptions *options,
+                             struct DrganDecodedImage **out_image);
 
 /**
  * Decodes an in-memory PNG or JPEG (`len` bytes at `bytes`) into a new RGB8 image
- * owned by drgan, turned upright by its EXIF orientation. On success `*out_image` is the image, which the caller releases with
- * `drgan_image_free`. Images over 2^28 pixels are refused.
+ * owned by drgan, turned upright by its EXIF orientation. `options` may be NULL for the
+ * defaults; its `max_image_pixels` bounds the image. On success `*out_image` is the
+ * image, which the caller releases with `drgan_image_free`.
  *
- * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, truncated, corrupt);
- * `DRGAN_STATUS_LIMIT_EXCEEDED`.
+ * Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (bad options);
+ * `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, truncated, corrupt);
+ * `DRGAN_STATUS_LIMIT_EXCEEDED` (over `max_image_pixels`).
  *
  * # Safety
- * `bytes` must point to `len` readable bytes; `out_image` must be valid for writing.
+ * `bytes` must point to `len` readable bytes; `options` NULL or a valid `DrganOptions`
+ * with its `struct_size` set; `out_image` must be valid for writing.
  */
 DRGAN_MUST_USE
 DrganStatus drgan_image_decode(const uint8_t *bytes,
                                size_t len,
-                               struct DrganImage **out_image);
+                               const struct DrganOptions *options,
+                               struct DrganDecodedImage **out_image);
 
 /**
  * Writes `image` (any `DrganPixelFormat`, caller- or drgan-owned) to `path` as an
@@ -650,14 +671,15 @@ DrganStatus drgan_image_save_png(const char *path,
 
 /**
  * Releases an image returned by `drgan_image_load` or `drgan_image_decode`, pixels
- * included. NULL is a no-op. Passing any other pointer (a caller's own `DrganImage`, a
- * copy of a returned one, or one already freed) is undefined behaviour.
+ * included. NULL is a no-op. It takes a `DrganDecodedImage`, so a caller's own
+ * `DrganImage` does not compile here; a copy of a returned one, or one already freed,
+ * is undefined behaviour.
  *
  * # Safety
  * `image` must be NULL or a pointer from `drgan_image_load`/`drgan_image_decode` not yet
  * freed; no other thread may be using it.
  */
-void drgan_image_free(struct DrganImage *image);
+void drgan_image_free(struct DrganDecodedImage *image);
 
 /**
  * The identity feature of one aligned face (any size; it is resized to the model's

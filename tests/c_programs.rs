@@ -259,3 +259,39 @@ fn readme_quick_start_compiles_and_runs() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+/// A decoded image has its own type, so freeing a caller's own `DrganImage` with
+/// `drgan_image_free` is a compile error (it was undefined behaviour when both were one
+/// type), while freeing a decoded one compiles.
+#[test]
+fn freeing_a_callers_view_does_not_compile() {
+    let dir = tempfile::tempdir().unwrap();
+    let compile = |body: &str| {
+        let src = dir.path().join("free.c");
+        std::fs::write(
+            &src,
+            format!("#include \"drgan.h\"\nvoid f(void) {{\n{body}\n}}\n"),
+        )
+        .unwrap();
+        Command::new(cc())
+            .args(["-std=c99", "-Wall", "-Werror", "-fsyntax-only"])
+            .arg("-I")
+            .arg(root().join("include"))
+            .arg(&src)
+            .output()
+            .unwrap()
+    };
+    let bad = compile("DrganImage view = {0};\ndrgan_image_free(&view);");
+    assert!(!bad.status.success(), "drgan_image_free(&view) compiled");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("incompatible pointer"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let good = compile("DrganDecodedImage *d = 0;\ndrgan_image_free(d);");
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+}

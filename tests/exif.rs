@@ -63,9 +63,9 @@ fn a_sideways_phone_photo_decodes_upright() {
     // Through the C ABI too.
     let bytes = jpeg(Some(6));
     let mut out = std::ptr::null_mut();
-    let s = unsafe { drgan_image_decode(bytes.as_ptr(), bytes.len(), &mut out) };
+    let s = unsafe { drgan_image_decode(bytes.as_ptr(), bytes.len(), std::ptr::null(), &mut out) };
     assert_eq!(s, DrganStatus::Ok);
-    let view = unsafe { *out };
+    let view = unsafe { (*out).image };
     assert_eq!((view.width, view.height), (8, 16));
     unsafe { drgan_image_free(out) };
 }

@@ -588,7 +588,9 @@ fn png_declaring_100000_squared_is_refused_before_decoding() {
     assert!(matches!(r, Err(Error::LimitExceeded(_))), "{r:?}");
     // And through the C ABI.
     let mut out = std::ptr::null_mut();
-    let s = unsafe { drgan::ffi::drgan_image_decode(bomb.as_ptr(), bomb.len(), &mut out) };
+    let s = unsafe {
+        drgan::ffi::drgan_image_decode(bomb.as_ptr(), bomb.len(), std::ptr::null(), &mut out)
+    };
     assert_eq!(s, drgan::ffi::DrganStatus::LimitExceeded);
     assert!(out.is_null());
 }
@@ -682,7 +684,7 @@ fn fuzz_findings_decode_or_fail_cleanly() {
     use drgan::ffi::*;
     let c = CString::new(path.to_str().unwrap()).unwrap();
     let mut img = std::ptr::null_mut();
-    let s = unsafe { drgan_image_load(c.as_ptr(), &mut img) };
+    let s = unsafe { drgan_image_load(c.as_ptr(), std::ptr::null(), &mut img) };
     assert_eq!(s, DrganStatus::ImageDecode);
     assert!(img.is_null());
 }
@@ -733,7 +735,7 @@ fn paths_that_do_not_exist_or_are_directories() {
     }
     let mut img = std::ptr::null_mut();
     for p in [&missing, &dir.path().to_path_buf()] {
-        let s = unsafe { drgan_image_load(c(p).as_ptr(), &mut img) };
+        let s = unsafe { drgan_image_load(c(p).as_ptr(), std::ptr::null(), &mut img) };
         assert_eq!(s, DrganStatus::Io, "{p:?}");
         assert!(img.is_null());
     }

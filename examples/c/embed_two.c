@@ -30,12 +30,12 @@ static int fail(const char *what, DrganStatus status) {
 static DrganStatus load_aligned(const DrganModel *model, const char *data_dir, const char *name,
                                 const float points[10], uint8_t *crop, size_t crop_len) {
     char path[4096];
-    DrganImage *photo = NULL;
+    DrganDecodedImage *photo = NULL;
     DrganStatus s;
     snprintf(path, sizeof path, "%s/%s", data_dir, name);
-    s = drgan_image_load(path, &photo);
+    s = drgan_image_load(path, NULL, &photo);
     if (s != DRGAN_STATUS_OK) return s;
-    s = drgan_align(model, photo, points, 10, crop, crop_len, NULL);
+    s = drgan_align(model, &photo->image, points, 10, crop, crop_len, NULL);
     drgan_image_free(photo);
     return s;
 }

@@ -1,10 +1,12 @@
-//! `DrganImage`: pixels crossing the boundary. Callers describe their own buffers with
-//! it (borrowed for the duration of a call), and `drgan_image_load`/`_decode` return
-//! library-owned ones that `drgan_image_free` releases.
+//! `DrganImage`: pixels crossing the boundary, described by callers over their own
+//! buffers (borrowed for the duration of a call); and `DrganDecodedImage`, the image
+//! `drgan_image_load`/`_decode` hand out, a type of its own so that only it can be given
+//! to `drgan_image_free`.
 
 use std::ffi::c_char;
 
 use super::args;
+use super::options::DrganOptions;
 use super::panic::{guard, guard_or};
 use super::status::DrganStatus;
 use crate::{Error, Image, Options, PixelFormat, Result, RgbImage};
@@ -45,10 +47,8 @@ pub const DRGAN_IMAGE_BOTTOM_UP: i32 = 0x100;
 /// pixels of `format`. Rows may be padded (`stride_bytes` larger than a row); the last
 /// row needs no padding. Plain data.
 ///
-/// As an input, the caller owns the pixels; drgan reads them only during the call.
-/// Images returned by `drgan_image_load` and `drgan_image_decode` are owned by drgan
-/// (tightly packed RGB8) and must be released with `drgan_image_free`; read them
-/// freely, but do not change their fields.
+/// The caller owns the pixels; drgan reads them only during the call. (A decoded image
+/// is a `DrganDecodedImage`, whose `image` member is one of these.)
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct DrganImage {
@@ -65,11 +65,22 @@ pub struct DrganImage {
     pub format: i32,
 }
 
-/// What `drgan_image_load`/`_decode` hand out: the public struct first, so a pointer to
-/// it is a pointer to the `DrganImage`, and the pixels it points into.
+/// An image decoded by `drgan_image_load` or `drgan_image_decode`, owned by drgan
+/// (tightly packed RGB8) until `drgan_image_free`. Only drgan makes these: never
+/// declare one. Pass `&decoded->image` wherever a `DrganImage` is taken; read it freely,
+/// change none of its fields.
+#[repr(C)]
+#[derive(Debug)]
+pub struct DrganDecodedImage {
+    /// The decoded pixels, as an image description.
+    pub image: DrganImage,
+}
+
+/// What drgan allocates for a `DrganDecodedImage`: the public struct first, so a
+/// pointer to it is a pointer to the `DrganDecodedImage`, and the pixels it points into.
 #[repr(C)]
 struct OwnedImage {
-    view: DrganImage,
+    decoded: DrganDecodedImage,
     pixels: Vec<u8>,
 }
 
@@ -114,14 +125,16 @@ fn naming(name: &str, e: Error) -> Error {
     }
 }
 
-fn hand_out(image: RgbImage) -> *mut DrganImage {
+fn hand_out(image: RgbImage) -> *mut DrganDecodedImage {
     let owned = Box::new(OwnedImage {
-        view: DrganImage {
-            data: image.data.as_ptr(),
-            width: image.width,
-            height: image.height,
-            stride_bytes: image.width as usize * 3,
-            format: DrganPixelFormat::Rgb8 as i32,
+        decoded: DrganDecodedImage {
+            image: DrganImage {
+                data: image.data.as_ptr(),
+                width: image.width,
+                height: image.height,
+                stride_bytes: image.width as usize * 3,
+                format: DrganPixelFormat::Rgb8 as i32,
+            },
         },
         pixels: image.data,
     });
@@ -131,49 +144,60 @@ fn hand_out(image: RgbImage) -> *mut DrganImage {
 /// Reads and decodes a PNG or JPEG file into a new RGB8 image owned by drgan, turned
 /// upright by its EXIF orientation (a portrait phone photo loads portrait).
 ///
-/// `path` is a UTF-8 path. On success `*out_image` is the image, which the caller
-/// releases with `drgan_image_free`. Images over 2^28 pixels are refused.
+/// `path` is a UTF-8 path. `options` may be NULL for the defaults; its
+/// `max_image_pixels` bounds the image (checked from the header, before decoding). On
+/// success `*out_image` is the image, which the caller releases with `drgan_image_free`.
 ///
-/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (path not UTF-8); `DRGAN_STATUS_IO` (missing file, a
-/// directory); `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, corrupt); `DRGAN_STATUS_LIMIT_EXCEEDED`.
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (path not UTF-8,
+/// bad options); `DRGAN_STATUS_IO` (missing file, a directory);
+/// `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, corrupt);
+/// `DRGAN_STATUS_LIMIT_EXCEEDED` (over `max_image_pixels`).
 ///
 /// # Safety
-/// `path` must be a NUL-terminated string; `out_image` must be valid for writing.
+/// `path` must be a NUL-terminated string; `options` NULL or a valid `DrganOptions` with
+/// its `struct_size` set; `out_image` must be valid for writing.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn drgan_image_load(
     path: *const c_char,
-    out_image: *mut *mut DrganImage,
+    options: *const DrganOptions,
+    out_image: *mut *mut DrganDecodedImage,
 ) -> DrganStatus {
     guard("drgan_image_load", || {
         let path = unsafe { args::utf8(path, "path")? };
+        let options = unsafe { super::options::read(options)? };
         let out = args::out(out_image, "out_image")?;
-        let image = crate::io::load_image(path, Options::default().max_image_pixels)?;
+        let image = crate::io::load_image(path, options.max_image_pixels)?;
         unsafe { args::write(out, hand_out(image)) };
         Ok(())
     })
 }
 
 /// Decodes an in-memory PNG or JPEG (`len` bytes at `bytes`) into a new RGB8 image
-/// owned by drgan, turned upright by its EXIF orientation. On success `*out_image` is the image, which the caller releases with
-/// `drgan_image_free`. Images over 2^28 pixels are refused.
+/// owned by drgan, turned upright by its EXIF orientation. `options` may be NULL for the
+/// defaults; its `max_image_pixels` bounds the image. On success `*out_image` is the
+/// image, which the caller releases with `drgan_image_free`.
 ///
-/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, truncated, corrupt);
-/// `DRGAN_STATUS_LIMIT_EXCEEDED`.
+/// Errors: `DRGAN_STATUS_NULL_ARGUMENT`; `DRGAN_STATUS_INVALID_ARGUMENT` (bad options);
+/// `DRGAN_STATUS_IMAGE_DECODE` (not a PNG or JPEG, truncated, corrupt);
+/// `DRGAN_STATUS_LIMIT_EXCEEDED` (over `max_image_pixels`).
 ///
 /// # Safety
-/// `bytes` must point to `len` readable bytes; `out_image` must be valid for writing.
+/// `bytes` must point to `len` readable bytes; `options` NULL or a valid `DrganOptions`
+/// with its `struct_size` set; `out_image` must be valid for writing.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn drgan_image_decode(
     bytes: *const u8,
     len: usize,
-    out_image: *mut *mut DrganImage,
+    options: *const DrganOptions,
+    out_image: *mut *mut DrganDecodedImage,
 ) -> DrganStatus {
     guard("drgan_image_decode", || {
         let bytes = unsafe { args::slice(bytes, len, "bytes")? };
+        let options = unsafe { super::options::read(options)? };
         let out = args::out(out_image, "out_image")?;
-        let image = crate::io::decode_image(bytes, Options::default().max_image_pixels)?;
+        let image = crate::io::decode_image(bytes, options.max_image_pixels)?;
         unsafe { args::write(out, hand_out(image)) };
         Ok(())
     })
@@ -209,14 +233,15 @@ pub unsafe extern "C" fn drgan_image_save_png(
 }
 
 /// Releases an image returned by `drgan_image_load` or `drgan_image_decode`, pixels
-/// included. NULL is a no-op. Passing any other pointer (a caller's own `DrganImage`, a
-/// copy of a returned one, or one already freed) is undefined behaviour.
+/// included. NULL is a no-op. It takes a `DrganDecodedImage`, so a caller's own
+/// `DrganImage` does not compile here; a copy of a returned one, or one already freed,
+/// is undefined behaviour.
 ///
 /// # Safety
 /// `image` must be NULL or a pointer from `drgan_image_load`/`drgan_image_decode` not yet
 /// freed; no other thread may be using it.
 #[no_mangle]
-pub unsafe extern "C" fn drgan_image_free(image: *mut DrganImage) {
+pub unsafe extern "C" fn drgan_image_free(image: *mut DrganDecodedImage) {
     guard_or((), || {
         if !image.is_null() {
             drop(unsafe { Box::from_raw(image.cast::<OwnedImage>()) });

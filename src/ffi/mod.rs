@@ -77,8 +77,8 @@ pub use self::gallery::{
     DrganGallery, DrganGalleryMatch, DRGAN_GALLERY_ID_CAPACITY,
 };
 pub use self::image::{
-    drgan_image_decode, drgan_image_free, drgan_image_load, drgan_image_save_png, DrganImage,
-    DrganPixelFormat, DRGAN_IMAGE_BOTTOM_UP,
+    drgan_image_decode, drgan_image_free, drgan_image_load, drgan_image_save_png,
+    DrganDecodedImage, DrganImage, DrganPixelFormat, DRGAN_IMAGE_BOTTOM_UP,
 };
 pub use self::last_error::drgan_last_error;
 pub use self::model::{

@@ -7,7 +7,7 @@ use super::panic::guard_or;
 
 /// The ABI version: bumped on any change that breaks programs built against an older
 /// header. Equal to the header's `DRGAN_ABI_VERSION` (kept so by a test).
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 const VERSION_C: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes(),

@@ -275,7 +275,8 @@ static void test_open_memory(const char *dir, const char *other) {
 static void test_images(const char *scratch, const DrganModel *model) {
     uint8_t *px = picture(48, 40, 4, 7, 1);
     DrganImage bgra = describe(px, 48, 40, 48 * 4 + 7, DRGAN_PIXEL_FORMAT_BGRA8);
-    DrganImage *loaded = NULL, *decoded = NULL;
+    DrganDecodedImage *loaded = NULL, *decoded = NULL;
+    DrganOptions small;
     char *png = join(scratch, "c_face.png");
     char *text = join(scratch, "c_not_an_image.png");
     char *missing = join(scratch, "c_missing.png");
@@ -285,41 +286,51 @@ static void test_images(const char *scratch, const DrganModel *model) {
     int same = 1;
 
     EXPECT("image_save_png", drgan_image_save_png(png, &bgra), DRGAN_STATUS_OK, "");
-    EXPECT("image_load", drgan_image_load(png, &loaded), DRGAN_STATUS_OK, "");
-    CHECK(loaded != NULL && loaded->width == 48 && loaded->height == 40 &&
-          loaded->format == DRGAN_PIXEL_FORMAT_RGB8 && loaded->stride_bytes == 48 * 3);
+    EXPECT("image_load", drgan_image_load(png, NULL, &loaded), DRGAN_STATUS_OK, "");
+    CHECK(loaded != NULL && loaded->image.width == 48 && loaded->image.height == 40 &&
+          loaded->image.format == DRGAN_PIXEL_FORMAT_RGB8 &&
+          loaded->image.stride_bytes == 48 * 3);
     if (loaded != NULL)
         for (y = 0; y < 40; y++)
             for (x = 0; x < 48; x++) {
                 const uint8_t *s = px + y * bgra.stride_bytes + x * 4;
-                const uint8_t *d = loaded->data + y * loaded->stride_bytes + x * 3;
+                const uint8_t *d = loaded->image.data + y * loaded->image.stride_bytes + x * 3;
                 same &= d[0] == s[2] && d[1] == s[1] && d[2] == s[0];
             }
     CHECK(same);
     bytes = read_file(scratch, "c_face.png", &len);
-    EXPECT("image_decode", drgan_image_decode(bytes, len, &decoded), DRGAN_STATUS_OK, "");
-    CHECK(decoded != NULL && decoded->width == 48);
-    EXPECT("image_decode truncated", drgan_image_decode(bytes, len / 2, &decoded),
+    EXPECT("image_decode", drgan_image_decode(bytes, len, NULL, &decoded), DRGAN_STATUS_OK, "");
+    CHECK(decoded != NULL && decoded->image.width == 48);
+    EXPECT("image_decode truncated", drgan_image_decode(bytes, len / 2, NULL, &decoded),
            DRGAN_STATUS_IMAGE_DECODE, "image");
-    EXPECT("image_decode(NULL)", drgan_image_decode(NULL, len, &decoded),
+    EXPECT("image_decode(NULL)", drgan_image_decode(NULL, len, NULL, &decoded),
            DRGAN_STATUS_NULL_ARGUMENT, "bytes");
+    /* The caller's pixel limit: 48x40 is one pixel over 1919. */
+    small.struct_size = sizeof small;
+    CHECK(drgan_options_default(&small) == DRGAN_STATUS_OK);
+    small.max_image_pixels = 48 * 40 - 1;
+    EXPECT("image_decode over the caller's limit",
+           drgan_image_decode(bytes, len, &small, &decoded), DRGAN_STATUS_LIMIT_EXCEEDED, "1919");
+    EXPECT("image_load over the caller's limit", drgan_image_load(png, &small, &loaded),
+           DRGAN_STATUS_LIMIT_EXCEEDED, "1919");
     free(bytes);
 
     /* The decoded file and the caller's BGRA buffer embed alike. */
-    EXPECT("embed loaded", drgan_embed(model, loaded, f1, 256, NULL, &c1), DRGAN_STATUS_OK, "");
+    EXPECT("embed loaded", drgan_embed(model, &loaded->image, f1, 256, NULL, &c1),
+           DRGAN_STATUS_OK, "");
     EXPECT("embed BGRA", drgan_embed(model, &bgra, f2, 256, NULL, &c2), DRGAN_STATUS_OK, "");
     CHECK(f1[0] == f2[0] && c1 == c2);
 
     write_text(text, "plain text is not an image");
-    EXPECT("load a text file", drgan_image_load(text, &loaded), DRGAN_STATUS_IMAGE_DECODE,
+    EXPECT("load a text file", drgan_image_load(text, NULL, &loaded), DRGAN_STATUS_IMAGE_DECODE,
            "not a PNG or JPEG");
-    EXPECT("load a missing file", drgan_image_load(missing, &loaded), DRGAN_STATUS_IO,
+    EXPECT("load a missing file", drgan_image_load(missing, NULL, &loaded), DRGAN_STATUS_IO,
            "c_missing.png");
-    EXPECT("load a directory", drgan_image_load(scratch, &loaded), DRGAN_STATUS_IO,
+    EXPECT("load a directory", drgan_image_load(scratch, NULL, &loaded), DRGAN_STATUS_IO,
            "not a regular file");
-    EXPECT("load(NULL path)", drgan_image_load(NULL, &loaded), DRGAN_STATUS_NULL_ARGUMENT,
+    EXPECT("load(NULL path)", drgan_image_load(NULL, NULL, &loaded), DRGAN_STATUS_NULL_ARGUMENT,
            "path");
-    EXPECT("load(NULL out)", drgan_image_load(png, NULL), DRGAN_STATUS_NULL_ARGUMENT,
+    EXPECT("load(NULL out)", drgan_image_load(png, NULL, NULL), DRGAN_STATUS_NULL_ARGUMENT,
            "out_image");
     bgra.format = 77;
     EXPECT("save unknown format", drgan_image_save_png(png, &bgra),

@@ -112,7 +112,7 @@ fn versions_report_the_library() {
     assert_eq!(v, env!("CARGO_PKG_VERSION"));
     assert_eq!(v, drgan::VERSION);
     assert_eq!(drgan_abi_version(), ABI_VERSION);
-    assert_eq!(drgan_abi_version(), 1);
+    assert_eq!(drgan_abi_version(), 2);
 }
 
 fn fail_similarity() -> DrganStatus {

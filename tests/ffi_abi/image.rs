@@ -11,9 +11,9 @@ fn save(path: &std::path::Path, image: &DrganImage) -> DrganStatus {
     unsafe { drgan_image_save_png(cstr(path).as_ptr(), image) }
 }
 
-fn load(path: &std::path::Path) -> (DrganStatus, *mut DrganImage) {
+fn load(path: &std::path::Path) -> (DrganStatus, *mut DrganDecodedImage) {
     let mut out = ptr::null_mut();
-    let s = unsafe { drgan_image_load(cstr(path).as_ptr(), &mut out) };
+    let s = unsafe { drgan_image_load(cstr(path).as_ptr(), ptr::null(), &mut out) };
     (s, out)
 }
 
@@ -30,20 +30,29 @@ fn save_load_and_decode_round_trip() {
 
     let (s, img) = load(&path);
     assert_eq!(s, DrganStatus::Ok, "{}", last_error());
-    let i = unsafe { &*img };
+    let i = unsafe { &(*img).image };
     assert_eq!((i.width, i.height), (37, 21));
     assert_eq!(i.format, DrganPixelFormat::Rgb8 as i32);
     assert_eq!(pixels(i), &pic.pixels[..]);
 
     let bytes = std::fs::read(&path).unwrap();
     let mut dec = ptr::null_mut();
-    let s = unsafe { drgan_image_decode(bytes.as_ptr(), bytes.len(), &mut dec) };
+    let s = unsafe { drgan_image_decode(bytes.as_ptr(), bytes.len(), ptr::null(), &mut dec) };
     assert_eq!(s, DrganStatus::Ok);
-    assert_eq!(pixels(unsafe { &*dec }), &pic.pixels[..]);
+    assert_eq!(pixels(unsafe { &(*dec).image }), &pic.pixels[..]);
 
     // A returned image feeds straight back into the API.
     let (mut f, mut c) = ([0f32; NF], 0f32);
-    let s = unsafe { drgan_embed(model(), img, f.as_mut_ptr(), NF, ptr::null_mut(), &mut c) };
+    let s = unsafe {
+        drgan_embed(
+            model(),
+            &(*img).image,
+            f.as_mut_ptr(),
+            NF,
+            ptr::null_mut(),
+            &mut c,
+        )
+    };
     assert_eq!(s, DrganStatus::Ok);
     unsafe {
         drgan_image_free(img);
@@ -79,7 +88,7 @@ fn save_handles_every_format_and_padded_rows() {
         );
         let (s, img) = load(&path);
         assert_eq!(s, DrganStatus::Ok);
-        let got = pixels(unsafe { &*img });
+        let got = pixels(unsafe { &(*img).image });
         for y in 0..h as usize {
             for x in 0..w as usize {
                 let src = &px[y * stride + x * bpp..];
@@ -121,14 +130,14 @@ fn load_rejects_bad_files() {
     }
 
     let mut out = ptr::null_mut();
-    let s = unsafe { drgan_image_load(ptr::null(), &mut out) };
+    let s = unsafe { drgan_image_load(ptr::null(), ptr::null(), &mut out) };
     fails(
         s,
         DrganStatus::NullArgument,
         "drgan_image_load",
         &["`path`"],
     );
-    let s = unsafe { drgan_image_load(cstr(&good).as_ptr(), ptr::null_mut()) };
+    let s = unsafe { drgan_image_load(cstr(&good).as_ptr(), ptr::null(), ptr::null_mut()) };
     fails(
         s,
         DrganStatus::NullArgument,
@@ -136,7 +145,7 @@ fn load_rejects_bad_files() {
         &["`out_image`"],
     );
     let not_utf8 = CString::new(vec![0xc3, 0x28]).unwrap();
-    let s = unsafe { drgan_image_load(not_utf8.as_ptr(), &mut out) };
+    let s = unsafe { drgan_image_load(not_utf8.as_ptr(), ptr::null(), &mut out) };
     fails(
         s,
         DrganStatus::InvalidArgument,
@@ -156,19 +165,19 @@ fn decode_rejects_bad_bytes() {
         ("empty", vec![]),
         ("PNG header only", png_head),
     ] {
-        let s = unsafe { drgan_image_decode(bytes.as_ptr(), bytes.len(), &mut out) };
+        let s = unsafe { drgan_image_decode(bytes.as_ptr(), bytes.len(), ptr::null(), &mut out) };
         assert!(out.is_null());
         fails(s, DrganStatus::ImageDecode, "drgan_image_decode", &[]);
         assert!(last_error().len() > 30, "{what}: {}", last_error());
     }
-    let s = unsafe { drgan_image_decode(ptr::null(), 10, &mut out) };
+    let s = unsafe { drgan_image_decode(ptr::null(), 10, ptr::null(), &mut out) };
     fails(
         s,
         DrganStatus::NullArgument,
         "drgan_image_decode",
         &["`bytes`"],
     );
-    let s = unsafe { drgan_image_decode([0u8].as_ptr(), 1, ptr::null_mut()) };
+    let s = unsafe { drgan_image_decode([0u8].as_ptr(), 1, ptr::null(), ptr::null_mut()) };
     fails(
         s,
         DrganStatus::NullArgument,
@@ -203,4 +212,42 @@ fn save_rejects_bad_arguments() {
     let s = save(&scratch().join("no/such/dir/x.png"), &pic.image);
     fails(s, DrganStatus::Io, "drgan_image_save_png", &["x.png"]);
     assert!(!scratch().join("never.png").exists());
+}
+
+#[test]
+fn load_and_decode_take_the_callers_pixel_limit() {
+    let pic = Pic::rgb(40, 30, 5);
+    let path = scratch().join("limit.png");
+    assert_eq!(save(&path, &pic.image), DrganStatus::Ok);
+    let bytes = std::fs::read(&path).unwrap();
+    let mut options: DrganOptions = unsafe { std::mem::zeroed() };
+    options.struct_size = std::mem::size_of::<DrganOptions>();
+    assert_eq!(
+        unsafe { drgan_options_default(&mut options) },
+        DrganStatus::Ok
+    );
+    options.max_image_pixels = 40 * 30 - 1;
+    let mut out = ptr::null_mut();
+    let s = unsafe { drgan_image_load(cstr(&path).as_ptr(), &options, &mut out) };
+    fails(s, DrganStatus::LimitExceeded, "drgan_image_load", &["1199"]);
+    let s = unsafe { drgan_image_decode(bytes.as_ptr(), bytes.len(), &options, &mut out) };
+    fails(
+        s,
+        DrganStatus::LimitExceeded,
+        "drgan_image_decode",
+        &["1199"],
+    );
+    assert!(out.is_null());
+    options.max_image_pixels = 40 * 30;
+    let s = unsafe { drgan_image_decode(bytes.as_ptr(), bytes.len(), &options, &mut out) };
+    assert_eq!(s, DrganStatus::Ok);
+    unsafe { drgan_image_free(out) };
+    options.backend = 7;
+    let s = unsafe { drgan_image_load(cstr(&path).as_ptr(), &options, &mut out) };
+    fails(
+        s,
+        DrganStatus::InvalidArgument,
+        "drgan_image_load",
+        &["backend"],
+    );
 }
