@@ -276,13 +276,36 @@ inline void check(Status status) {
 /// The version of the loaded library, e.g. "0.1.0" (DRGAN_VERSION is the header's).
 [[nodiscard]] inline std::string version() { return drgan_version(); }
 
+/// The ABI version this wrapper was written for; drgan.h's DRGAN_ABI_VERSION must equal
+/// it (checked when compiling), and so must the loaded library's abi_version() (see
+/// abi_compatible(); checked before a Model is opened or an Image loaded or decoded).
+inline constexpr uint32_t wrapper_abi_version = 2;
+static_assert(DRGAN_ABI_VERSION == wrapper_abi_version,
+              "drgan.hpp is for ABI version 2 of drgan.h: use the drgan.h it came with");
+
 /// The ABI version of the loaded library; must equal DRGAN_ABI_VERSION.
 [[nodiscard]] inline uint32_t abi_version() noexcept { return drgan_abi_version(); }
 
 /// Whether the loaded library has the ABI this header was written for.
 [[nodiscard]] inline bool abi_compatible() noexcept {
-    return drgan_abi_version() == DRGAN_ABI_VERSION;
+    return drgan_abi_version() == wrapper_abi_version;
 }
+
+namespace detail {
+// Status::InvalidArgument, with a message, when the loaded library's ABI is not this
+// wrapper's: checked before the calls whose signatures changed between ABIs.
+inline Status require_abi() noexcept {
+    if (abi_compatible()) {
+        return Status::Ok;
+    }
+    ErrorSlot &error = own_error();
+    std::snprintf(error.text, sizeof error.text,
+                  "the loaded drgan library has ABI version %lu, this header expects %lu",
+                  static_cast<unsigned long>(drgan_abi_version()),
+                  static_cast<unsigned long>(wrapper_abi_version));
+    return Status::InvalidArgument;
+}
+} // namespace detail
 
 /// A read-only pointer + length over contiguous elements, like std::span<const T>.
 /// Converts from std::vector, std::array, C arrays and initializer lists (the last only
@@ -413,89 +436,10 @@ struct RgbImage {
 #endif
 };
 
-/// An image decoded by drgan (tightly packed RGB8), released when this owner goes.
-/// Move-only.
-class Image {
-  public:
-#ifndef DRGAN_NO_EXCEPTIONS
-    /// Reads and decodes a PNG or JPEG file.
-    [[nodiscard]] static Image load(const std::string &path) {
-        Image out;
-        detail::check(try_load(path, out));
-        return out;
-    }
-    /// Decodes an in-memory PNG or JPEG.
-    [[nodiscard]] static Image decode(Span<uint8_t> bytes) {
-        Image out;
-        detail::check(try_decode(bytes, out));
-        return out;
-    }
-#endif
-    /// load without exceptions: on success `out` holds the image; on failure it is left
-    /// as it was.
-    [[nodiscard]] static Status try_load(const std::string &path, Image &out) noexcept {
-        DrganImage *raw = nullptr;
-        const Status status = detail::from_c(drgan_image_load(path.c_str(), &raw));
-        if (status == Status::Ok) {
-            out.image_.reset(raw);
-        }
-        return status;
-    }
-    /// decode without exceptions; `out` as try_load's.
-    [[nodiscard]] static Status try_decode(Span<uint8_t> bytes, Image &out) noexcept {
-        DrganImage *raw = nullptr;
-        const Status status =
-            detail::from_c(drgan_image_decode(detail::nonnull(bytes.data()), bytes.size(), &raw));
-        if (status == Status::Ok) {
-            out.image_.reset(raw);
-        }
-        return status;
-    }
-
-    /// An empty Image (as a moved-from one), for try_load and try_decode to fill.
-    Image() noexcept = default;
-    Image(Image &&) noexcept = default;
-    Image &operator=(Image &&) noexcept = default;
-    Image(const Image &) = delete;
-    Image &operator=(const Image &) = delete;
-    ~Image() = default;
-
-    /// False only for an empty or moved-from Image (whose accessors return zeros).
-    explicit operator bool() const noexcept { return image_ != nullptr; }
-    [[nodiscard]] uint32_t width() const noexcept { return image_ ? image_->width : 0; }
-    [[nodiscard]] uint32_t height() const noexcept { return image_ ? image_->height : 0; }
-    [[nodiscard]] std::size_t stride_bytes() const noexcept {
-        return image_ ? image_->stride_bytes : 0;
-    }
-    [[nodiscard]] PixelFormat format() const noexcept {
-        return image_ ? static_cast<PixelFormat>(image_->format) : PixelFormat::Rgb8;
-    }
-    /// The pixels, `height() * stride_bytes()` bytes.
-    [[nodiscard]] const uint8_t *data() const noexcept { return image_ ? image_->data : nullptr; }
-    /// A view over the pixels; valid while this Image lives.
-    [[nodiscard]] ImageView view() const noexcept {
-        return ImageView(data(), width(), height(), stride_bytes(), format());
-    }
-    operator ImageView() const noexcept { return view(); }
-    [[nodiscard]] Status try_save_png(const std::string &path) const noexcept {
-        return view().try_save_png(path);
-    }
-#ifndef DRGAN_NO_EXCEPTIONS
-    void save_png(const std::string &path) const { view().save_png(path); }
-#endif
-    /// The C handle (still owned by this object).
-    [[nodiscard]] const DrganImage *get() const noexcept { return image_.get(); }
-
-  private:
-    struct Free {
-        void operator()(DrganImage *image) const noexcept { drgan_image_free(image); }
-    };
-    std::unique_ptr<DrganImage, Free> image_;
-};
-
-/// Options for opening a model. A default-constructed Options holds the library's
-/// defaults (those of drgan_options_default: Backend::Auto, 2^28 pixels, 1 GiB model
-/// files); change what you need:
+/// Options for opening a model, and for Image::load/decode (their max_image_pixels). A
+/// default-constructed Options holds the library's defaults (those of
+/// drgan_options_default: Backend::Auto, 2^28 pixels, 1 GiB model files); change what
+/// you need:
 ///
 ///     drgan::Options options;
 ///     options.backend = drgan::Backend::Cpu;
@@ -534,6 +478,122 @@ struct Options {
         out.max_image_pixels = max_image_pixels;
         out.max_model_bytes = max_model_bytes;
         return out;
+    }
+};
+
+/// An image decoded by drgan (tightly packed RGB8; a DrganDecodedImage), released when
+/// this owner goes. Move-only.
+///
+/// load and decode take Options whose max_image_pixels bounds the image (checked from
+/// the header, before decoding: Status::LimitExceeded); without them, the library's
+/// defaults (2^28 pixels).
+class Image {
+  public:
+#ifndef DRGAN_NO_EXCEPTIONS
+    /// Reads and decodes a PNG or JPEG file, turned upright by its EXIF orientation.
+    [[nodiscard]] static Image load(const std::string &path, const Options &options = Options{}) {
+        Image out;
+        detail::check(try_load(path, options, out));
+        return out;
+    }
+    /// Decodes an in-memory PNG or JPEG, turned upright by its EXIF orientation.
+    [[nodiscard]] static Image decode(Span<uint8_t> bytes, const Options &options = Options{}) {
+        Image out;
+        detail::check(try_decode(bytes, options, out));
+        return out;
+    }
+#endif
+    /// load without exceptions, with the library's default options: on success `out`
+    /// holds the image; on failure it is left as it was.
+    [[nodiscard]] static Status try_load(const std::string &path, Image &out) noexcept {
+        return load_raw(path, nullptr, out);
+    }
+    /// load without exceptions, `options` bounding the image; `out` as above.
+    [[nodiscard]] static Status try_load(const std::string &path, const Options &options,
+                                         Image &out) noexcept {
+        const DrganOptions raw = options.raw();
+        return load_raw(path, &raw, out);
+    }
+    /// decode without exceptions, with the library's default options; `out` as try_load's.
+    [[nodiscard]] static Status try_decode(Span<uint8_t> bytes, Image &out) noexcept {
+        return decode_raw(bytes, nullptr, out);
+    }
+    /// decode without exceptions, `options` bounding the image; `out` as try_load's.
+    [[nodiscard]] static Status try_decode(Span<uint8_t> bytes, const Options &options,
+                                           Image &out) noexcept {
+        const DrganOptions raw = options.raw();
+        return decode_raw(bytes, &raw, out);
+    }
+
+    /// An empty Image (as a moved-from one), for try_load and try_decode to fill.
+    Image() noexcept = default;
+    Image(Image &&) noexcept = default;
+    Image &operator=(Image &&) noexcept = default;
+    Image(const Image &) = delete;
+    Image &operator=(const Image &) = delete;
+    ~Image() = default;
+
+    /// False only for an empty or moved-from Image (whose accessors return zeros).
+    explicit operator bool() const noexcept { return image_ != nullptr; }
+    [[nodiscard]] uint32_t width() const noexcept { return image_ ? image_->image.width : 0; }
+    [[nodiscard]] uint32_t height() const noexcept { return image_ ? image_->image.height : 0; }
+    [[nodiscard]] std::size_t stride_bytes() const noexcept {
+        return image_ ? image_->image.stride_bytes : 0;
+    }
+    [[nodiscard]] PixelFormat format() const noexcept {
+        return image_ ? static_cast<PixelFormat>(image_->image.format) : PixelFormat::Rgb8;
+    }
+    /// The pixels, `height() * stride_bytes()` bytes.
+    [[nodiscard]] const uint8_t *data() const noexcept {
+        return image_ ? image_->image.data : nullptr;
+    }
+    /// A view over the pixels; valid while this Image lives.
+    [[nodiscard]] ImageView view() const noexcept {
+        return ImageView(data(), width(), height(), stride_bytes(), format());
+    }
+    operator ImageView() const noexcept { return view(); }
+    [[nodiscard]] Status try_save_png(const std::string &path) const noexcept {
+        return view().try_save_png(path);
+    }
+#ifndef DRGAN_NO_EXCEPTIONS
+    void save_png(const std::string &path) const { view().save_png(path); }
+#endif
+    /// The C handle (still owned by this object; NULL when empty). Its `image` member
+    /// is what the C calls that take a `const DrganImage*` want.
+    [[nodiscard]] const DrganDecodedImage *get() const noexcept { return image_.get(); }
+
+  private:
+    struct Free {
+        void operator()(DrganDecodedImage *image) const noexcept { drgan_image_free(image); }
+    };
+    std::unique_ptr<DrganDecodedImage, Free> image_;
+
+    static Status load_raw(const std::string &path, const DrganOptions *options,
+                           Image &out) noexcept {
+        const Status abi = detail::require_abi();
+        if (abi != Status::Ok) {
+            return abi;
+        }
+        DrganDecodedImage *raw = nullptr;
+        const Status status = detail::from_c(drgan_image_load(path.c_str(), options, &raw));
+        if (status == Status::Ok) {
+            out.image_.reset(raw);
+        }
+        return status;
+    }
+    static Status decode_raw(Span<uint8_t> bytes, const DrganOptions *options,
+                             Image &out) noexcept {
+        const Status abi = detail::require_abi();
+        if (abi != Status::Ok) {
+            return abi;
+        }
+        DrganDecodedImage *raw = nullptr;
+        const Status status = detail::from_c(
+            drgan_image_decode(detail::nonnull(bytes.data()), bytes.size(), options, &raw));
+        if (status == Status::Ok) {
+            out.image_.reset(raw);
+        }
+        return status;
     }
 };
 
@@ -1104,21 +1164,9 @@ class Model {
         return Status::Ok;
     }
 
-    static Status require_abi() noexcept {
-        if (abi_compatible()) {
-            return Status::Ok;
-        }
-        detail::ErrorSlot &error = detail::own_error();
-        std::snprintf(error.text, sizeof error.text,
-                      "the loaded drgan library has ABI version %lu, this header expects %lu",
-                      static_cast<unsigned long>(drgan_abi_version()),
-                      static_cast<unsigned long>(DRGAN_ABI_VERSION));
-        return Status::InvalidArgument;
-    }
-
     static Status open_raw(const std::string &dir, const DrganOptions *options,
                            Model &out) noexcept {
-        const Status abi = require_abi();
+        const Status abi = detail::require_abi();
         if (abi != Status::Ok) {
             return abi;
         }
@@ -1128,7 +1176,7 @@ class Model {
     }
 
     static Status open_default_raw(const DrganOptions *options, Model &out) noexcept {
-        const Status abi = require_abi();
+        const Status abi = detail::require_abi();
         if (abi != Status::Ok) {
             return abi;
         }
@@ -1140,7 +1188,7 @@ class Model {
     static Status open_memory_raw(Span<uint8_t> encoder, Span<uint8_t> decoder,
                                   Span<uint8_t> pose, const DrganOptions *options,
                                   Model &out) noexcept {
-        const Status abi = require_abi();
+        const Status abi = detail::require_abi();
         if (abi != Status::Ok) {
             return abi;
         }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,13 @@
 static_assert(std::is_same<std::underlying_type<DrganStatus>::type, int32_t>::value,
               "DrganStatus is an int32_t enum");
 static_assert(std::is_trivially_copyable<DrganImage>::value, "DrganImage is plain data");
+// ABI 2: a decoded image has a type of its own, so only it can be given to drgan_image_free.
+static_assert(DRGAN_ABI_VERSION == 2, "ABI version 2");
+static_assert(!std::is_invocable<decltype(&drgan_image_free), DrganImage *>::value,
+              "drgan_image_free refuses a caller's DrganImage*");
+static_assert(std::is_invocable<decltype(&drgan_image_free), DrganDecodedImage *>::value,
+              "drgan_image_free takes a DrganDecodedImage*");
+static_assert(offsetof(DrganDecodedImage, image) == 0, "the image is the decoded image's start");
 static_assert(std::is_standard_layout<DrganModelInfo>::value, "DrganModelInfo is plain data");
 
 namespace {
@@ -63,10 +71,10 @@ struct ModelFree {
     void operator()(DrganModel *m) const { drgan_model_free(m); }
 };
 struct ImageFree {
-    void operator()(DrganImage *i) const { drgan_image_free(i); }
+    void operator()(DrganDecodedImage *i) const { drgan_image_free(i); }
 };
 using Model = std::unique_ptr<DrganModel, ModelFree>;
-using Image = std::unique_ptr<DrganImage, ImageFree>;
+using Image = std::unique_ptr<DrganDecodedImage, ImageFree>;
 
 Model open_model(const std::string &dir, DrganStatus want = DRGAN_STATUS_OK,
                  const char *word = "") {
@@ -107,6 +115,7 @@ std::vector<float> embed(const DrganModel *m, const DrganImage &face, size_t n, 
 void test_everything(const std::string &dir, const std::string &other, const std::string &scratch) {
     CHECK(std::string(drgan_version()) == DRGAN_VERSION);
     CHECK(drgan_abi_version() == DRGAN_ABI_VERSION);
+    CHECK(drgan_abi_version() == 2);
     CHECK(std::string(drgan_status_name(DRGAN_STATUS_MODEL_MISMATCH)) ==
           "DRGAN_STATUS_MODEL_MISMATCH");
 
@@ -128,23 +137,57 @@ void test_everything(const std::string &dir, const std::string &other, const std
     Picture pic(40, 44, 1);
     const std::string png = scratch + "/cpp_face.png";
     EXPECT("save_png", drgan_image_save_png(png.c_str(), &pic.image), DRGAN_STATUS_OK, "");
-    DrganImage *raw = nullptr;
-    EXPECT("image_load", drgan_image_load(png.c_str(), &raw), DRGAN_STATUS_OK, "");
+    DrganDecodedImage *raw = nullptr;
+    EXPECT("image_load", drgan_image_load(png.c_str(), nullptr, &raw), DRGAN_STATUS_OK, "");
     Image loaded(raw);
-    CHECK(loaded && loaded->width == 40 &&
-          std::memcmp(loaded->data, pic.pixels.data(), pic.pixels.size()) == 0);
+    CHECK(loaded && loaded->image.width == 40 && loaded->image.height == 44 &&
+          loaded->image.stride_bytes == 40 * 3 &&
+          loaded->image.format == DRGAN_PIXEL_FORMAT_RGB8 &&
+          std::memcmp(loaded->image.data, pic.pixels.data(), pic.pixels.size()) == 0);
     const std::string junk = "not an image at all";
     raw = nullptr;
     EXPECT("image_decode junk",
-           drgan_image_decode(reinterpret_cast<const uint8_t *>(junk.data()), junk.size(), &raw),
+           drgan_image_decode(reinterpret_cast<const uint8_t *>(junk.data()), junk.size(),
+                              nullptr, &raw),
            DRGAN_STATUS_IMAGE_DECODE, "PNG");
     CHECK(raw == nullptr);
+    // options->max_image_pixels bounds the decoded image: 40x44 passes at 1760, not at 1759.
+    DrganOptions bound{};
+    bound.struct_size = sizeof bound;
+    EXPECT("options_default", drgan_options_default(&bound), DRGAN_STATUS_OK, "");
+    bound.max_image_pixels = 40 * 44;
+    EXPECT("image_load at max_image_pixels", drgan_image_load(png.c_str(), &bound, &raw),
+           DRGAN_STATUS_OK, "");
+    Image exact(raw);
+    CHECK(exact && exact->image.width == 40);
+    bound.max_image_pixels = 40 * 44 - 1;
+    raw = nullptr;
+    EXPECT("image_load over max_image_pixels", drgan_image_load(png.c_str(), &bound, &raw),
+           DRGAN_STATUS_LIMIT_EXCEEDED, "limit");
+    CHECK(raw == nullptr);
+    std::vector<uint8_t> bytes;
+    if (std::FILE *f = std::fopen(png.c_str(), "rb")) {
+        for (int c; (c = std::fgetc(f)) != EOF;) bytes.push_back(static_cast<uint8_t>(c));
+        std::fclose(f);
+    }
+    EXPECT("image_decode over max_image_pixels",
+           drgan_image_decode(bytes.data(), bytes.size(), &bound, &raw),
+           DRGAN_STATUS_LIMIT_EXCEEDED, "limit");
+    CHECK(raw == nullptr);
+    bound.max_image_pixels = 0;
+    EXPECT("image_decode bad options", drgan_image_decode(bytes.data(), bytes.size(), &bound, &raw),
+           DRGAN_STATUS_INVALID_ARGUMENT, "max_image_pixels");
+    EXPECT("image_decode", drgan_image_decode(bytes.data(), bytes.size(), nullptr, &raw),
+           DRGAN_STATUS_OK, "");
+    Image decoded(raw);
+    CHECK(decoded && decoded->image.height == 44 &&
+          std::memcmp(decoded->image.data, pic.pixels.data(), pic.pixels.size()) == 0);
 
     // Embedding, batch, fusion, similarity.
     const size_t n = info.feature_dim;
     float conf = 0;
     std::vector<float> a = embed(model.get(), pic.image, n, &conf);
-    std::vector<float> b = embed(model.get(), *loaded, n, &conf);
+    std::vector<float> b = embed(model.get(), loaded->image, n, &conf);
     float sim = 0;
     EXPECT("similarity", drgan_similarity(a.data(), a.size(), b.data(), b.size(), &sim),
            DRGAN_STATUS_OK, "");

@@ -94,6 +94,8 @@ static_assert(!has_embed<drgan::Model>::value, "no throwing Model::embed");
 static_assert(!has_open<drgan::Gallery>::value, "no throwing Gallery::open");
 static_assert(!has_search<drgan::Gallery>::value, "no throwing Gallery::search");
 static_assert(!has_load<drgan::Image>::value, "no throwing Image::load");
+static_assert(!std::is_invocable_v<decltype(&drgan_image_free), DrganImage *>,
+              "drgan_image_free takes only a DrganDecodedImage");
 static_assert(!has_save_png<drgan::RgbImage>::value, "no throwing save_png");
 static_assert(drgan::Options{}.max_image_pixels == (uint64_t{1} << 28), "default options");
 
@@ -338,6 +340,16 @@ void run(const std::string &bundle, const std::string &other, const std::string 
           obama.width() == 910);
     EXPECT(ImageDecode, "", drgan::Image::try_decode(std::vector<uint8_t>{1, 2, 3}, obama));
     CHECK(obama.width() == 910);
+    drgan::Options few = cpu; // max_image_pixels bounds the decoded image
+    few.max_image_pixels = 100 * 100;
+    EXPECT(LimitExceeded, "limit", drgan::Image::try_load(data + "/astronaut.png", few, obama));
+    EXPECT(LimitExceeded, "limit",
+           drgan::Image::try_decode(read_file(data + "/obama.jpg"), few, obama));
+    CHECK(obama.width() == 910); // left as it was
+    few.max_image_pixels = 512 * 512;
+    drgan::Image exact;
+    CHECK(drgan::Image::try_load(data + "/astronaut.png", few, exact) == Ok &&
+          exact.get() != nullptr && exact.get()->image.width == 512);
 
     // Alignment.
     drgan::RgbImage crop, crop2, boxed;

@@ -54,6 +54,24 @@ static_assert(drgan::Options{drgan::Backend::Cpu}.max_model_bytes == (uint64_t{1
 static_assert(std::is_nothrow_default_constructible<drgan::Model>::value, "empty Model");
 static_assert(std::is_nothrow_default_constructible<drgan::Gallery>::value, "empty Gallery");
 static_assert(std::is_nothrow_default_constructible<drgan::Image>::value, "empty Image");
+// ABI 2: drgan_image_free takes only what drgan decoded (a DrganDecodedImage), so a
+// caller's own DrganImage no longer compiles there; drgan::Image owns one.
+static_assert(!std::is_invocable_v<decltype(&drgan_image_free), DrganImage *>,
+              "drgan_image_free refuses a DrganImage*");
+static_assert(std::is_invocable_v<decltype(&drgan_image_free), DrganDecodedImage *>,
+              "drgan_image_free takes a DrganDecodedImage*");
+static_assert(std::is_same_v<decltype(std::declval<const drgan::Image &>().get()),
+                             const DrganDecodedImage *>,
+              "drgan::Image holds a DrganDecodedImage");
+static_assert(std::is_same_v<decltype(drgan::Image::load(std::declval<const std::string &>(),
+                                                         std::declval<const drgan::Options &>())),
+                             drgan::Image>,
+              "Image::load takes Options");
+static_assert(noexcept(drgan::Image::try_decode(drgan::Span<uint8_t>(),
+                                                std::declval<const drgan::Options &>(),
+                                                std::declval<drgan::Image &>())),
+              "try_ forms with Options are noexcept");
+static_assert(drgan::wrapper_abi_version == 2 && DRGAN_ABI_VERSION == 2, "ABI version 2");
 static_assert(noexcept(std::declval<const drgan::Model &>().try_embed(
                   std::declval<const drgan::ImageView &>(), std::declval<drgan::Embedding &>())),
               "try_ forms are noexcept");
@@ -600,6 +618,19 @@ void test_try_forms(const drgan::Model &model, const std::string &bundle,
           photo.width() == 512);
     CHECK(drgan::Image::try_decode(std::vector<uint8_t>{1, 2, 3}, photo) == Status::ImageDecode &&
           photo.width() == 512); // left as it was
+    drgan::Options few; // max_image_pixels bounds the decoded image
+    few.max_image_pixels = 100 * 100;
+    CHECK(drgan::Image::try_load(data + "/astronaut.png", few, photo) == Status::LimitExceeded &&
+          message_has("limit") && photo.width() == 512); // left as it was
+    CHECK(drgan::Image::try_decode(read_file(data + "/obama.jpg"), few, photo) ==
+              Status::LimitExceeded &&
+          photo.width() == 512);
+    few.max_image_pixels = 512 * 512;
+    drgan::Image exact;
+    CHECK(drgan::Image::try_load(data + "/astronaut.png", few, exact) == Status::Ok &&
+          exact.width() == 512);
+    few.max_image_pixels = 0;
+    CHECK(drgan::Image::try_load(data + "/astronaut.png", few, exact) == Status::InvalidArgument);
     drgan::Image obama;
     CHECK(drgan::Image::try_decode(read_file(data + "/obama.jpg"), obama) == Status::Ok &&
           obama.width() == 910);
@@ -787,6 +818,7 @@ void run(const std::string &bundle, const std::string &other, const std::string 
     // Version and ABI.
     CHECK(drgan::version() == DRGAN_VERSION);
     CHECK(drgan::abi_version() == DRGAN_ABI_VERSION);
+    CHECK(drgan::abi_version() == 2);
     CHECK(drgan::abi_compatible());
     CHECK(std::string(drgan::status_name(drgan::Status::Io)) == "DRGAN_STATUS_IO");
     CHECK(std::string(drgan::status_name(drgan::Status::Ok)) == "DRGAN_STATUS_OK");
@@ -930,6 +962,29 @@ void run(const std::string &bundle, const std::string &other, const std::string 
                  drgan::Image::decode(std::vector<uint8_t>{0x89, 'P', 'N', 'G', 0, 0}));
     EXPECT_ERROR("decode nothing", ImageDecode, "",
                  drgan::Image::decode(std::vector<uint8_t>(1, 0)));
+    {
+        // Options bound the decoded image: one pixel over max_image_pixels is refused
+        // (LimitExceeded, from the header, before decoding); as many as it allows pass.
+        drgan::Options bound;
+        bound.backend = drgan::Backend::Cpu;
+        bound.max_image_pixels = 512 * 512;
+        CHECK(drgan::Image::load(data + "/astronaut.png", bound).width() == 512);
+        bound.max_image_pixels = 512 * 512 - 1;
+        EXPECT_ERROR("load over max_image_pixels", LimitExceeded, "limit",
+                     drgan::Image::load(data + "/astronaut.png", bound));
+        const std::vector<uint8_t> jpeg = read_file(data + "/obama.jpg");
+        bound.max_image_pixels = 910 * 1137;
+        CHECK(drgan::Image::decode(jpeg, bound).height() == 1137);
+        bound.max_image_pixels = 64 * 64;
+        EXPECT_ERROR("decode over max_image_pixels", LimitExceeded, "limit",
+                     drgan::Image::decode(jpeg, bound));
+        CHECK(drgan::Image::load(data + "/astronaut.png", drgan::Options{}).width() == 512);
+        // The view of a decoded image is its DrganDecodedImage's `image` member.
+        const DrganImage &c = astronaut.get()->image;
+        CHECK(c.data == astronaut.data() && c.width == 512 && c.stride_bytes == 512 * 3 &&
+              c.format == DRGAN_PIXEL_FORMAT_RGB8);
+        CHECK(astronaut.view().raw().data == c.data);
+    }
     {
         drgan::Image moved = std::move(astronaut);
         CHECK(!astronaut); // NOLINT(bugprone-use-after-move): moved-from is documented empty

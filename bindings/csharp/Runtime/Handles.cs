@@ -25,7 +25,7 @@ namespace Drgan
         }
     }
 
-    /// <summary>Owns a <c>DrganImage*</c> that drgan decoded; released with
+    /// <summary>Owns a <c>DrganDecodedImage*</c> (an image drgan decoded); released with
     /// <c>drgan_image_free</c>.</summary>
     internal sealed class ImageHandle : SafeHandle
     {
@@ -42,7 +42,7 @@ namespace Drgan
         private static class Native
         {
             [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
-            public static extern void drgan_image_free(IntPtr image);
+            public static extern void drgan_image_free(IntPtr decodedImage);
         }
     }
 

@@ -5,8 +5,12 @@ using System.Runtime.InteropServices;
 
 namespace Drgan
 {
-    /// <summary>An image decoded by drgan from a PNG or JPEG: tightly packed RGB8 in
-    /// native memory, freed by <see cref="Dispose"/> (or the finalizer).</summary>
+    /// <summary>An image decoded by drgan from a PNG or JPEG (a <c>DrganDecodedImage</c>):
+    /// tightly packed RGB8 in native memory, freed by <see cref="Dispose"/> (or the
+    /// finalizer). <see cref="Load"/> and <see cref="Decode"/> take optional
+    /// <see cref="Options"/> whose <see cref="Options.MaxImagePixels"/> bounds the image
+    /// (Status.LimitExceeded over it, found from the header before decoding); null means
+    /// the library's defaults.</summary>
     public sealed class Image : IDisposable
     {
         private readonly ImageHandle handle;
@@ -23,38 +27,54 @@ namespace Drgan
         private unsafe Image(ImageHandle handle)
         {
             this.handle = handle;
-            NativeImage* raw = (NativeImage*)handle.DangerousGetHandle();
+            NativeImage* raw = Raw(handle);
             Width = (int)raw->Width;
             Height = (int)raw->Height;
             StrideBytes = (int)(ulong)raw->StrideBytes;
             Format = (PixelFormat)raw->Format;
         }
 
-        /// <summary>Reads and decodes a PNG or JPEG file.</summary>
-        public static unsafe Image Load(string path)
+        /// <summary>Reads and decodes a PNG or JPEG file, turned upright by its EXIF
+        /// orientation. <paramref name="options"/> may be null for the defaults; its
+        /// MaxImagePixels bounds the image.</summary>
+        public static unsafe Image Load(string path, Options options = null)
         {
+            Library.RequireAbi();
             byte[] utf8 = NativeLibrary.Utf8(path);
+            NativeOptions raw = options != null ? options.ToNative() : default(NativeOptions);
             ImageHandle h;
             int status;
             fixed (byte* p = utf8)
             {
-                status = Native.drgan_image_load(p, out h);
+                status = Native.drgan_image_load(p, options != null ? &raw : null, out h);
             }
             return Wrap(status, h);
         }
 
-        /// <summary>Decodes a PNG or JPEG held in memory.</summary>
-        public static unsafe Image Decode(byte[] bytes)
+        /// <summary>Decodes a PNG or JPEG held in memory, turned upright by its EXIF
+        /// orientation. <paramref name="options"/> may be null for the defaults; its
+        /// MaxImagePixels bounds the image.</summary>
+        public static unsafe Image Decode(byte[] bytes, Options options = null)
         {
             if (bytes == null) throw new ArgumentNullException("bytes");
+            Library.RequireAbi();
+            NativeOptions raw = options != null ? options.ToNative() : default(NativeOptions);
             ImageHandle h;
             int status;
             byte* empty = stackalloc byte[1];
             fixed (byte* p = bytes)
             {
-                status = Native.drgan_image_decode(p != null ? p : empty, (UIntPtr)bytes.Length, out h);
+                status = Native.drgan_image_decode(p != null ? p : empty, (UIntPtr)bytes.Length,
+                                                   options != null ? &raw : null, out h);
             }
             return Wrap(status, h);
+        }
+
+        // The image description of a DrganDecodedImage: its `image` member, at offset 0.
+        private static unsafe NativeImage* Raw(ImageHandle h)
+        {
+            NativeDecodedImage* decoded = (NativeDecodedImage*)h.DangerousGetHandle();
+            return &decoded->Image;
         }
 
         private static Image Wrap(int status, ImageHandle h)
@@ -78,7 +98,7 @@ namespace Drgan
             get
             {
                 ThrowIfDisposed();
-                NativeImage* raw = (NativeImage*)handle.DangerousGetHandle();
+                NativeImage* raw = Raw(handle);
                 return new ImageView(raw->Data, this, Width, Height, StrideBytes, Format);
             }
         }
@@ -96,7 +116,7 @@ namespace Drgan
             AddRef();
             try
             {
-                NativeImage* raw = (NativeImage*)handle.DangerousGetHandle();
+                NativeImage* raw = Raw(handle);
                 var bytes = new byte[(long)Height * StrideBytes];
                 Marshal.Copy(raw->Data, bytes, 0, bytes.Length);
                 return bytes;
@@ -142,10 +162,12 @@ namespace Drgan
         private static class Native
         {
             [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
-            public static extern unsafe int drgan_image_load(byte* path, out ImageHandle image);
+            public static extern unsafe int drgan_image_load(byte* path, NativeOptions* options,
+                                                             out ImageHandle image);
 
             [DllImport(NativeLibrary.Name, CallingConvention = CallingConvention.Cdecl)]
             public static extern unsafe int drgan_image_decode(byte* bytes, UIntPtr len,
+                                                               NativeOptions* options,
                                                                out ImageHandle image);
         }
     }

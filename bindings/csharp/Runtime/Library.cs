@@ -9,7 +9,7 @@ namespace Drgan
     {
         /// <summary>The ABI version this binding was written for (the header's
         /// <c>DRGAN_ABI_VERSION</c>); <see cref="AbiVersion"/> must equal it.</summary>
-        public const uint BindingAbiVersion = 1;
+        public const uint BindingAbiVersion = 2;
 
         /// <summary>The version of the header this binding was written for.</summary>
         public const string BindingVersion = "0.1.0";

@@ -16,6 +16,15 @@ namespace Drgan
         public int Format;
     }
 
+    /// <summary><c>DrganDecodedImage</c>: what <c>drgan_image_load</c> and
+    /// <c>drgan_image_decode</c> return (allocated by drgan only), its image description
+    /// at offset 0.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeDecodedImage
+    {
+        public NativeImage Image;
+    }
+
     /// <summary><c>DrganOptions</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct NativeOptions

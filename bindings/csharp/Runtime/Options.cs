@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 
 namespace Drgan
 {
-    /// <summary>Options for opening a model. A new one holds the library's defaults
+    /// <summary>Options for opening a model, and for <see cref="Image.Load"/> and
+    /// <see cref="Image.Decode"/> (their MaxImagePixels). A new one holds the library's defaults
     /// (<c>drgan_options_default</c>: Backend.Auto, 2^28 pixels, 2^30 bytes), so
     /// <c>new Options { Backend = Backend.Cpu }</c> changes the backend only;
     /// <see cref="Default"/> asks the loaded library itself.</summary>

@@ -158,6 +158,7 @@ internal static class DrganTests
         // Library.
         Check(Library.Version == Library.BindingVersion, "Version " + Library.Version);
         Check(Library.AbiVersion == Library.BindingAbiVersion, "AbiVersion");
+        Check(Library.BindingAbiVersion == 2 && Library.AbiVersion == 2, "ABI version 2");
         Check(Library.IsAbiCompatible, "IsAbiCompatible");
         Check(Library.StatusName(Status.Ok) == "DRGAN_STATUS_OK", "StatusName(Ok)");
         foreach (Status s in Enum.GetValues(typeof(Status)))
@@ -260,6 +261,30 @@ internal static class DrganTests
         ExpectStatus("Decode junk", Status.ImageDecode, () => Image.Decode(new byte[] { 0x89, 0x50, 0x4e, 0x47 }));
         ExpectStatus("Decode nothing", Status.ImageDecode, () => Image.Decode(new byte[0]));
         Expect<ArgumentNullException>("Decode(null)", () => Image.Decode(null));
+        Expect<ArgumentNullException>("Decode(null, options)", () => Image.Decode(null, new Options()));
+        // Options bound the decoded image (MaxImagePixels, checked from the header): one
+        // pixel over is Status.LimitExceeded; as many as it allows pass; null is the defaults.
+        string astronautPath = Path.Combine(data, "astronaut.png");
+        byte[] obamaJpeg = File.ReadAllBytes(Path.Combine(data, "obama.jpg"));
+        var few = new Options { MaxImagePixels = 100 * 100 };
+        ExpectStatus("Load over MaxImagePixels", Status.LimitExceeded, () => Image.Load(astronautPath, few));
+        ExpectStatus("Decode over MaxImagePixels", Status.LimitExceeded, () => Image.Decode(obamaJpeg, few));
+        ExpectStatus("Load one pixel over MaxImagePixels", Status.LimitExceeded,
+            () => Image.Load(astronautPath, new Options { MaxImagePixels = 512 * 512 - 1 }));
+        ExpectStatus("Load with MaxImagePixels 0", Status.InvalidArgument,
+            () => Image.Load(astronautPath, new Options { MaxImagePixels = 0 }));
+        using (Image exact = Image.Load(astronautPath, new Options { MaxImagePixels = 512 * 512 }))
+        {
+            Check(exact.Width == 512 && exact.ToArray().SequenceEqual(astronautPixels), "Load at MaxImagePixels");
+        }
+        using (Image exact = Image.Decode(obamaJpeg, new Options { MaxImagePixels = 910 * 1137 }))
+        {
+            Check(exact.Width == 910 && exact.Height == 1137, "Decode at MaxImagePixels");
+        }
+        using (Image plain = Image.Load(astronautPath, null))
+        {
+            Check(plain.Width == 512 && plain.StrideBytes == 512 * 3, "Load with null options");
+        }
         string copy = Path.Combine(scratch, "копия.png");
         astronaut.SavePng(copy);
         using (Image back = Image.Load(copy))
