@@ -4,10 +4,11 @@
 //   immutable after it is opened: share it between threads and tasks freely.
 // - `Gallery` is a final class that owns a DrganGallery (enrolled people, searchable by
 //   feature; an SQLite file or memory) and frees it in deinit. Thread-safe too.
-// - Failures throw `DrganError`, carrying the status and the library's message.
+// - Failures throw `DrganError` (a LocalizedError), carrying the status and the library's
+//   message.
 // - Outputs are `[Float]` and `Data`; images are `PixelImage`, plain bytes with a width,
-//   height, stride and pixel format (no CoreGraphics needed; build one from a
-//   CVPixelBuffer's base address or a CGImage's data provider if you have them).
+//   height, stride and pixel format. AppleImages.swift makes them from a CVPixelBuffer or a
+//   CGImage where CoreVideo / CoreGraphics exist; Concurrency.swift has the async variants.
 //
 // Not compiled in this repository's CI (no Swift toolchain there): CI checks the CDrgan
 // module map with clang -fmodules and calls the library through it.
@@ -34,10 +35,16 @@ public enum Status: Int32, Sendable {
 }
 
 /// A failed drgan call: the status (`rawStatus` for a number this binding does not know)
-/// and the library's message.
-public struct DrganError: Error, CustomStringConvertible, Sendable {
+/// and the library's message. A `LocalizedError`: `error.localizedDescription` (what an
+/// alert shows) is the library's message.
+public struct DrganError: Error, LocalizedError, CustomStringConvertible, Sendable {
     public let rawStatus: Int32
     public let message: String
+
+    public init(rawStatus: Int32, message: String) {
+        self.rawStatus = rawStatus
+        self.message = message
+    }
 
     public var status: Status? { Status(rawValue: rawStatus) }
 
@@ -45,6 +52,12 @@ public struct DrganError: Error, CustomStringConvertible, Sendable {
     public var statusName: String { String(cString: drgan_status_name(rawStatus)) }
 
     public var description: String { "\(statusName): \(message)" }
+
+    /// The library's message, e.g. "cannot read /x/encoder.onnx: No such file or directory".
+    public var errorDescription: String? { message }
+
+    /// The status's name (`statusName`).
+    public var failureReason: String? { statusName }
 }
 
 /// Throws for any status but OK, with this thread's last-error message.
@@ -110,9 +123,10 @@ public var version: String { String(cString: drgan_version()) }
 public var abiVersion: UInt32 { drgan_abi_version() }
 
 /// The ABI version this binding was written for (the header's DRGAN_ABI_VERSION).
-public let bindingAbiVersion: UInt32 = 1
+public let bindingAbiVersion: UInt32 = 2
 
-/// Options for opening a model; `Options()` holds the library's defaults.
+/// Options for opening a model (and `maxImagePixels` for decoding images); `Options()`
+/// holds the library's defaults.
 public struct Options: Sendable {
     public var backend: Backend
     /// Largest input or decoded image, in pixels.
@@ -167,29 +181,40 @@ public struct PixelImage: Sendable {
         self.bottomUp = bottomUp
     }
 
-    /// Reads and decodes a PNG or JPEG file (into tightly packed RGB8).
-    public static func load(path: String) throws -> PixelImage {
-        var raw: UnsafeMutablePointer<DrganImage>?
-        try check(drgan_image_load(path, &raw))
+    /// Reads and decodes a PNG or JPEG file (into tightly packed RGB8), turned upright by
+    /// its EXIF orientation. `options.maxImagePixels` bounds the image (checked before
+    /// decoding; `.limitExceeded` beyond it); nil: the library's defaults.
+    public static func load(path: String, options: Options? = nil) throws -> PixelImage {
+        var raw: UnsafeMutablePointer<DrganDecodedImage>?
+        var native = (options ?? Options()).native
+        try check(drgan_image_load(path, &native, &raw))
         return copyAndFree(raw!)
     }
 
-    /// Decodes a PNG or JPEG in memory.
-    public static func decode(_ bytes: Data) throws -> PixelImage {
-        var raw: UnsafeMutablePointer<DrganImage>?
+    /// Reads and decodes the PNG or JPEG file at a file URL (e.g. from
+    /// `Bundle.main.url(forResource:withExtension:)`).
+    public static func load(url: URL, options: Options? = nil) throws -> PixelImage {
+        try load(path: try filePath(url), options: options)
+    }
+
+    /// Decodes a PNG or JPEG in memory; `options` as for `load(path:options:)`.
+    public static func decode(_ bytes: Data, options: Options? = nil) throws -> PixelImage {
+        var raw: UnsafeMutablePointer<DrganDecodedImage>?
+        var native = (options ?? Options()).native
         try bytes.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
             var one: UInt8 = 0
             let base = buf.bindMemory(to: UInt8.self).baseAddress
             try withUnsafePointer(to: &one) { dummy in
-                try check(drgan_image_decode(base ?? dummy, buf.count, &raw))
+                try check(drgan_image_decode(base ?? dummy, buf.count, &native, &raw))
             }
         }
         return copyAndFree(raw!)
     }
 
-    private static func copyAndFree(_ raw: UnsafeMutablePointer<DrganImage>) -> PixelImage {
+    /// Copies a decoded image (a DrganDecodedImage, drgan's own) and frees it.
+    private static func copyAndFree(_ raw: UnsafeMutablePointer<DrganDecodedImage>) -> PixelImage {
         defer { drgan_image_free(raw) }
-        let img = raw.pointee
+        let img = raw.pointee.image
         let count = Int(img.height) * img.stride_bytes
         return PixelImage(
             data: Data(bytes: img.data, count: count), width: Int(img.width),
@@ -326,6 +351,12 @@ public final class Model: @unchecked Sendable {
             try check(drgan_model_open(path, nil, &raw))
         }
         try self.init(handle: raw!)
+    }
+
+    /// Opens the bundle directory at a file URL: in an app, a folder reference copied into
+    /// the app bundle, e.g. `Bundle.main.url(forResource: "faces", withExtension: "drgan")`.
+    public convenience init(bundle url: URL, options: Options? = nil) throws {
+        try self.init(bundle: try filePath(url), options: options)
     }
 
     /// Opens a bundle from ONNX files in memory; `pose` may be nil (no pose head).
@@ -548,6 +579,17 @@ func fixedString<T>(_ field: T) -> String {
     }
 }
 
+/// The file system path of a file URL; throws `.invalidArgument` for any other URL
+/// (http and the like: drgan reads local files only).
+func filePath(_ url: URL) throws -> String {
+    guard url.isFileURL else {
+        throw DrganError(
+            rawStatus: Status.invalidArgument.rawValue,
+            message: "\(url.absoluteString) is not a file URL")
+    }
+    return url.path
+}
+
 /// Throws `.invalidArgument` for an id holding NUL, which C would cut short there.
 func checkID(_ id: String) throws {
     if id.utf8.contains(0) {
@@ -595,6 +637,12 @@ public final class Gallery: @unchecked Sendable {
             try check(drgan_gallery_open(model.handle, path, &raw))
         }
         self.init(handle: raw!, featureDim: model.info.featureDim)
+    }
+
+    /// Opens the gallery file at a file URL (e.g. in the app's Application Support
+    /// folder), creating it when missing. Throws as `init(model:path:)`.
+    public convenience init(model: Model, url: URL) throws {
+        try self.init(model: model, path: try filePath(url))
     }
 
     /// A new, empty gallery for `model` kept in memory only.

@@ -46,6 +46,30 @@ final class DrganTests: XCTestCase {
         }
     }
 
+    // ABI 2: decoding takes Options, whose maxImagePixels bounds the image.
+    func testDecodingRespectsMaxImagePixels() throws {
+        let (_, data) = try paths()
+        let path = data + "/astronaut.png"
+        let photo = try PixelImage.load(path: path)
+        XCTAssertEqual(photo.format, .rgb8)
+        XCTAssertEqual(try PixelImage.load(path: path, options: Options()).data, photo.data)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertEqual(try PixelImage.decode(bytes).data, photo.data)
+        var small = Options()
+        small.maxImagePixels = UInt64(photo.width * photo.height - 1)
+        XCTAssertThrowsError(try PixelImage.load(path: path, options: small)) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .limitExceeded)
+        }
+        XCTAssertThrowsError(try PixelImage.decode(bytes, options: small)) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .limitExceeded)
+        }
+        small.maxImagePixels = UInt64(photo.width * photo.height)
+        XCTAssertEqual(try PixelImage.decode(bytes, options: small).data, photo.data)
+        XCTAssertThrowsError(try PixelImage.decode(Data([1, 2, 3]))) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .imageDecode)
+        }
+    }
+
     // The gallery: enrol two people from the model's embeddings, search finds the right
     // one first, batch calls, remove, count, a file that persists across reopening, and a
     // feature of the wrong length throwing .invalidArgument.
