@@ -88,10 +88,10 @@ impl Input<'_> {
 }
 
 fn bpp(format: i32) -> Option<usize> {
-    match format {
+    match format & !DRGAN_IMAGE_BOTTOM_UP {
         0 | 2 => Some(3),
         1 | 3 => Some(4),
-        4 => Some(1),
+        4..=7 => Some(1), // GRAY8; NV12, NV21, I420: bytes of a Y row
         _ => None,
     }
 }
@@ -106,10 +106,24 @@ fn span(w: u32, h: u32, stride: usize, format: i32) -> Option<usize> {
     if stride < row {
         return None;
     }
-    stride
-        .checked_mul(h as usize - 1)?
-        .checked_add(row)
-        .filter(|&n| n <= isize::MAX as usize)
+    let (chroma_rows, chroma_row) = ((h as usize).div_ceil(2), (w as usize).div_ceil(2));
+    let luma = stride.checked_mul(h as usize);
+    match format & !DRGAN_IMAGE_BOTTOM_UP {
+        // NV12, NV21: a row of U,V pairs must fit in the stride.
+        5 | 6 if stride < 2 * chroma_row => None,
+        5 | 6 => luma?
+            .checked_add(stride.checked_mul(chroma_rows - 1)?)?
+            .checked_add(2 * chroma_row),
+        7 => {
+            let c = stride.div_ceil(2);
+            luma?
+                .checked_add(c.checked_mul(chroma_rows)?)?
+                .checked_add(c.checked_mul(chroma_rows - 1)?)?
+                .checked_add(chroma_row)
+        }
+        _ => stride.checked_mul(h as usize - 1)?.checked_add(row),
+    }
+    .filter(|&n| n <= isize::MAX as usize)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -118,7 +132,14 @@ fuzz_target!(|data: &[u8]| {
     let op = inp.u8();
     let (w, h) = (inp.dim(), inp.dim());
     let stride_raw = inp.u64();
-    let format = (inp.u8() as i8 % 7) as i32 - 1; // -1..=5: two invalid values
+    let format_byte = inp.u8();
+    // -1..=8 (two invalid values), half of them bottom-up.
+    let format = (format_byte as i8 % 10) as i32 - 1
+        | if format_byte & 0x80 != 0 && format_byte as i8 % 10 != 0 {
+            DRGAN_IMAGE_BOTTOM_UP
+        } else {
+            0
+        };
     let row = w as u64 * bpp(format).unwrap_or(3) as u64;
     let stride = match stride_raw & 3 {
         0 => stride_raw as usize,
