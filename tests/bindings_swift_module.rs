@@ -737,3 +737,65 @@ fn swift_sources_have_the_ios_idioms_behind_the_right_conditions() {
         );
     }
 }
+
+/// The repository root's Package.swift (what Xcode's "Add Package" reads from this
+/// repository's git URL) is bindings/swift/Package.swift with every path moved under
+/// bindings/swift/, and the release step fills in both.
+#[test]
+fn root_package_manifest_is_the_swift_package_with_its_paths_moved() {
+    let read = |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"));
+    let at_root = read(root().join("Package.swift"));
+    let package = read(swift().join("Package.swift"));
+    let body = |s: &str| s[s.find("import PackageDescription").unwrap()..].to_string();
+    assert_eq!(
+        body(&at_root),
+        body(&package).replace("path: \"", "path: \"bindings/swift/"),
+        "regenerate Package.swift from bindings/swift/Package.swift"
+    );
+    let script = read(swift().join("scripts/build-xcframework.sh"));
+    assert!(
+        script.contains("$here/../../Package.swift"),
+        "the release step skips the root"
+    );
+}
+
+/// In a checkout laid out as the repository (root Package.swift, bindings/swift/), the
+/// release step fills the URL and checksum into both manifests, which stay equal.
+#[test]
+fn xcframework_release_step_fills_in_the_root_manifest_too() {
+    require_tool("bash", "bash");
+    require_tool("python3", "python3");
+    require_tool("sha256sum", "coreutils");
+    let repo = tempfile::tempdir().unwrap();
+    let pkg = repo.path().join("bindings/swift");
+    let frame = pkg.join("CDrgan.xcframework/ios-arm64/Headers/CDrgan");
+    std::fs::create_dir_all(&frame).unwrap();
+    std::fs::create_dir_all(pkg.join("scripts")).unwrap();
+    std::fs::write(pkg.join("CDrgan.xcframework/Info.plist"), "<plist/>\n").unwrap();
+    std::fs::write(frame.join("module.modulemap"), "module CDrgan {}\n").unwrap();
+    let script = pkg.join("scripts/build-xcframework.sh");
+    std::fs::copy(swift().join("scripts/build-xcframework.sh"), &script).unwrap();
+    std::fs::copy(swift().join("Package.swift"), pkg.join("Package.swift")).unwrap();
+    std::fs::copy(
+        root().join("Package.swift"),
+        repo.path().join("Package.swift"),
+    )
+    .unwrap();
+    let url = "https://example.com/v0.2.0/CDrgan.xcframework.zip";
+    run(Command::new("bash")
+        .arg(&script)
+        .arg("--release-only")
+        .arg(url));
+    let read = |p: PathBuf| std::fs::read_to_string(p).unwrap();
+    let (inner, outer) = (
+        read(pkg.join("Package.swift")),
+        read(repo.path().join("Package.swift")),
+    );
+    let line = format!("let releaseURL: String? = \"{url}\"");
+    assert!(inner.contains(&line) && outer.contains(&line), "{outer}");
+    let body = |s: &str| s[s.find("import PackageDescription").unwrap()..].to_string();
+    assert_eq!(
+        body(&outer),
+        body(&inner).replace("path: \"", "path: \"bindings/swift/")
+    );
+}

@@ -115,20 +115,28 @@ release() {
     else
         sum="$(shasum -a 256 "$zip_file" | cut -d' ' -f1)"
     fi
-    local package="$here/Package.swift"
-    # `&` means the matched text in sed's replacement: escape it (the URL has no | or backslash).
-    local escaped
-    escaped="$(printf '%s' "$url" | sed 's/&/\\&/g')"
-    sed -e "s|^let releaseURL: String? = .*\$|let releaseURL: String? = \"$escaped\"|" \
-        -e "s|^let releaseChecksum = .*\$|let releaseChecksum = \"$sum\"|" \
-        "$package" > "$package.tmp"
-    if ! grep -qF "let releaseURL: String? = \"$url\"" "$package.tmp" ||
-        ! grep -qF "let releaseChecksum = \"$sum\"" "$package.tmp"; then
-        rm -f "$package.tmp"
-        echo "build-xcframework.sh: Package.swift has no releaseURL/releaseChecksum lines to fill in" >&2
-        exit 1
+    # This package's manifest, and the repository root's copy of it when there is one.
+    local packages=("$here/Package.swift")
+    if grep -qs 'path: "bindings/swift/Sources/Drgan"' "$here/../../Package.swift"; then
+        packages+=("$here/../../Package.swift")
     fi
-    mv "$package.tmp" "$package"
+    local package
+    for package in "${packages[@]}"; do
+        # `&` means the matched text in sed's replacement: escape it (the URL has no | or
+        # backslash).
+        local escaped
+        escaped="$(printf '%s' "$url" | sed 's/&/\\&/g')"
+        sed -e "s|^let releaseURL: String? = .*\$|let releaseURL: String? = \"$escaped\"|" \
+            -e "s|^let releaseChecksum = .*\$|let releaseChecksum = \"$sum\"|" \
+            "$package" > "$package.tmp"
+        if ! grep -qF "let releaseURL: String? = \"$url\"" "$package.tmp" ||
+            ! grep -qF "let releaseChecksum = \"$sum\"" "$package.tmp"; then
+            rm -f "$package.tmp"
+            echo "build-xcframework.sh: $package has no releaseURL/releaseChecksum lines to fill in" >&2
+            exit 1
+        fi
+        mv "$package.tmp" "$package"
+    done
     echo "wrote $zip_file"
     echo "checksum $sum"
     echo "Package.swift now downloads $url: upload the zip there and commit Package.swift"
