@@ -17,9 +17,10 @@ fn swift() -> PathBuf {
     root().join("bindings/swift")
 }
 
-/// Builds module_check.c with `module_map` (whose header finds drgan.h on `include`) as
-/// `language` ("c" or "objective-c"), runs it, and checks it passed.
-fn check_module(module_map: &Path, include: &Path, language: &str) {
+/// Builds module_check.c as `language` ("c" or "objective-c") with `module_map` (whose
+/// header finds drgan.h on `include`), or with none so that clang looks the module up on
+/// `include` itself, runs it, and checks it passed.
+fn check_module(module_map: Option<&Path>, include: &Path, language: &str) {
     require_tool("clang", "clang");
     let so = shared_lib();
     let lib_dir = so.parent().unwrap();
@@ -35,7 +36,7 @@ fn check_module(module_map: &Path, include: &Path, language: &str) {
             "-fmodules-cache-path={}",
             dir.path().join("cache").display()
         ))
-        .arg(format!("-fmodule-map-file={}", module_map.display()))
+        .args(module_map.map(|m| format!("-fmodule-map-file={}", m.display())))
         .arg("-I")
         .arg(include)
         .arg(swift().join("tests/module_check.c"))
@@ -69,7 +70,7 @@ fn run_module_check(exe: &Path, lib_dir: &Path) {
 #[test]
 fn swift_c_module_imports_and_calls_the_library_from_c() {
     check_module(
-        &swift().join("Sources/CDrgan/module.modulemap"),
+        Some(&swift().join("Sources/CDrgan/module.modulemap")),
         &root().join("include"),
         "c",
     );
@@ -78,7 +79,7 @@ fn swift_c_module_imports_and_calls_the_library_from_c() {
 #[test]
 fn swift_c_module_imports_and_calls_the_library_from_objective_c() {
     check_module(
-        &swift().join("Sources/CDrgan/module.modulemap"),
+        Some(&swift().join("Sources/CDrgan/module.modulemap")),
         &root().join("include"),
         "objective-c",
     );
@@ -106,7 +107,7 @@ fn xcframework_module_map_from_the_build_script_works() {
     .unwrap();
     let map_path = headers.path().join("module.modulemap");
     std::fs::write(&map_path, format!("{map}\n")).unwrap();
-    check_module(&map_path, headers.path(), "c");
+    check_module(Some(&map_path), headers.path(), "c");
 }
 
 #[test]
@@ -339,34 +340,7 @@ fn xcframework_module_map_autolinks_what_the_static_library_needs() {
 /// (clang's lookup of INCLUDE/CDrgan/module.modulemap, as Swift's importer does on the
 /// XCFramework's Headers/), links it against libdrgan.so and runs it on a fixture.
 fn check_module_found_on_include_path(include: &Path, language: &str) {
-    require_tool("clang", "clang");
-    let so = shared_lib();
-    let lib_dir = so.parent().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let exe = dir.path().join(format!("module_check_{language}"));
-    let mut cmd = Command::new("clang");
-    cmd.arg("-x").arg(language);
-    if language == "c" {
-        cmd.arg("-std=c11");
-    }
-    cmd.args(["-Wall", "-Wextra", "-Werror", "-fmodules"])
-        .arg(format!(
-            "-fmodules-cache-path={}",
-            dir.path().join("cache").display()
-        ))
-        .arg("-I")
-        .arg(include)
-        .arg(swift().join("tests/module_check.c"))
-        .arg("-x")
-        .arg("none")
-        .arg("-o")
-        .arg(&exe)
-        .arg("-L")
-        .arg(lib_dir)
-        .arg("-ldrgan")
-        .arg(format!("-Wl,-rpath,{}", lib_dir.display()));
-    run(&mut cmd);
-    run_module_check(&exe, lib_dir);
+    check_module(None, include, language);
 }
 
 #[test]
