@@ -1,7 +1,9 @@
 //! Inference benchmarks on fixture (random-weight) bundles of the paper config (96x96)
 //! and the small config (64x64): open a bundle from bytes, embed batch 1 and 16,
 //! frontalize batch 1. Ends with the median of every benchmark that ran, one
-//! `MEDIAN <operation> <config> <nanoseconds>` line each (benches/compare.sh reads them).
+//! `MEDIAN <operation> <config> <threads> <nanoseconds>` line each (benches/compare.sh
+//! reads them). Every operation runs with `Options::threads` 1 and 2 (ids `paper-1t`,
+//! `paper-2t`).
 //!
 //! ```sh
 //! cargo bench --bench inference                 # everything, a few minutes on 2 cores
@@ -26,6 +28,9 @@ use drgan_writer::{BundleFilesExt, Config};
 
 const CONFIGS: [&str; 2] = ["paper", "small"];
 
+/// `Options::threads` values every benchmark runs with.
+const THREADS: [usize; 2] = [1, 2];
+
 /// (group, benchmark id) of every benchmark, for the medians at the end.
 const GROUPS: [&str; 4] = ["open", "embed_b1", "embed_b16", "frontalize_b1"];
 
@@ -40,12 +45,12 @@ fn bundle(config: &str) -> BundleFiles {
     }
 }
 
-fn open(b: &BundleFiles) -> Model {
+fn open(b: &BundleFiles, threads: usize) -> Model {
     Model::from_bytes(
         &b.encoder,
         &b.decoder,
         b.pose.as_deref(),
-        &Options::default(),
+        &Options::default().with_threads(threads),
     )
     .unwrap()
 }
@@ -84,27 +89,33 @@ fn group<'a>(
 fn sdk(c: &mut Criterion) {
     for config in CONFIGS {
         let files = bundle(config);
-        let model = open(&files);
-        let s = model.info().input_size as usize;
-        let pics = pictures(16, s);
-        let faces: Vec<Image> = pics
-            .iter()
-            .map(|p| Image::packed(p, s as u32, s as u32, PixelFormat::Rgb8).unwrap())
-            .collect();
-
-        group(c, "open").bench_function(BenchmarkId::from_parameter(config), |b| {
-            b.iter(|| open(black_box(&files)))
-        });
-        group(c, "embed_b1").bench_function(BenchmarkId::from_parameter(config), |b| {
-            b.iter(|| model.embed(black_box(&faces[0])).unwrap())
-        });
-        group(c, "embed_b16").bench_function(BenchmarkId::from_parameter(config), |b| {
-            b.iter(|| model.embed_batch(black_box(&faces)).unwrap())
-        });
-        group(c, "frontalize_b1").bench_function(BenchmarkId::from_parameter(config), |b| {
-            b.iter(|| model.frontalize(black_box(&faces[0]), 7).unwrap())
-        });
+        for threads in THREADS {
+            let model = open(&files, threads);
+            let s = model.info().input_size as usize;
+            let pics = pictures(16, s);
+            let faces: Vec<Image> = pics
+                .iter()
+                .map(|p| Image::packed(p, s as u32, s as u32, PixelFormat::Rgb8).unwrap())
+                .collect();
+            let id = BenchmarkId::from_parameter(id(config, threads));
+            group(c, "open")
+                .bench_function(id.clone(), |b| b.iter(|| open(black_box(&files), threads)));
+            group(c, "embed_b1").bench_function(id.clone(), |b| {
+                b.iter(|| model.embed(black_box(&faces[0])).unwrap())
+            });
+            group(c, "embed_b16").bench_function(id.clone(), |b| {
+                b.iter(|| model.embed_batch(black_box(&faces)).unwrap())
+            });
+            group(c, "frontalize_b1").bench_function(id, |b| {
+                b.iter(|| model.frontalize(black_box(&faces[0]), 7).unwrap())
+            });
+        }
     }
+}
+
+/// A benchmark's id: its config and thread count (`paper-2t`).
+fn id(config: &str, threads: usize) -> String {
+    format!("{config}-{threads}t")
 }
 
 /// The paper encoder through tract directly: symbolic batch (as `src/backend/cpu.rs`)
@@ -150,10 +161,10 @@ fn criterion_home() -> PathBuf {
 }
 
 /// Prints the median of every benchmark that ran in this process.
-fn print_medians(home: &Path, started: SystemTime, groups: &[(&str, &[&str])]) {
+fn print_medians(home: &Path, started: SystemTime, groups: &[(&str, Vec<String>)]) {
     let mut lines = Vec::new();
     for (group, ids) in groups {
-        for id in *ids {
+        for id in ids {
             let path = home.join(group).join(id).join("new/estimates.json");
             let fresh = std::fs::metadata(&path)
                 .and_then(|m| m.modified())
@@ -164,7 +175,9 @@ fn print_medians(home: &Path, started: SystemTime, groups: &[(&str, &[&str])]) {
             let text = std::fs::read_to_string(&path).unwrap();
             let json: serde_json::Value = serde_json::from_str(&text).unwrap();
             if let Some(ns) = json["median"]["point_estimate"].as_f64() {
-                lines.push(format!("MEDIAN {group} {id} {ns:.0}"));
+                let (config, threads) = id.rsplit_once('-').unwrap_or((id, "1t"));
+                let threads = threads.trim_end_matches('t');
+                lines.push(format!("MEDIAN {group} {config} {threads} {ns:.0}"));
             }
         }
     }
@@ -188,9 +201,16 @@ fn main() {
         tract_variants(&mut c);
     }
     c.final_summary();
-    let mut groups: Vec<(&str, &[&str])> = GROUPS.iter().map(|g| (*g, &CONFIGS[..])).collect();
+    let ids: Vec<String> = CONFIGS
+        .iter()
+        .flat_map(|c| THREADS.map(|t| id(c, t)))
+        .collect();
+    let mut groups: Vec<(&str, Vec<String>)> = GROUPS.iter().map(|g| (*g, ids.clone())).collect();
     if tract {
-        groups.push(("tract_encoder_b1", &["symbolic_n", "fixed_n1"]));
+        groups.push((
+            "tract_encoder_b1",
+            vec!["symbolic_n".into(), "fixed_n1".into()],
+        ));
     }
     print_medians(&home, started, &groups);
 }

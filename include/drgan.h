@@ -315,6 +315,17 @@ typedef struct DrganOptions {
    * `DRGAN_STATUS_LIMIT_EXCEEDED`. Must be at least 1. Default 2^30 (1 GiB).
    */
   uint64_t max_model_bytes;
+  /**
+   * Threads one call may use: 1 runs each call on the calling thread alone, n > 1
+   * gives the model its own pool of n threads, 0 means one per available core; at
+   * most 256. Default 1 (apps usually call from their own worker threads). Results
+   * are the same for every value.
+   */
+  uint32_t threads;
+  /**
+   * Reserved; must be 0.
+   */
+  uint32_t reserved2;
 } DrganOptions;
 
 /**
@@ -387,6 +398,11 @@ typedef struct DrganModelInfo {
    * The bundle's `drgan.trained_on`, UTF-8, NUL-terminated, truncated to fit.
    */
   char trained_on[DRGAN_INFO_TRAINED_ON_LEN];
+  /**
+   * Threads a call may use (`DrganOptions.threads`, with 0 resolved to the number of
+   * cores).
+   */
+  size_t threads;
 } DrganModelInfo;
 
 /**

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::backend::{Decoder, Net, Tensor};
+use crate::backend::{Decoder, Net, Tensor, Threads};
 use crate::bundle::{self, Metadata};
 use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
@@ -81,7 +81,8 @@ impl Model {
         let encoder_fingerprint = fingerprint(encoder);
         let meta = &parts.metadata;
         let n = meta.input_size as usize;
-        let encoder = Net::load(&parts.encoder, &[&[3, n, n]], "encoder")?;
+        let threads = Threads::new(options.threads)?;
+        let encoder = Net::load(&parts.encoder, &[&[3, n, n]], &threads, "encoder")?;
         let decoder = Decoder::load(
             &parts.decoder,
             &[
@@ -90,13 +91,19 @@ impl Model {
                 &[meta.noise_dim],
             ],
             options.backend,
+            &threads,
         )?;
         let pose_head = match &parts.pose {
-            Some(p) => Some(Net::load(p, &[&[3, n, n]], "pose head")?),
+            Some(p) => Some(Net::load(p, &[&[3, n, n]], &threads, "pose head")?),
             None => None,
         };
         Ok(Model {
-            info: info_from(meta, pose_head.is_some(), decoder.backend()),
+            info: info_from(
+                meta,
+                pose_head.is_some(),
+                decoder.backend(),
+                threads.count(),
+            ),
             options: options.clone(),
             encoder,
             decoder,
@@ -238,7 +245,12 @@ impl std::fmt::Debug for Model {
     }
 }
 
-fn info_from(meta: &Metadata, has_pose_head: bool, decoder: ExecutionBackend) -> ModelInfo {
+fn info_from(
+    meta: &Metadata,
+    has_pose_head: bool,
+    decoder: ExecutionBackend,
+    threads: usize,
+) -> ModelInfo {
     ModelInfo {
         format_version: meta.format_version,
         input_size: meta.input_size,
@@ -251,5 +263,6 @@ fn info_from(meta: &Metadata, has_pose_head: bool, decoder: ExecutionBackend) ->
         trained_on: meta.trained_on.clone(),
         encoder_backend: ExecutionBackend::Cpu,
         decoder_backend: decoder,
+        threads,
     }
 }

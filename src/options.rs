@@ -41,6 +41,13 @@ pub struct Options {
     /// Largest model file, in bytes; also the most that a part's initializers, and any
     /// constant tensor its graph builds at load, may declare. Default 1 GiB.
     pub max_model_bytes: u64,
+    /// Threads one call may use: 1 (the default) runs every call on the calling thread
+    /// alone; n > 1 gives the model its own pool of n threads, which every call to it
+    /// shares (a batch runs one image per thread, a single image splits its matrix
+    /// products); 0 means one per available core. At most 256. Results are the same
+    /// for every value. The default is 1 because apps usually call from their own
+    /// worker threads, where more threads per call only compete with each other.
+    pub threads: usize,
 }
 
 impl Default for Options {
@@ -49,6 +56,7 @@ impl Default for Options {
             backend: Backend::Auto,
             max_image_pixels: 1 << 28,
             max_model_bytes: 1 << 30,
+            threads: 1,
         }
     }
 }
@@ -63,6 +71,12 @@ impl Options {
     /// These options with `pixels` as [`Options::max_image_pixels`].
     pub fn with_max_image_pixels(mut self, pixels: u64) -> Self {
         self.max_image_pixels = pixels;
+        self
+    }
+
+    /// These options with `threads` as [`Options::threads`] (0: one per core).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
         self
     }
 

@@ -45,6 +45,9 @@ pub struct ModelInfo {
     pub encoder_backend: ExecutionBackend,
     /// Where the decoder runs.
     pub decoder_backend: ExecutionBackend,
+    /// Threads a call may use ([`crate::Options::threads`], with 0 resolved to the
+    /// number of cores).
+    pub threads: usize,
 }
 
 /// A pose-invariant identity feature and the encoder's confidence in it; owned by the

@@ -8,10 +8,11 @@
 //! not skip. `DRGAN_PYTHON` names another interpreter; `DRGAN_PARITY_DIR` keeps the
 //! files in that directory instead of a temporary one.
 //!
-//! tract is loaded here the way `src/backend/cpu.rs` loads it: inputs typed f32
-//! `[N, ...]` with a symbolic batch `N`, `into_optimized`, `into_runnable`. The encoder
-//! is also run through the public API (`Model::embed_batch`) on the same pixels, so the
-//! SDK's path is tied to the very outputs onnxruntime checks.
+//! tract is loaded here as it comes, independently of the SDK: inputs typed f32 `[N, ...]`
+//! with a symbolic batch `N`, tract's own `Elu`, `into_optimized`, `into_runnable`. The
+//! encoder is also run through the public API (`Model::embed_batch`, which plans batch 1,
+//! runs a batch image by image and fuses `Elu`, `src/backend/cpu.rs`) on the same
+//! pixels, so the SDK's path is tied to the very outputs onnxruntime checks.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

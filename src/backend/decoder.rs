@@ -6,7 +6,7 @@
 
 use tract_onnx::pb::ModelProto;
 
-use super::{Net, Tensor};
+use super::{Net, Tensor, Threads};
 use crate::error::{Error, Result};
 use crate::options::Backend;
 use crate::types::ExecutionBackend;
@@ -20,10 +20,20 @@ pub(crate) enum Decoder {
 }
 
 impl Decoder {
-    /// Loads `proto` with f32 inputs `[N, ...per_sample]` for `backend`.
-    pub fn load(proto: &ModelProto, per_sample: &[&[usize]], backend: Backend) -> Result<Self> {
-        let cpu =
-            |why: Option<String>| Ok(Decoder::Cpu(Net::load(proto, per_sample, "decoder")?, why));
+    /// Loads `proto` with f32 inputs `[N, ...per_sample]` for `backend`; tract's part
+    /// runs on `threads`.
+    pub fn load(
+        proto: &ModelProto,
+        per_sample: &[&[usize]],
+        backend: Backend,
+        threads: &Threads,
+    ) -> Result<Self> {
+        let cpu = |why: Option<String>| {
+            Ok(Decoder::Cpu(
+                Net::load(proto, per_sample, threads, "decoder")?,
+                why,
+            ))
+        };
         match backend {
             Backend::Cpu => cpu(None),
             #[cfg(not(feature = "gpu"))]
@@ -38,7 +48,7 @@ impl Decoder {
             Backend::Auto | Backend::Gpu => {
                 use super::gpu::{GpuDecoder, NotOnGpu};
                 let explicit = backend == Backend::Gpu;
-                match GpuDecoder::load(proto, per_sample, explicit)? {
+                match GpuDecoder::load(proto, per_sample, explicit, threads)? {
                     Ok(d) => Ok(Decoder::Gpu(d)),
                     Err(NotOnGpu::Device(e)) if explicit => Err(Error::BackendUnavailable(e)),
                     Err(NotOnGpu::Device(e) | NotOnGpu::Unsupported(e)) => cpu(Some(e)),

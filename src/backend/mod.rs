@@ -4,11 +4,14 @@
 
 mod cpu;
 mod decoder;
+mod elu;
 #[cfg(feature = "gpu")]
 pub(crate) mod gpu;
+mod threads;
 
 pub(crate) use cpu::Net;
 pub(crate) use decoder::Decoder;
+pub(crate) use threads::Threads;
 
 /// A dense f32 tensor in row-major order: the currency between the API and executors.
 #[derive(Clone, Debug, PartialEq)]

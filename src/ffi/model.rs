@@ -92,6 +92,9 @@ pub struct DrganModelInfo {
     pub config: [c_char; DRGAN_INFO_CONFIG_LEN],
     /// The bundle's `drgan.trained_on`, UTF-8, NUL-terminated, truncated to fit.
     pub trained_on: [c_char; DRGAN_INFO_TRAINED_ON_LEN],
+    /// Threads a call may use (`DrganOptions.threads`, with 0 resolved to the number of
+    /// cores).
+    pub threads: usize,
 }
 
 /// `s` as a NUL-terminated C array, cut at a character boundary to fit.
@@ -141,6 +144,7 @@ fn info_of(model: &Model) -> DrganModelInfo {
         decoder_backend: backend(i.decoder_backend),
         config: c_array(&i.config),
         trained_on: c_array(&i.trained_on),
+        threads: i.threads,
     }
 }
 

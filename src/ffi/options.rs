@@ -51,6 +51,13 @@ pub struct DrganOptions {
     /// Largest model file accepted, in bytes; larger ones are
     /// `DRGAN_STATUS_LIMIT_EXCEEDED`. Must be at least 1. Default 2^30 (1 GiB).
     pub max_model_bytes: u64,
+    /// Threads one call may use: 1 runs each call on the calling thread alone, n > 1
+    /// gives the model its own pool of n threads, 0 means one per available core; at
+    /// most 256. Default 1 (apps usually call from their own worker threads). Results
+    /// are the same for every value.
+    pub threads: u32,
+    /// Reserved; must be 0.
+    pub reserved2: u32,
 }
 
 impl DrganOptions {
@@ -62,6 +69,8 @@ impl DrganOptions {
             reserved: 0,
             max_image_pixels: d.max_image_pixels,
             max_model_bytes: d.max_model_bytes,
+            threads: d.threads as u32,
+            reserved2: 0,
         }
     }
 }
@@ -88,8 +97,10 @@ pub(crate) unsafe fn read(p: *const DrganOptions) -> Result<Options> {
             o.backend
         ))
     })?;
-    if o.reserved != 0 {
-        return Err(Error::InvalidArgument("options.reserved must be 0".into()));
+    if o.reserved != 0 || o.reserved2 != 0 {
+        return Err(Error::InvalidArgument(
+            "options.reserved and options.reserved2 must be 0".into(),
+        ));
     }
     if o.max_image_pixels == 0 || o.max_model_bytes == 0 {
         return Err(Error::InvalidArgument(
@@ -100,6 +111,7 @@ pub(crate) unsafe fn read(p: *const DrganOptions) -> Result<Options> {
         backend,
         max_image_pixels: o.max_image_pixels,
         max_model_bytes: o.max_model_bytes,
+        threads: o.threads as usize,
     })
 }
 
@@ -191,7 +203,6 @@ pub unsafe extern "C" fn drgan_options_default(options: *mut DrganOptions) -> Dr
 }
 
 // The layout has no padding, so every byte up to `struct_size` is a field.
-const _: () = assert!(
-    offset_of!(DrganOptions, max_model_bytes) + size_of::<u64>() == size_of::<DrganOptions>()
-);
+const _: () =
+    assert!(offset_of!(DrganOptions, reserved2) + size_of::<u32>() == size_of::<DrganOptions>());
 const _: () = assert!(DrganBackend::Gpu as i32 == Backend::Gpu as i32);

@@ -14,6 +14,8 @@ fn defaults() -> DrganOptions {
         reserved: 9,
         max_image_pixels: 0,
         max_model_bytes: 0,
+        threads: 99,
+        reserved2: 9,
     };
     assert_eq!(unsafe { drgan_options_default(&mut o) }, DrganStatus::Ok);
     o
@@ -28,6 +30,8 @@ fn default_options_are_the_rust_defaults() {
     assert_eq!(o.reserved, 0);
     assert_eq!(o.max_image_pixels, r.max_image_pixels);
     assert_eq!(o.max_model_bytes, r.max_model_bytes);
+    assert_eq!((o.threads, o.reserved2), (1, 0));
+    assert_eq!(o.threads as usize, r.threads);
 }
 
 #[test]
@@ -40,10 +44,13 @@ fn default_writes_only_struct_size_bytes() {
         reserved: 7,
         max_image_pixels: 7,
         max_model_bytes: 7,
+        threads: 7,
+        reserved2: 7,
     };
     assert_eq!(unsafe { drgan_options_default(&mut o) }, DrganStatus::Ok);
     assert_eq!((o.struct_size, o.backend, o.reserved), (old, 0, 0));
     assert_eq!((o.max_image_pixels, o.max_model_bytes), (7, 7));
+    assert_eq!((o.threads, o.reserved2), (7, 7));
 }
 
 #[test]
@@ -76,7 +83,7 @@ fn open_with(o: &DrganOptions) -> (DrganStatus, Handle) {
 
 #[test]
 fn options_are_validated() {
-    let cases: [(&str, DrganOptions, &str); 5] = [
+    let cases: [(&str, DrganOptions, &str); 7] = [
         (
             "unknown backend",
             DrganOptions {
@@ -100,6 +107,22 @@ fn options_are_validated() {
                 ..defaults()
             },
             "reserved",
+        ),
+        (
+            "reserved2 set",
+            DrganOptions {
+                reserved2: 1,
+                ..defaults()
+            },
+            "reserved2",
+        ),
+        (
+            "absurd thread count",
+            DrganOptions {
+                threads: 100_000,
+                ..defaults()
+            },
+            "threads",
         ),
         (
             "zero pixel limit",
@@ -133,6 +156,8 @@ fn options_from_an_older_header_keep_later_defaults() {
         reserved: 0,
         max_image_pixels: 0, // beyond struct_size: must not be read
         max_model_bytes: 0,
+        threads: 100_000,
+        reserved2: 1,
     };
     let (s, m) = open_with(&o);
     assert_eq!(s, DrganStatus::Ok, "{}", last_error());
@@ -233,4 +258,39 @@ fn the_gpu_backend_is_either_there_or_clearly_unavailable() {
             );
         }
     }
+}
+
+#[test]
+fn threads_are_used_and_reported_by_model_info() {
+    for (asked, expected) in [
+        (1u32, 1usize),
+        (3, 3),
+        (0, std::thread::available_parallelism().unwrap().get()),
+    ] {
+        let (s, m) = open_with(&DrganOptions {
+            threads: asked,
+            ..defaults()
+        });
+        assert_eq!(s, DrganStatus::Ok, "{}", last_error());
+        let mut info: DrganModelInfo = unsafe { std::mem::zeroed() };
+        info.struct_size = size_of::<DrganModelInfo>();
+        assert_eq!(
+            unsafe { drgan_model_info(m.ptr(), &mut info) },
+            DrganStatus::Ok
+        );
+        assert_eq!(info.threads, expected, "threads {asked}");
+    }
+    // An older caller's DrganModelInfo, without `threads`, is filled up to its size.
+    let (_, m) = open_with(&defaults());
+    let mut info: DrganModelInfo = unsafe { std::mem::zeroed() };
+    info.struct_size = offset_of!(DrganModelInfo, threads);
+    info.threads = 77;
+    assert_eq!(
+        unsafe { drgan_model_info(m.ptr(), &mut info) },
+        DrganStatus::Ok
+    );
+    assert_eq!(
+        (info.struct_size, info.threads),
+        (offset_of!(DrganModelInfo, threads), 77)
+    );
 }

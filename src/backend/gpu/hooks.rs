@@ -3,7 +3,7 @@
 
 use prost::Message;
 
-use crate::backend::{Decoder, Tensor};
+use crate::backend::{Decoder, Tensor, Threads};
 use crate::error::{Error, Result};
 use crate::options::Backend;
 use crate::types::ExecutionBackend;
@@ -30,7 +30,8 @@ impl DecoderRunner {
     pub fn load(decoder_onnx: &[u8], dims: [usize; 3], backend: Backend) -> Result<Self> {
         let proto = tract_onnx::pb::ModelProto::decode(decoder_onnx)
             .map_err(|e| Error::model(format!("decoder: {e}")))?;
-        let decoder = Decoder::load(&proto, &[&[dims[0]], &[dims[1]], &[dims[2]]], backend)?;
+        let per_sample: [&[usize]; 3] = [&[dims[0]], &[dims[1]], &[dims[2]]];
+        let decoder = Decoder::load(&proto, &per_sample, backend, &Threads::default())?;
         Ok(DecoderRunner { decoder, dims })
     }
 

@@ -26,7 +26,7 @@ mod tests;
 
 use tract_onnx::pb::ModelProto;
 
-use super::{Net, Tensor};
+use super::{Net, Tensor, Threads};
 use crate::error::{Error, Result};
 
 pub(crate) use device::gpu;
@@ -53,6 +53,7 @@ impl GpuDecoder {
         proto: &ModelProto,
         per_sample: &[&[usize]],
         explicit: bool,
+        threads: &Threads,
     ) -> Result<std::result::Result<GpuDecoder, NotOnGpu>> {
         let gpu = match gpu(explicit) {
             Ok(g) => g,
@@ -72,7 +73,7 @@ impl GpuDecoder {
                 l.kernel, l.stride
             ))));
         }
-        let head = Net::load(&split.head, per_sample, "decoder head")?;
+        let head = Net::load(&split.head, per_sample, threads, "decoder head")?;
         Ok(plan::ChainPlan::new(gpu, &split.chain)
             .map(|chain| GpuDecoder { head, chain })
             .map_err(NotOnGpu::Device))

@@ -14,7 +14,7 @@ use tract_onnx::pb::{
 use super::device::{self, Gpu};
 use super::layer::{Activation, ConvTLayer};
 use super::{plan::ChainPlan, reference, GpuDecoder};
-use crate::backend::{Net, Tensor};
+use crate::backend::{Net, Tensor, Threads};
 use crate::rng::SplitMix64;
 
 /// The device, or `None` when `DRGAN_GPU_TESTS_OPTIONAL=1` and there is none.
@@ -187,11 +187,11 @@ fn a_chain_with_explicit_batch_norm_matches_tract() {
     let proto = g.finish();
 
     let per_sample: &[&[usize]] = &[&[c0, 5, 3]];
-    let gpu_dec = match GpuDecoder::load(&proto, per_sample, true).unwrap() {
+    let gpu_dec = match GpuDecoder::load(&proto, per_sample, true, &Threads::default()).unwrap() {
         Ok(d) => d,
         Err(super::NotOnGpu::Unsupported(e) | super::NotOnGpu::Device(e)) => panic!("{e}"),
     };
-    let cpu = Net::load(&proto, per_sample, "test").unwrap();
+    let cpu = Net::load(&proto, per_sample, &Threads::default(), "test").unwrap();
     for n in [1, 3] {
         let x = Tensor::new(vec![n, c0, 5, 3], random_vec(&mut rng, n * c0 * 15, 1.5));
         let a = gpu_dec.run(vec![x.clone()]).unwrap().remove(0);
@@ -269,7 +269,7 @@ fn tract_layer(layer: &ConvTLayer, x: &Tensor) -> Tensor {
         Activation::Tanh => g.node("Tanh", &["ct"], "y", vec![]),
     }
     g.output("y");
-    let net = Net::load(&g.finish(), &[dims], "test layer").unwrap();
+    let net = Net::load(&g.finish(), &[dims], &Threads::default(), "test layer").unwrap();
     net.run(vec![x.clone()]).unwrap().remove(0)
 }
 
