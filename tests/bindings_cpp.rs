@@ -12,7 +12,8 @@
 //! `bindings/cpp/tests/no_exceptions.cpp` is built with `-fno-exceptions` (the wrapper's
 //! `try_` forms, `DRGAN_NO_EXCEPTIONS`) by g++ under the sanitizers and by clang++
 //! against the static library, and checks that a 30-frame loop allocates nothing after
-//! its first frame.
+//! its first frame. The header's text is checked to call every function of drgan.h and
+//! to mirror every field of `DrganOptions` and `DrganModelInfo`.
 //!
 //! The program also opens the default model embedded in the library and checks it
 //! against the same bundle on disk (models/default), or its `UNSUPPORTED` status in a
@@ -230,6 +231,63 @@ fn cpp_binding_calls_every_function_of_the_header() {
         assert!(
             hpp.contains(&format!("{name}(")),
             "drgan.hpp does not call {name}"
+        );
+    }
+}
+
+/// The text of drgan.hpp from `start` to the first `end` after it.
+fn hpp_part<'a>(hpp: &'a str, start: &str, end: &str) -> &'a str {
+    let from = hpp
+        .find(start)
+        .unwrap_or_else(|| panic!("no `{start}` in drgan.hpp"));
+    let len = hpp[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no `{end}` after `{start}` in drgan.hpp"));
+    &hpp[from..from + len]
+}
+
+#[test]
+fn cpp_binding_mirrors_every_field_of_options_and_model_info() {
+    let header = std::fs::read_to_string(root().join("include/drgan.h")).unwrap();
+    let hpp = std::fs::read_to_string(root().join("bindings/cpp/drgan.hpp")).unwrap();
+    // drgan::Options: each field of DrganOptions (but the size and the reserved ones) is
+    // a member, read from drgan_options_default in defaults() and written by raw().
+    let options = hpp_part(&hpp, "struct Options {", "\n};\n");
+    let defaults = hpp_part(options, "static Options defaults()", "return options;");
+    let raw = hpp_part(options, "DrganOptions raw()", "return out;");
+    for f in bindings_support::c_struct_fields(&header, "DrganOptions") {
+        if f == "struct_size" || f.starts_with("reserved") {
+            continue;
+        }
+        assert!(
+            options.contains(&format!(" {f} = ")),
+            "drgan::Options has no member {f}"
+        );
+        assert!(
+            defaults.contains(&format!("options.{f} = ")) && defaults.contains(&format!("raw.{f}")),
+            "Options::defaults() does not copy DrganOptions.{f}"
+        );
+        assert!(
+            raw.contains(&format!("out.{f} = ")),
+            "Options::raw() does not set DrganOptions.{f}"
+        );
+    }
+    // drgan::ModelInfo: each field of DrganModelInfo is a member, filled by try_info.
+    let info = hpp_part(&hpp, "struct ModelInfo {", "\n};\n");
+    let try_info = hpp_part(&hpp, "drgan_model_info(model_.get()", "return Status::Ok;");
+    for f in bindings_support::c_struct_fields(&header, "DrganModelInfo") {
+        if f == "struct_size" {
+            continue;
+        }
+        assert!(
+            [" = ", ";", "{}"]
+                .iter()
+                .any(|after| info.contains(&format!(" {f}{after}"))),
+            "drgan::ModelInfo has no member {f}"
+        );
+        assert!(
+            try_info.contains(&format!("out.{f}")) && try_info.contains(&format!("raw.{f}")),
+            "try_info does not fill ModelInfo::{f} from DrganModelInfo.{f}"
         );
     }
 }

@@ -13,7 +13,8 @@
 //! build without the `default-model` feature (`DRGAN_TEST_DEFAULT_MODEL`).
 //!
 //! Also checked: an iOS build (`UNITY_IOS`) imports from `"__Internal"` and an editor
-//! build does not; the Unity package and .csproj layout is complete. The Unity sample
+//! build does not; the Unity package and .csproj layout is complete; the blittable structs
+//! of `Runtime/NativeStructs.cs` have the header's fields at the C compiler's offsets. The Unity sample
 //! (`Samples~/`) needs UnityEngine and is not compiled here.
 
 mod bindings_support;
@@ -528,4 +529,119 @@ fn csharp_unity_sample_reads_no_files_and_works_off_the_main_thread() {
     ] {
         assert!(code.contains(good), "the sample lacks {good}");
     }
+}
+
+/// `snake_case` as the C# binding names it (`PascalCase`).
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|first| first.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn csharp_native_structs_have_the_header_layout() {
+    // Each blittable struct of Runtime/NativeStructs.cs (NativeX for the header's DrganX)
+    // has the C struct's fields, in PascalCase, at the C compiler's offsets, and its size:
+    // a C program prints offsetof/sizeof of the header's fields, a C# one what Mono lays
+    // out (Marshal.OffsetOf/SizeOf, which are the memory layout for blittable structs).
+    require_tool("cc", "gcc");
+    require_tool("mcs", "mono-mcs");
+    require_tool("mono", "mono-runtime");
+    let header = std::fs::read_to_string(root().join("include/drgan.h")).unwrap();
+    let structs = [
+        "DrganImage",
+        "DrganDecodedImage",
+        "DrganOptions",
+        "DrganModelInfo",
+        "DrganGalleryMatch",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+
+    let mut c = String::from(
+        "#include <stddef.h>\n#include <stdio.h>\n#include \"drgan.h\"\nint main(void) {\n",
+    );
+    for s in structs {
+        let native = s.replacen("Drgan", "Native", 1);
+        c.push_str(&format!(
+            "    printf(\"{native} size %zu\\n\", sizeof({s}));\n"
+        ));
+        for f in bindings_support::c_struct_fields(&header, s) {
+            c.push_str(&format!(
+                "    printf(\"{native}.{} %zu\\n\", offsetof({s}, {f}));\n",
+                pascal_case(&f)
+            ));
+        }
+    }
+    c.push_str("    return 0;\n}\n");
+    std::fs::write(dir.path().join("layout.c"), c).unwrap();
+    let c_exe = dir.path().join("layout_c");
+    run(Command::new("cc")
+        .arg("-std=c99")
+        .arg("-I")
+        .arg(root().join("include"))
+        .arg(dir.path().join("layout.c"))
+        .arg("-o")
+        .arg(&c_exe));
+    let want = String::from_utf8(run(&mut Command::new(&c_exe)).stdout).unwrap();
+
+    let dll = dir.path().join("Drgan.dll");
+    compile_binding(&dll, &[]);
+    let names: Vec<String> = structs
+        .iter()
+        .map(|s| format!("\"{}\"", s.replacen("Drgan", "Native", 1)))
+        .collect();
+    let cs = format!(
+        r#"using System;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+internal static class Layout
+{{
+    private static void Main()
+    {{
+        foreach (string name in new[] {{ {} }})
+        {{
+            Type t = typeof(Drgan.Options).Assembly.GetType("Drgan." + name, true);
+            Console.WriteLine(name + " size " + Marshal.SizeOf(t));
+            var fields = t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+                .Select(f => new {{ f.Name, Offset = (long)Marshal.OffsetOf(t, f.Name) }})
+                .OrderBy(f => f.Offset);
+            foreach (var f in fields)
+            {{
+                Console.WriteLine(name + "." + f.Name + " " + f.Offset);
+            }}
+        }}
+    }}
+}}
+"#,
+        names.join(", ")
+    );
+    std::fs::write(dir.path().join("Layout.cs"), cs).unwrap();
+    let cs_exe = dir.path().join("Layout.exe");
+    run(Command::new("mcs")
+        .args(["-langversion:7.2", "-warnaserror", "-nologo"])
+        .arg(format!("-r:{}", dll.display()))
+        .arg("-r:System.Core.dll")
+        .arg(format!("-out:{}", cs_exe.display()))
+        .arg(dir.path().join("Layout.cs")));
+    let got = String::from_utf8(
+        run(Command::new("mono")
+            .arg(&cs_exe)
+            .env("MONO_PATH", dir.path()))
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        got.lines().collect::<Vec<_>>(),
+        want.lines().collect::<Vec<_>>(),
+        "Runtime/NativeStructs.cs does not lay out the header's structs as C does \
+         (left: C#, right: C)"
+    );
 }

@@ -4,7 +4,9 @@
 //! `@import CDrgan;` in Objective-C; drgan.h is never included directly), is built with
 //! `-fmodules -Wall -Wextra -Werror`, linked against libdrgan.so and run on a fixture.
 //! The module map that `scripts/build-xcframework.sh` writes into the XCFramework is
-//! checked the same way. The Swift sources themselves are NOT compiled here.
+//! checked the same way. The Swift sources themselves are NOT compiled here; their text is
+//! checked (each field of `DrganOptions` and `DrganModelInfo` mirrored, the iOS idioms
+//! behind the right conditions).
 
 mod bindings_support;
 
@@ -768,4 +770,81 @@ fn xcframework_release_step_fills_in_the_root_manifest_too() {
         body(&outer),
         body(&inner).replace("path: \"", "path: \"bindings/swift/")
     );
+}
+
+/// `snake_case` as the Swift layer names it (`camelCase`).
+fn camel_case(snake: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in snake.split('_').enumerate() {
+        let mut c = w.chars();
+        if let Some(first) = c.next() {
+            if i == 0 {
+                out.push(first);
+            } else {
+                out.push(first.to_ascii_uppercase());
+            }
+            out.push_str(c.as_str());
+        }
+    }
+    out
+}
+
+/// The text of `code` from `start` to the first `end` after it.
+fn part<'a>(code: &'a str, start: &str, end: &str) -> &'a str {
+    let from = code
+        .find(start)
+        .unwrap_or_else(|| panic!("no `{start}` in Drgan.swift"));
+    let len = code[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no `{end}` after `{start}` in Drgan.swift"));
+    &code[from..from + len]
+}
+
+#[test]
+fn swift_binding_mirrors_every_field_of_options_and_model_info() {
+    // Swift is not compiled here, so this reads the source: each field of DrganOptions
+    // (but the size and the reserved ones) is an `Options` property read from the
+    // library's defaults in init() and written into the C struct by `native`; each field of
+    // DrganModelInfo is a `ModelInfo` property filled from drgan_model_info.
+    let header = std::fs::read_to_string(root().join("include/drgan.h")).unwrap();
+    let code =
+        swift_code(&std::fs::read_to_string(swift().join("Sources/Drgan/Drgan.swift")).unwrap());
+    let options = part(&code, "public struct Options", "\n}\n");
+    let init = part(options, "public init()", "\n    }\n");
+    let native = part(options, "var native: DrganOptions", "return raw");
+    for f in bindings_support::c_struct_fields(&header, "DrganOptions") {
+        if f == "struct_size" || f.starts_with("reserved") {
+            continue;
+        }
+        let name = camel_case(&f);
+        assert!(
+            options.contains(&format!("public var {name}: ")),
+            "Options has no property {name} (DrganOptions.{f})"
+        );
+        assert!(
+            init.contains(&format!("{name} = ")) && init.contains(&format!("raw.{f}")),
+            "Options.init() does not read DrganOptions.{f} into {name}"
+        );
+        assert!(
+            native.contains(&format!("raw.{f} = ")),
+            "Options.native does not set DrganOptions.{f}"
+        );
+    }
+    let info = part(&code, "public struct ModelInfo", "\n}\n");
+    let open = part(&code, "private init(handle: OpaquePointer)", "deinit");
+    let fill = part(open, "info = ModelInfo(", ")\n");
+    for f in bindings_support::c_struct_fields(&header, "DrganModelInfo") {
+        if f == "struct_size" {
+            continue;
+        }
+        let name = camel_case(&f);
+        assert!(
+            info.contains(&format!("public var {name}: ")),
+            "ModelInfo has no property {name} (DrganModelInfo.{f})"
+        );
+        assert!(
+            fill.contains(&format!("{name}: ")) && open.contains(&format!("raw.{f}")),
+            "Model does not fill ModelInfo.{name} from DrganModelInfo.{f}"
+        );
+    }
 }

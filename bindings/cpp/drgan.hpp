@@ -24,7 +24,7 @@
 //
 // Options built as users build them carry the library's defaults:
 //
-//     drgan::Options options;                 // backend Auto, 2^28 pixels, 1 GiB models
+//     drgan::Options options;  // backend Auto, 2^28 pixels, 1 GiB models, 1 thread
 //     options.backend = drgan::Backend::Cpu;
 //     drgan::Model model = drgan::Model::open("path/to/bundle", options);
 //
@@ -438,8 +438,8 @@ struct RgbImage {
 
 /// Options for opening a model, and for Image::load/decode (their max_image_pixels). A
 /// default-constructed Options holds the library's defaults (those of
-/// drgan_options_default: Backend::Auto, 2^28 pixels, 1 GiB model files); change what
-/// you need:
+/// drgan_options_default: Backend::Auto, 2^28 pixels, 1 GiB model files, 1 thread);
+/// change what you need:
 ///
 ///     drgan::Options options;
 ///     options.backend = drgan::Backend::Cpu;
@@ -452,6 +452,11 @@ struct Options {
     uint64_t max_image_pixels = uint64_t{1} << 28;
     /// Largest model file, in bytes; at least 1.
     uint64_t max_model_bytes = uint64_t{1} << 30;
+    /// Threads one call may use: 1 runs each call on the calling thread alone, n > 1
+    /// gives the model its own pool of n threads, 0 means one per available core; at
+    /// most 256. Results are the same for every value. Default 1 (apps usually call from
+    /// their own worker threads).
+    uint32_t threads = 1;
 
     /// The loaded library's defaults (drgan_options_default); the same as Options{} for
     /// the library this header belongs to.
@@ -463,6 +468,7 @@ struct Options {
             options.backend = static_cast<Backend>(raw.backend);
             options.max_image_pixels = raw.max_image_pixels;
             options.max_model_bytes = raw.max_model_bytes;
+            options.threads = raw.threads;
         }
         return options;
     }
@@ -477,6 +483,7 @@ struct Options {
         out.backend = static_cast<int32_t>(backend);
         out.max_image_pixels = max_image_pixels;
         out.max_model_bytes = max_model_bytes;
+        out.threads = threads;
         return out;
     }
 };
@@ -619,6 +626,8 @@ struct ModelInfo {
     std::string config;
     /// What the bundle was trained on.
     std::string trained_on;
+    /// Threads a call may use (Options::threads, with 0 resolved to the number of cores).
+    std::size_t threads = 0;
 };
 
 /// An identity feature and the encoder's confidence in it, in (0, 1). Passed to the
@@ -979,6 +988,7 @@ class Model {
         out.decoder_backend = static_cast<Backend>(raw.decoder_backend);
         detail::assign_terminated(out.config, raw.config, sizeof raw.config);
         detail::assign_terminated(out.trained_on, raw.trained_on, sizeof raw.trained_on);
+        out.threads = raw.threads;
         return Status::Ok;
     }
 

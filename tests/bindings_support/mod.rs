@@ -159,6 +159,34 @@ pub fn c_functions(header: &str) -> Vec<String> {
     names
 }
 
+/// The fields of `typedef struct name { ... } name;` in include/drgan.h, in order, for
+/// checking that a binding mirrors every one.
+pub fn c_struct_fields(header: &str, name: &str) -> Vec<String> {
+    let start = format!("typedef struct {name} {{");
+    let body = header
+        .split_once(&start)
+        .and_then(|(_, rest)| rest.split_once(&format!("}} {name};")))
+        .unwrap_or_else(|| panic!("no `{start}` ... `}} {name};` in drgan.h"))
+        .0;
+    let fields: Vec<String> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.ends_with(';') && !l.starts_with('*') && !l.starts_with('/'))
+        .map(|l| {
+            let decl = l.trim_end_matches(';');
+            let decl = decl.split('[').next().unwrap_or(decl);
+            let ident = decl
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or_default();
+            assert!(!ident.is_empty(), "cannot read a field name from `{l}`");
+            ident.to_string()
+        })
+        .collect();
+    assert!(!fields.is_empty(), "{name} has no fields in drgan.h");
+    fields
+}
+
 /// The header's `DRGAN_ABI_VERSION`.
 pub fn header_abi_version() -> u32 {
     let header = std::fs::read_to_string(root().join("include/drgan.h")).expect("drgan.h");

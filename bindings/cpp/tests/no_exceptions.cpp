@@ -290,7 +290,10 @@ void run(const std::string &bundle, const std::string &other, const std::string 
     c.struct_size = sizeof c;
     CHECK(drgan_options_default(&c) == DRGAN_STATUS_OK);
     CHECK(cpu.max_image_pixels == c.max_image_pixels && cpu.max_model_bytes == c.max_model_bytes);
+    CHECK(cpu.threads == c.threads && c.threads == 1);
     CHECK(drgan::Options::defaults().max_model_bytes == c.max_model_bytes);
+    CHECK(drgan::Options::defaults().threads == c.threads);
+    CHECK(cpu.raw().threads == c.threads && cpu.raw().reserved2 == 0);
 
     // Opening, and its failures (which leave the Model as it was).
     drgan::Model model;
@@ -305,6 +308,9 @@ void run(const std::string &bundle, const std::string &other, const std::string 
     drgan::Options bad = cpu;
     bad.backend = static_cast<drgan::Backend>(7);
     EXPECT(InvalidArgument, "", drgan::Model::try_open(bundle, bad, model));
+    drgan::Options absurd = cpu;
+    absurd.threads = 100000;
+    EXPECT(InvalidArgument, "threads", drgan::Model::try_open(bundle, absurd, model));
     CHECK(model.get() == handle);
     if (std::getenv("DRGAN_TEST_DEFAULT_OPTIONS") != nullptr) {
         drgan::Model plain;
@@ -326,7 +332,7 @@ void run(const std::string &bundle, const std::string &other, const std::string 
 
     drgan::ModelInfo info;
     CHECK(model.try_info(info) == Ok && info.config == "tiny" && info.feature_dim == 16 &&
-          info.input_size == 32 && info.has_pose_head);
+          info.input_size == 32 && info.has_pose_head && info.threads == 1);
     std::vector<float> yaws;
     CHECK(model.try_pose_yaws(yaws) == Ok && yaws.size() == 13 && yaws.front() == -90.0f);
 

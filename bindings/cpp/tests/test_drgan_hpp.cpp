@@ -2,11 +2,12 @@
 // the error paths (each as a drgan::Error with its status and the native message), move
 // semantics, many threads on one Model, default-constructed Options, the overloads that
 // write into the caller's memory (equal to the allocating forms) and the try_ forms
-// (statuses, last_error(), out-parameters left alone on failure), and camera input (YUV
-// formats, bottom-up rows, dense landmarks); no_exceptions.cpp tests the try_ forms again
-// in a build with -fno-exceptions. Driven by tests/bindings_cpp.rs, which builds it with
-// g++ and clang++ (-std=c++17 -Wall -Wextra -Werror -pedantic; one build under
-// AddressSanitizer) together with double_include.cpp.
+// (statuses, last_error(), out-parameters left alone on failure), camera input (YUV
+// formats, bottom-up rows, dense landmarks) and Options::threads (the same bits at every
+// count); no_exceptions.cpp tests the try_ forms again in a build with -fno-exceptions.
+// Driven by tests/bindings_cpp.rs, which builds it with g++ and clang++ (-std=c++17 -Wall
+// -Wextra -Werror -pedantic; one build under AddressSanitizer) together with
+// double_include.cpp.
 //
 // usage: test_drgan_hpp BUNDLE_DIR OTHER_BUNDLE_DIR DATA_DIR SCRATCH_DIR
 //   BUNDLE_DIR  a bundle with a pose head (the tiny fixture)
@@ -22,6 +23,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -49,6 +51,7 @@ static_assert(drgan::bytes_per_pixel(drgan::PixelFormat::Bgra8) == 4, "constexpr
 static_assert(drgan::Options{}.backend == drgan::Backend::Auto, "default backend");
 static_assert(drgan::Options{}.max_image_pixels == (uint64_t{1} << 28), "default pixels");
 static_assert(drgan::Options{}.max_model_bytes == (uint64_t{1} << 30), "default model bytes");
+static_assert(drgan::Options{}.threads == 1, "default threads: the calling thread alone");
 static_assert(drgan::Options{drgan::Backend::Cpu}.max_model_bytes == (uint64_t{1} << 30),
               "aggregate initialisation keeps the other defaults");
 static_assert(std::is_nothrow_default_constructible<drgan::Model>::value, "empty Model");
@@ -813,6 +816,49 @@ void test_camera_input(const drgan::Model &model, const drgan::Image &photo,
                  drgan::landmarks_convert(drgan::LandmarkScheme::Dlib68, dlib));
 }
 
+// The same floats, bit for bit (== would let -0.0 equal 0.0).
+bool same_bits(const std::vector<float> &x, const std::vector<float> &y) {
+    return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
+}
+
+// Options::threads: info() reports the count (0 resolved to the cores), every count gives
+// the results of one thread bit for bit, and an absurd count is refused.
+void test_threads(const drgan::Model &one, const std::string &bundle, const drgan::Options &cpu,
+                  const drgan::RgbImage &crop, const drgan::RgbImage &crop2) {
+    CHECK(one.info().threads == 1);
+    const std::vector<drgan::ImageView> faces = {crop, crop2};
+    const std::vector<drgan::Embedding> want = one.embed_batch(faces);
+    const drgan::Embedding want_fused = one.embed_fused(faces);
+    const drgan::RgbImage want_turned = one.rotate(crop, 37.5f, 3);
+    drgan::Options two = cpu;
+    two.threads = 2;
+    drgan::Options all = cpu;
+    all.threads = 0;
+    const drgan::Model pooled = drgan::Model::open(bundle, two);
+    CHECK(pooled.info().threads == 2);
+    const drgan::Model per_core = drgan::Model::open(bundle, all);
+    const std::size_t cores = std::thread::hardware_concurrency();
+    // The library counts the cores it may run on (affinity, cgroup quota): at least one,
+    // at most the machine's.
+    CHECK(per_core.info().threads >= 1 && (cores == 0 || per_core.info().threads <= cores));
+    for (const drgan::Model *m : {&pooled, &per_core}) {
+        const drgan::Embedding e = m->embed(crop);
+        CHECK(same_bits(e.feature, want[0].feature) && e.confidence == want[0].confidence);
+        const std::vector<drgan::Embedding> batch = m->embed_batch(faces);
+        CHECK(batch.size() == 2 && same_bits(batch[0].feature, want[0].feature) &&
+              same_bits(batch[1].feature, want[1].feature));
+        CHECK(same_bits(m->embed_fused(faces).feature, want_fused.feature));
+        CHECK(m->rotate(crop, 37.5f, 3).pixels == want_turned.pixels);
+    }
+    drgan::Options absurd = cpu;
+    absurd.threads = 100000;
+    EXPECT_ERROR("threads over 256", InvalidArgument, "threads",
+                 drgan::Model::open(bundle, absurd));
+    drgan::Model refused;
+    CHECK(drgan::Model::try_open(bundle, absurd, refused) == drgan::Status::InvalidArgument &&
+          !refused);
+}
+
 void run(const std::string &bundle, const std::string &other, const std::string &data,
          const std::string &scratch) {
     // Version and ABI.
@@ -835,17 +881,23 @@ void run(const std::string &bundle, const std::string &other, const std::string 
         CHECK(plain.backend == static_cast<drgan::Backend>(c.backend));
         CHECK(plain.max_image_pixels == c.max_image_pixels);
         CHECK(plain.max_model_bytes == c.max_model_bytes);
+        CHECK(plain.threads == c.threads && c.threads == 1);
         const DrganOptions raw = plain.raw();
-        CHECK(raw.struct_size == sizeof raw && raw.reserved == 0);
+        CHECK(raw.struct_size == sizeof raw && raw.reserved == 0 && raw.reserved2 == 0);
         CHECK(raw.backend == c.backend && raw.max_image_pixels == c.max_image_pixels &&
-              raw.max_model_bytes == c.max_model_bytes);
+              raw.max_model_bytes == c.max_model_bytes && raw.threads == c.threads);
+        drgan::Options four;
+        four.threads = 4;
+        CHECK(four.raw().threads == 4 && four.raw().reserved2 == 0);
     }
     const drgan::Options defaults = drgan::Options::defaults();
     CHECK(defaults.backend == drgan::Backend::Auto);
     CHECK(defaults.max_image_pixels == (uint64_t{1} << 28));
     CHECK(defaults.max_model_bytes == (uint64_t{1} << 30));
+    CHECK(defaults.threads == 1);
     CHECK(defaults.max_image_pixels == drgan::Options{}.max_image_pixels &&
-          defaults.max_model_bytes == drgan::Options{}.max_model_bytes);
+          defaults.max_model_bytes == drgan::Options{}.max_model_bytes &&
+          defaults.threads == drgan::Options{}.threads);
     drgan::Options cpu; // as users write it
     cpu.backend = drgan::Backend::Cpu;
     {
@@ -856,7 +908,7 @@ void run(const std::string &bundle, const std::string &other, const std::string 
         // Aggregate forms.
         const drgan::Options aggregate{drgan::Backend::Cpu};
         CHECK(aggregate.max_image_pixels == (uint64_t{1} << 28) &&
-              aggregate.max_model_bytes == (uint64_t{1} << 30));
+              aggregate.max_model_bytes == (uint64_t{1} << 30) && aggregate.threads == 1);
         CHECK(drgan::Model::open(bundle, aggregate).feature_dim() == 16);
         CHECK(drgan::Model::open(bundle, drgan::Options{drgan::Backend::Cpu}).input_size() == 32);
         drgan::Options braced{};
@@ -943,6 +995,7 @@ void run(const std::string &bundle, const std::string &other, const std::string 
     CHECK(info.decoder_backend == drgan::Backend::Cpu);
     CHECK(info.config == "tiny");
     CHECK(info.trained_on.find("random") != std::string::npos);
+    CHECK(info.threads == 1); // Options::threads' default
     CHECK(info.landmarks[0] > 0.0f && info.landmarks[0] < 32.0f);
     const std::vector<float> yaws = model.pose_yaws();
     CHECK(yaws.size() == 13);
@@ -1157,6 +1210,7 @@ void run(const std::string &bundle, const std::string &other, const std::string 
     test_into_caller_memory(model, astronaut, crop, crop2, a);
     test_try_forms(model, bundle, data, scratch, crop, a, b, cpu);
     test_camera_input(model, astronaut, crop);
+    test_threads(model, bundle, cpu, crop, crop2);
 
     CHECK(second_translation_unit(bundle.c_str()) == 16);
 }

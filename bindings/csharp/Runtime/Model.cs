@@ -136,6 +136,7 @@ namespace Drgan
                 DecoderBackend = (Backend)raw.DecoderBackend,
                 Config = NativeLibrary.FromUtf8(raw.Config, NativeModelInfo.ConfigLen),
                 TrainedOn = NativeLibrary.FromUtf8(raw.TrainedOn, NativeModelInfo.TrainedOnLen),
+                Threads = (int)(ulong)raw.Threads,
             };
         }
 

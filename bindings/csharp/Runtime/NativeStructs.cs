@@ -34,6 +34,8 @@ namespace Drgan
         public uint Reserved;
         public ulong MaxImagePixels;
         public ulong MaxModelBytes;
+        public uint Threads;
+        public uint Reserved2;
     }
 
     /// <summary><c>DrganModelInfo</c>.</summary>
@@ -58,6 +60,7 @@ namespace Drgan
         public int DecoderBackend;
         public fixed byte Config[ConfigLen];
         public fixed byte TrainedOn[TrainedOnLen];
+        public UIntPtr Threads;
     }
 
     /// <summary><c>DrganGalleryMatch</c>.</summary>

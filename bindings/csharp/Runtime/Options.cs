@@ -6,7 +6,7 @@ namespace Drgan
 {
     /// <summary>Options for opening a model, and for <see cref="Image.Load"/> and
     /// <see cref="Image.Decode"/> (their MaxImagePixels). A new one holds the library's defaults
-    /// (<c>drgan_options_default</c>: Backend.Auto, 2^28 pixels, 2^30 bytes), so
+    /// (<c>drgan_options_default</c>: Backend.Auto, 2^28 pixels, 2^30 bytes, 1 thread), so
     /// <c>new Options { Backend = Backend.Cpu }</c> changes the backend only;
     /// <see cref="Default"/> asks the loaded library itself.</summary>
     public sealed class Options
@@ -15,6 +15,8 @@ namespace Drgan
         public const ulong DefaultMaxImagePixels = 1UL << 28;
         /// <summary>The library's default <see cref="MaxModelBytes"/>: 2^30.</summary>
         public const ulong DefaultMaxModelBytes = 1UL << 30;
+        /// <summary>The library's default <see cref="Threads"/>: 1.</summary>
+        public const uint DefaultThreads = 1;
 
         /// <summary>Options holding the library's defaults (no native call: this can run
         /// before the native library is loaded, e.g. in a Unity field initialiser).</summary>
@@ -23,6 +25,7 @@ namespace Drgan
             Backend = Backend.Auto;
             MaxImagePixels = DefaultMaxImagePixels;
             MaxModelBytes = DefaultMaxModelBytes;
+            Threads = DefaultThreads;
         }
 
         /// <summary>Where inference runs. Default Auto.</summary>
@@ -33,6 +36,11 @@ namespace Drgan
         /// <summary>Largest model file, in bytes. Default 2^30; 0 is refused
         /// (Status.InvalidArgument).</summary>
         public ulong MaxModelBytes { get; set; }
+        /// <summary>Threads one call may use: 1 runs each call on the calling thread alone,
+        /// n &gt; 1 gives the model its own pool of n threads, 0 means one per available core;
+        /// at most 256 (more is Status.InvalidArgument). Results are the same for every value.
+        /// Default 1 (apps usually call from their own worker threads).</summary>
+        public uint Threads { get; set; }
 
         /// <summary>The loaded library's defaults (<c>drgan_options_default</c>); the same
         /// as <c>new Options()</c>.</summary>
@@ -44,6 +52,7 @@ namespace Drgan
                 Backend = (Backend)raw.Backend,
                 MaxImagePixels = raw.MaxImagePixels,
                 MaxModelBytes = raw.MaxModelBytes,
+                Threads = raw.Threads,
             };
         }
 
@@ -53,6 +62,7 @@ namespace Drgan
             raw.Backend = (int)Backend;
             raw.MaxImagePixels = MaxImagePixels;
             raw.MaxModelBytes = MaxModelBytes;
+            raw.Threads = Threads;
             return raw;
         }
 
@@ -102,6 +112,9 @@ namespace Drgan
         public string Config { get; internal set; }
         /// <summary>What the bundle was trained on.</summary>
         public string TrainedOn { get; internal set; }
+        /// <summary>Threads a call may use (<see cref="Options.Threads"/>, with 0 resolved to
+        /// the number of cores).</summary>
+        public int Threads { get; internal set; }
     }
 
     /// <summary>An identity feature and the encoder's confidence in it, in (0, 1).</summary>

@@ -120,10 +120,11 @@ internal static class BufferTests
         var fresh = new Options();
         Options native = Options.Default();
         Check(fresh.Backend == native.Backend && fresh.MaxImagePixels == native.MaxImagePixels &&
-              fresh.MaxModelBytes == native.MaxModelBytes,
+              fresh.MaxModelBytes == native.MaxModelBytes && fresh.Threads == native.Threads,
               "new Options() == Options.Default() (drgan_options_default)");
         Check(Options.DefaultMaxImagePixels == native.MaxImagePixels &&
-              Options.DefaultMaxModelBytes == native.MaxModelBytes, "the Default* constants");
+              Options.DefaultMaxModelBytes == native.MaxModelBytes &&
+              Options.DefaultThreads == native.Threads, "the Default* constants");
         using (Model m = Model.OpenMemory(File.ReadAllBytes(Path.Combine(bundle, "encoder.onnx")),
                                           File.ReadAllBytes(Path.Combine(bundle, "decoder.onnx")),
                                           null, new Options { Backend = Backend.Cpu }))

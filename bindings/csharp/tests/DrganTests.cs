@@ -1,8 +1,9 @@
 // Tests of the C# binding against the real native library, compiled with mcs and run with
 // mono by tests/bindings_csharp.rs: every call, the error paths (status and native
-// message), UTF-8 paths, disposal (no double free, finalizers, use after Dispose), and
-// RSS measured around 10,000 image decode/dispose cycles and (by default 300; opening a
-// model costs 60-150 ms) model open/close cycles.
+// message), UTF-8 paths, Options.Threads (the same bits at every count), disposal (no
+// double free, finalizers, use after Dispose), and RSS measured around 10,000 image
+// decode/dispose cycles and (by default 300; opening a model costs 60-150 ms) model
+// open/close cycles.
 //
 // usage: mono DrganTests.exe BUNDLE_DIR OTHER_BUNDLE_DIR DATA_DIR SCRATCH_DIR
 //                            [MODEL_CYCLES (300)] [IMAGE_CYCLES (10000)]
@@ -121,6 +122,61 @@ internal static class DrganTests
         }
     }
 
+    // The same floats, bit for bit (== would let -0.0 equal 0.0).
+    private static bool SameBits(float[] x, float[] y)
+    {
+        var bx = new byte[x.Length * 4];
+        var by = new byte[y.Length * 4];
+        Buffer.BlockCopy(x, 0, bx, 0, bx.Length);
+        Buffer.BlockCopy(y, 0, by, 0, by.Length);
+        return bx.SequenceEqual(by);
+    }
+
+    // Options.Threads: Info.Threads reports the count (0 resolved to the cores), every
+    // count gives the results of one thread bit for bit, and an absurd count is refused.
+    private static void Threads(Model one, string bundle, RgbImage crop, RgbImage crop2)
+    {
+        Check(one.Info.Threads == 1, "Info.Threads at the default");
+        Embedding[] want = one.EmbedBatch(crop, crop2);
+        Embedding wantFused = one.EmbedFused(crop, crop2);
+        byte[] wantTurned = one.Rotate(crop, 37.5f, 3).Pixels;
+        Options two = Cpu();
+        two.Threads = 2;
+        Options perCore = Cpu();
+        perCore.Threads = 0;
+        using (Model pooled = Model.Open(bundle, two))
+        using (Model all = Model.Open(bundle, perCore))
+        {
+            Check(pooled.Info.Threads == 2, "Info.Threads with Threads = 2");
+            Check(all.Info.Threads >= 1 && all.Info.Threads <= Environment.ProcessorCount,
+                  "Info.Threads with Threads = 0: one per core (" + all.Info.Threads + ")");
+            foreach (Model m in new[] { pooled, all })
+            {
+                int n = m.Info.Threads;
+                Embedding e = m.Embed(crop);
+                Check(SameBits(e.Feature, want[0].Feature) && e.Confidence == want[0].Confidence,
+                      "Embed on " + n + " threads == on 1, bit for bit");
+                Embedding[] batch = m.EmbedBatch(crop, crop2);
+                Check(batch.Length == 2 && SameBits(batch[0].Feature, want[0].Feature) &&
+                      SameBits(batch[1].Feature, want[1].Feature), "EmbedBatch on " + n + " threads == on 1");
+                Check(SameBits(m.EmbedFused(crop, crop2).Feature, wantFused.Feature),
+                      "EmbedFused on " + n + " threads == on 1");
+                Check(m.Rotate(crop, 37.5f, 3).Pixels.SequenceEqual(wantTurned), "Rotate on " + n + " threads == on 1");
+            }
+        }
+        Options absurd = Cpu();
+        absurd.Threads = 100000;
+        ExpectStatus("Threads over 256", Status.InvalidArgument, () => Model.Open(bundle, absurd));
+        try
+        {
+            Model.Open(bundle, absurd).Dispose();
+        }
+        catch (DrganException e)
+        {
+            Check(e.NativeMessage.Contains("threads"), "the message names threads: " + e.NativeMessage);
+        }
+    }
+
     private static void CopyDir(string from, string to)
     {
         Directory.CreateDirectory(to);
@@ -174,10 +230,12 @@ internal static class DrganTests
         Check(defaults.Backend == Backend.Auto, "default backend Auto");
         Check(defaults.MaxImagePixels == 1UL << 28, "default MaxImagePixels");
         Check(defaults.MaxModelBytes == 1UL << 30, "default MaxModelBytes");
+        Check(defaults.Threads == 1, "default Threads");
         // A new Options holds the same defaults, so setting one property is enough.
         var fresh = new Options();
         Check(fresh.Backend == defaults.Backend && fresh.MaxImagePixels == defaults.MaxImagePixels &&
-              fresh.MaxModelBytes == defaults.MaxModelBytes, "new Options() == drgan_options_default");
+              fresh.MaxModelBytes == defaults.MaxModelBytes && fresh.Threads == defaults.Threads,
+              "new Options() == drgan_options_default");
         using (Model cpu = Model.Open(bundle, new Options { Backend = Backend.Cpu }))
         {
             Check(cpu.Info.EncoderBackend == Backend.Cpu, "Open(dir, new Options { Backend = Backend.Cpu })");
@@ -246,6 +304,7 @@ internal static class DrganTests
         Check(info.EncoderBackend == Backend.Cpu && info.DecoderBackend == Backend.Cpu, "backends");
         Check(info.Config == "tiny", "Config " + info.Config);
         Check(info.TrainedOn.Contains("random"), "TrainedOn " + info.TrainedOn);
+        Check(info.Threads == 1, "Threads " + info.Threads);
         float[] yaws = model.PoseYaws();
         Check(yaws.Length == 13 && yaws[0] == -90f && yaws[12] == 90f, "PoseYaws");
 
@@ -416,6 +475,8 @@ internal static class DrganTests
         ExpectStatus("EmbedFused of no faces", Status.InvalidArgument, () => model.EmbedFused(new ImageView[0]));
         ExpectStatus("EmbedBatch with a bad face", Status.InvalidArgument,
             () => model.EmbedBatch(crop, new ImageView(crop.Pixels, 0, 32, 32, 2, PixelFormat.Rgb8)));
+
+        Threads(model, bundle, crop, crop2);
 
         // Synthesis.
         RgbImage front = model.Frontalize(crop, 7);

@@ -46,12 +46,15 @@ int main(int argc, char **argv) {
     CHECK(drgan_status_name(DRGAN_STATUS_IO)[13] == 'I');
     options.struct_size = sizeof options;
     CHECK(drgan_options_default(&options) == DRGAN_STATUS_OK);
+    CHECK(options.threads == 1 && options.reserved2 == 0); /* Options.threads, Swift */
     options.backend = DRGAN_BACKEND_CPU;
+    options.threads = 2;
     CHECK(drgan_model_open(argv[1], &options, &model) == DRGAN_STATUS_OK);
     if (!model) return 1;
     info.struct_size = sizeof info;
     CHECK(drgan_model_info(model, &info) == DRGAN_STATUS_OK);
     CHECK(info.feature_dim == 16 && info.input_size == 32 && info.pose_count == 13);
+    CHECK(info.threads == 2); /* ModelInfo.threads */
     CHECK(drgan_model_pose_yaws(model, yaws, 13, &needed) == DRGAN_STATUS_OK && needed == 13);
     CHECK(drgan_embed(model, &face, feature, 16, &needed, &confidence) == DRGAN_STATUS_OK);
     CHECK(confidence > 0.0f && confidence < 1.0f);

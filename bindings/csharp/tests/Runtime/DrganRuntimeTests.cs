@@ -25,6 +25,7 @@ namespace Drgan.Tests
             Options native = Options.Default();
             Assert.AreEqual(native.MaxImagePixels, options.MaxImagePixels, "MaxImagePixels");
             Assert.AreEqual(native.MaxModelBytes, options.MaxModelBytes, "MaxModelBytes");
+            Assert.AreEqual(native.Threads, options.Threads, "Threads");
             Assert.AreEqual(Backend.Auto, new Options().Backend, "Backend");
         }
 
@@ -78,11 +79,29 @@ namespace Drgan.Tests
             }
         }
 
-        private static Model OpenDefault()
+        [Test]
+        public void EveryThreadCountGivesTheSameFeatures()
+        {
+            using (Model one = OpenDefault())
+            using (Model two = OpenDefault(2))
+            {
+                Assert.AreEqual(1, one.Info.Threads, "Info.Threads at the default");
+                Assert.AreEqual(2, two.Info.Threads, "Info.Threads with Options.Threads = 2");
+                ImageView face = Pattern(one.Info.InputSize, 3);
+                float[] a = one.Embed(face).Feature, b = two.Embed(face).Feature;
+                Assert.AreEqual(a.Length, b.Length, "feature length");
+                for (int i = 0; i < a.Length; i++)
+                {
+                    Assert.AreEqual(a[i], b[i], "feature[" + i + "] on 2 threads");
+                }
+            }
+        }
+
+        private static Model OpenDefault(uint threads = Options.DefaultThreads)
         {
             try
             {
-                return Model.OpenDefault(new Options { Backend = Backend.Cpu });
+                return Model.OpenDefault(new Options { Backend = Backend.Cpu, Threads = threads });
             }
             catch (DrganException e)
             {

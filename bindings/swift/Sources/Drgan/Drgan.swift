@@ -133,12 +133,18 @@ public struct Options: Sendable {
     public var maxImagePixels: UInt64
     /// Largest model file, in bytes.
     public var maxModelBytes: UInt64
+    /// Threads one call may use: 1 runs each call on the calling thread alone, n > 1 gives
+    /// the model its own pool of n threads, 0 means one per available core; at most 256.
+    /// Results are the same for every value. Default 1 (apps usually call from their own
+    /// worker threads).
+    public var threads: UInt32
 
     public init() {
         let raw = Options.nativeDefaults()
         backend = Backend(rawValue: raw.backend) ?? .auto
         maxImagePixels = raw.max_image_pixels
         maxModelBytes = raw.max_model_bytes
+        threads = raw.threads
     }
 
     static func nativeDefaults() -> DrganOptions {
@@ -154,6 +160,7 @@ public struct Options: Sendable {
         raw.backend = backend.rawValue
         raw.max_image_pixels = maxImagePixels
         raw.max_model_bytes = maxModelBytes
+        raw.threads = threads
         return raw
     }
 }
@@ -279,6 +286,8 @@ public struct ModelInfo: Sendable {
     public var decoderBackend: Backend
     public var config: String
     public var trainedOn: String
+    /// Threads a call may use (`Options.threads`, with 0 resolved to the number of cores).
+    public var threads: Int
 }
 
 /// The cosine similarity of two features, in [-1, 1].
@@ -420,7 +429,8 @@ public final class Model: @unchecked Sendable {
             encoderBackend: Backend(rawValue: raw.encoder_backend) ?? .cpu,
             decoderBackend: Backend(rawValue: raw.decoder_backend) ?? .cpu,
             config: withUnsafeBytes(of: raw.config, text),
-            trainedOn: withUnsafeBytes(of: raw.trained_on, text))
+            trainedOn: withUnsafeBytes(of: raw.trained_on, text),
+            threads: raw.threads)
     }
 
     deinit {

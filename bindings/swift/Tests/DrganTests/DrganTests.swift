@@ -46,6 +46,42 @@ final class DrganTests: XCTestCase {
         }
     }
 
+    // Options.threads: 1 by default, reported by info.threads (0 resolved to the cores),
+    // the same bits at every count, and an absurd count refused.
+    func testThreads() throws {
+        let (bundle, data) = try paths()
+        var options = Options()
+        XCTAssertEqual(options.threads, 1)
+        options.backend = .cpu
+        let one = try Model(bundle: bundle, options: options)
+        XCTAssertEqual(one.info.threads, 1)
+        let crop = try one.align(
+            try PixelImage.load(path: data + "/astronaut.png"),
+            landmarks: [205.1, 100.5, 245.5, 102.5, 224.7, 127.4, 205.6, 140.9, 243.3, 142.6])
+        let want = try one.embed(crop)
+        for threads: UInt32 in [2, 0] {
+            options.threads = threads
+            let model = try Model(bundle: bundle, options: options)
+            if threads == 0 {
+                // One per core the library may run on: at least one, at most the machine's.
+                let cores = ProcessInfo.processInfo.processorCount
+                XCTAssertTrue((1...cores).contains(model.info.threads), "\(model.info.threads)")
+            } else {
+                XCTAssertEqual(model.info.threads, Int(threads))
+            }
+            let e = try model.embed(crop)
+            XCTAssertEqual(e.feature.map(\.bitPattern), want.feature.map(\.bitPattern))
+            XCTAssertEqual(e.confidence.bitPattern, want.confidence.bitPattern)
+            XCTAssertEqual(try model.embedBatch([crop, crop]).map { $0.feature.map(\.bitPattern) },
+                           [want.feature.map(\.bitPattern), want.feature.map(\.bitPattern)])
+        }
+        options.threads = 100_000
+        XCTAssertThrowsError(try Model(bundle: bundle, options: options)) { error in
+            XCTAssertEqual((error as? DrganError)?.status, .invalidArgument)
+            XCTAssertTrue((error as? DrganError)?.message.contains("threads") ?? false)
+        }
+    }
+
     // ABI 2: decoding takes Options, whose maxImagePixels bounds the image.
     func testDecodingRespectsMaxImagePixels() throws {
         let (_, data) = try paths()
