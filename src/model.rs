@@ -82,21 +82,26 @@ impl Model {
         let meta = &parts.metadata;
         let n = meta.input_size as usize;
         let threads = Threads::new(options.threads)?;
-        let encoder = Net::load(&parts.encoder, &[&[3, n, n]], &threads, "encoder")?;
-        let decoder = Decoder::load(
-            &parts.decoder,
-            &[
-                &[meta.feature_dim],
-                &[meta.pose_yaws.len()],
-                &[meta.noise_dim],
-            ],
-            options.backend,
-            &threads,
-        )?;
-        let pose_head = match &parts.pose {
-            Some(p) => Some(Net::load(p, &[&[3, n, n]], &threads, "pose head")?),
-            None => None,
-        };
+        let decoder_inputs: [&[usize]; 3] = [
+            &[meta.feature_dim],
+            &[meta.pose_yaws.len()],
+            &[meta.noise_dim],
+        ];
+        // The parts load at once when the model has threads (errors in part order).
+        let (encoder, (decoder, pose_head)) = threads.join(
+            || Net::load(&parts.encoder, &[&[3, n, n]], &threads, "encoder"),
+            || {
+                threads.join(
+                    || Decoder::load(&parts.decoder, &decoder_inputs, options.backend, &threads),
+                    || {
+                        let pose = parts.pose.as_ref();
+                        pose.map(|p| Net::load(p, &[&[3, n, n]], &threads, "pose head"))
+                            .transpose()
+                    },
+                )
+            },
+        );
+        let (encoder, decoder, pose_head) = (encoder?, decoder?, pose_head?);
         Ok(Model {
             info: info_from(
                 meta,

@@ -2,7 +2,7 @@
 //! `Model` and shared by its nets; cloning shares the same pool. `Send + Sync`: any
 //! number of callers may run through it at once (rayon queues their work).
 //!
-//! How work is spread:
+//! How work is spread (opening a model loads its parts at once, [`Threads::join`]):
 //! - without a pool (1 thread, the default) everything runs on the calling thread;
 //! - a batch of at least as many images as threads runs one image per thread, each
 //!   single-threaded (no synchronisation inside an image, and bit-identical results);
@@ -54,6 +54,19 @@ impl Threads {
     /// How many threads run a call.
     pub fn count(&self) -> usize {
         self.pool.as_ref().map_or(1, |p| p.current_num_threads())
+    }
+
+    /// `(a(), b())`, the two at once on the pool when there is one (opening a model
+    /// loads its parts this way).
+    pub fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        match &self.pool {
+            None => (a(), b()),
+            Some(pool) => pool.install(|| rayon::join(a, b)),
+        }
     }
 
     /// `f()` for one image: tract's matrix products split over the pool, if any.
