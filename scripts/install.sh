@@ -9,7 +9,8 @@
 #   PREFIX/lib/cmake/drgan/           find_package(drgan): drgan::drgan, drgan::cpp, ...
 #
 # usage: scripts/install.sh PREFIX [--no-build] [--from DIR]
-#   By default runs `cargo build --release --lib` and installs from target/release.
+#   By default runs `cargo build --profile dist --lib` (what apps ship: LTO, stripped;
+#   Cargo.toml's [profile.dist]) and installs from target/dist.
 #   --from DIR   take libdrgan.{so,dylib,a} from DIR instead (e.g. target/debug)
 #   --no-build   do not run cargo (the libraries in --from must exist)
 #
@@ -18,13 +19,13 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 prefix=""
-from="$root/target/release"
+from="${CARGO_TARGET_DIR:-$root/target}/dist"
 build=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) build=0 ;;
         --from) shift; from="$1" ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         -*) echo "install.sh: unknown option $1" >&2; exit 2 ;;
         *) prefix="$1" ;;
     esac
@@ -36,7 +37,7 @@ if [ -z "$prefix" ]; then
 fi
 
 if [ "$build" = 1 ]; then
-    (cd "$root" && cargo build --release --lib)
+    (cd "$root" && cargo build --profile dist --lib)
 fi
 
 case "$(uname -s)" in

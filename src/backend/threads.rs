@@ -9,16 +9,26 @@
 //! - a smaller batch runs image after image, each with tract's matrix products split
 //!   over the pool.
 
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 use rayon::prelude::*;
-use tract_linalg::multithread::{multithread_tract_scope, Executor};
+
+use tract_linalg::multithread::{multithread_tract_scope, set_threading_panel_threshold, Executor};
 
 use crate::error::{Error, Result};
 
 /// The most threads a model may ask for: more is a caller's mistake (an unset field),
 /// not a machine.
 const MAX_THREADS: usize = 256;
+
+/// The fewest output panels a matrix product must have for tract to split it over a
+/// pool (tract's default is 64). The paper encoder's last convolutions (6x6 maps) have 30
+/// to 63, so at 64 they ran on one thread: 16 made a single image 7–15 % faster on two
+/// threads (`cargo bench --bench inference -- paper-2t`). tract keeps this per process,
+/// so it is set once, when the first model with threads opens, and only affects
+/// multi-threaded tract runs.
+const PANELS_WORTH_THREADING: usize = 16;
+static PANEL_THRESHOLD: Once = Once::new();
 
 /// A model's thread pool, or none for the calling thread alone.
 #[derive(Clone, Default)]
@@ -41,6 +51,7 @@ impl Threads {
         if n == 1 {
             return Ok(Threads::default());
         }
+        PANEL_THRESHOLD.call_once(|| set_threading_panel_threshold(PANELS_WORTH_THREADING));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .thread_name(|i| format!("drgan-{i}"))

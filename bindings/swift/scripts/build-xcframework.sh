@@ -167,14 +167,14 @@ else
     targets="aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios aarch64-apple-darwin x86_64-apple-darwin"
 fi
 for t in $targets; do
-    (cd "$root" && cargo build --release --lib --target "$t")
+    (cd "$root" && cargo build --profile dist --lib --target "$t")
 done
 
 rm -rf "$work" "$out"
 mkdir -p "$work/headers" "$work/ios-sim" "$work/macos"
 write_headers "$work/headers"
 
-lib() { echo "$root/target/$1/release/libdrgan.a"; }
+lib() { echo "$root/target/$1/dist/libdrgan.a"; }
 if [ "$macos_only" = 1 ]; then
     xcodebuild -create-xcframework \
         -library "$(lib "$targets")" -headers "$work/headers" \
