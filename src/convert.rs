@@ -10,15 +10,26 @@ use crate::warp::{warp, Affine};
 /// RGB (CHW), scaled from [0, 255] to [-1, 1]. `out.len()` must be `3 * size * size`.
 pub(crate) fn to_input(face: &Image, size: u32, out: &mut [f32]) {
     let s = size as usize;
-    let map = Affine::resize(face.width(), face.height(), size, size);
     let (r, rest) = out.split_at_mut(s * s);
     let (g, b) = rest.split_at_mut(s * s);
-    warp(face, &map, size, size, |x, y, [pr, pg, pb]| {
+    let mut put = |x: u32, y: u32, [pr, pg, pb]: [f32; 3]| {
         let i = y as usize * s + x as usize;
         r[i] = pr / 127.5 - 1.0;
         g[i] = pg / 127.5 - 1.0;
         b[i] = pb / 127.5 - 1.0;
-    });
+    };
+    if face.width() == size && face.height() == size {
+        // Already the input size (what `align` returns): each pixel is read as it is,
+        // the values `warp` gives at this size without its sampling arithmetic.
+        for y in 0..size {
+            for x in 0..size {
+                put(x, y, face.rgb(x, y).map(f32::from));
+            }
+        }
+        return;
+    }
+    let map = Affine::resize(face.width(), face.height(), size, size);
+    warp(face, &map, size, size, put);
 }
 
 /// The decoder's output (planar RGB in [-1, 1], one image) as an RGB8 image.
@@ -50,4 +61,33 @@ pub(crate) fn from_output(chw: &[f32], size: u32) -> Result<RgbImage> {
         height: size,
         data,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::PixelFormat;
+
+    /// The input-size shortcut gives exactly what resampling gives at that size.
+    #[test]
+    fn an_input_sized_face_reads_as_warp_would_sample_it() {
+        let (w, h) = (12u32, 12u32);
+        let stride = w as usize * 4 + 8;
+        let data: Vec<u8> = (0..stride * h as usize).map(|i| (i * 37 % 251) as u8).collect();
+        for format in [PixelFormat::Rgb8, PixelFormat::Bgra8, PixelFormat::Gray8] {
+            let face = Image::new(&data, w, h, stride, format).unwrap();
+            let mut fast = vec![0f32; 3 * 144];
+            to_input(&face, 12, &mut fast);
+            let mut sampled = vec![0f32; 3 * 144];
+            let map = Affine::resize(w, h, 12, 12);
+            warp(&face, &map, 12, 12, |x, y, p| {
+                let i = (y * 12 + x) as usize;
+                for c in 0..3 {
+                    sampled[c * 144 + i] = p[c] / 127.5 - 1.0;
+                }
+            });
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fast), bits(&sampled), "{format:?}");
+        }
+    }
 }
