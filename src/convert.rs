@@ -73,7 +73,9 @@ mod tests {
     fn an_input_sized_face_reads_as_warp_would_sample_it() {
         let (w, h) = (12u32, 12u32);
         let stride = w as usize * 4 + 8;
-        let data: Vec<u8> = (0..stride * h as usize).map(|i| (i * 37 % 251) as u8).collect();
+        let data: Vec<u8> = (0..stride * h as usize)
+            .map(|i| (i * 37 % 251) as u8)
+            .collect();
         for format in [PixelFormat::Rgb8, PixelFormat::Bgra8, PixelFormat::Gray8] {
             let face = Image::new(&data, w, h, stride, format).unwrap();
             let mut fast = vec![0f32; 3 * 144];
