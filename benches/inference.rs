@@ -15,8 +15,8 @@
 //! Bundles come from `DRGAN_BENCH_BUNDLES/<config>` when set (what the fixture_bundle
 //! example wrote), else from `BundleFiles::random(config, 1)`, the same seed the example
 //! uses. `DRGAN_BENCH_TRACT=1` adds the paper encoder run through tract directly, with the
-//! batch dimension symbolic (as the SDK loads it) and fixed to 1, to separate the SDK's
-//! own cost from tract's and to show what a concrete batch size would change.
+//! batch dimension symbolic and fixed to 1 (as the SDK plans it), to separate the SDK's
+//! own cost from tract's and to show why the SDK fixes the batch size.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -118,8 +118,8 @@ fn id(config: &str, threads: usize) -> String {
     format!("{config}-{threads}t")
 }
 
-/// The paper encoder through tract directly: symbolic batch (as `src/backend/cpu.rs`)
-/// versus batch fixed to 1, on the same input tensor.
+/// The paper encoder through tract directly: symbolic batch versus batch fixed to 1 (as
+/// `src/backend/cpu.rs` plans it), on the same input tensor.
 fn tract_variants(c: &mut Criterion) {
     use tract_onnx::prelude::*;
     let files = bundle("paper");
