@@ -38,6 +38,11 @@ fn results(m: &Model, faces: &[Image]) -> Vec<Vec<u32>> {
     out
 }
 
+/// `n` test pictures of `s`×`s` RGB8 pixels.
+fn pictures(n: u32, s: u32) -> Vec<Vec<u8>> {
+    (0..n).map(|i| picture(s, s, i)).collect()
+}
+
 fn faces(pics: &[Vec<u8>], s: u32) -> Vec<Image<'_>> {
     pics.iter()
         .map(|p| Image::packed(p, s, s, PixelFormat::Rgb8).unwrap())
@@ -48,7 +53,7 @@ fn faces(pics: &[Vec<u8>], s: u32) -> Vec<Image<'_>> {
 fn every_thread_count_gives_the_same_bits() {
     // The small config (64x64): big enough for tract to split its matrix products.
     let bundle = BundleFiles::random(&Config::named("small").unwrap(), 3).unwrap();
-    let pics: Vec<Vec<u8>> = (0..5).map(|i| picture(64, 64, i)).collect();
+    let pics = pictures(5, 64);
     let faces = faces(&pics, 64);
     let one = results(&open(&bundle, 1), &faces);
     for threads in [2, 3, 0] {
@@ -60,7 +65,7 @@ fn every_thread_count_gives_the_same_bits() {
 #[test]
 fn a_batch_equals_its_images_one_by_one() {
     let model = open(&tiny_bundle(4), 2);
-    let pics: Vec<Vec<u8>> = (0..7).map(|i| picture(32, 32, i)).collect();
+    let pics = pictures(7, 32);
     let faces = faces(&pics, 32);
     let batch = model.embed_batch(&faces).unwrap();
     assert_eq!(batch.len(), faces.len());
@@ -88,7 +93,7 @@ fn thread_counts_are_reported_and_checked() {
 #[test]
 fn many_callers_share_a_multithreaded_model() {
     let model = open(&tiny_bundle(6), 2);
-    let pics: Vec<Vec<u8>> = (0..4).map(|i| picture(32, 32, i)).collect();
+    let pics = pictures(4, 32);
     let faces = faces(&pics, 32);
     let expected = model.embed_batch(&faces).unwrap();
     std::thread::scope(|s| {
