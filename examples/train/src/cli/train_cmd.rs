@@ -107,6 +107,17 @@ mod tests {
         assert_eq!(c.options.d_from, Some(4));
         let imported = parse("--out r --init-from b").unwrap().options.complete();
         assert_eq!(imported.unwrap().freeze_encoder_from, Some(0));
+        let tuned = parse("--out r --init-from b --warmup-steps 40 --warmup-mix cfp=1")
+            .unwrap()
+            .options
+            .complete()
+            .unwrap();
+        assert_eq!(
+            tuned.freeze_encoder_from,
+            Some(40),
+            "fine-tuned, then frozen"
+        );
+        assert_eq!(tuned.warmup_mix.0, [("cfp".to_string(), 1.0)]);
     }
 
     #[test]

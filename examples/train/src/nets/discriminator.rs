@@ -39,7 +39,8 @@ impl Discriminator {
     }
 
     /// This D started from a warmed-up encoder: the trunk becomes a copy of `g`'s encoder
-    /// (weights and batch-norm statistics, new tensors), and the real-identity logits
+    /// (weights, batch-norm statistics and their mode: an encoder with fixed statistics
+    /// gives a trunk with fixed statistics; new tensors), and the real-identity logits
     /// become `g`'s identity classifier on the features (the confidence channel weighted
     /// 0). The "synthesized" and pose outputs keep their weights. `g` is unchanged.
     pub fn with_encoder_of(self, g: &Generator) -> Result<Self, String> {
@@ -51,10 +52,14 @@ impl Discriminator {
                 "D ({rows}x{cols}) and the encoder's classifier ({head_in}x{head_out}) do not match"
             ));
         }
-        let trunk = self
+        let mut trunk = self
             .trunk
             .try_load_record(g.encoder.clone().into_record())
             .map_err(|e| format!("copying the encoder into D: {e}"))?;
+        // Records leave the batch-norm mode out.
+        for (d, e) in trunk.blocks.iter_mut().zip(&g.encoder.blocks) {
+            d.bn.training = e.bn.training.clone();
+        }
         // Built on the host: the new weights are fresh leaves, not nodes of G's graph.
         let head = host(g.id_head.weight.val())?;
         let mut w = host(self.fc.weight.val())?;

@@ -1,6 +1,7 @@
 //! Conv11..Conv53 and global average pooling: the encoder, and the discriminator's trunk.
 
 use super::blocks::{conv3x3, ConvBlock};
+use burn::module::Param;
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
 use drgan_writer::{Config, ENCODER};
@@ -26,6 +27,17 @@ impl Trunk {
             blocks,
             last: conv3x3(cin, config.feature_dim + 1, 1, device),
         }
+    }
+
+    /// The same trunk with every batch norm in inference mode while it trains: it
+    /// normalises with its running statistics and leaves them alone, and its γ and β still
+    /// learn. An encoder imported from a bundle (`--init-from`) runs so, as its statistics
+    /// are folded into the weights; normalising by each batch would change its features.
+    pub fn with_fixed_statistics(mut self) -> Self {
+        for b in &mut self.blocks {
+            b.bn.training = Param::from_bool(false);
+        }
+        self
     }
 
     /// The activations at the end of each resolution: the output of the last block before

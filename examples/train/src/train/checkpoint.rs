@@ -101,7 +101,7 @@ fn load_module<M: Module>(m: M, r: ModuleRecord) -> Result<M, String> {
 mod tests {
     use super::*;
     use crate::train::run::device;
-    use crate::train::TrainOptions;
+    use crate::train::{DInit, TrainOptions};
     use drgan_writer::Config;
 
     fn tiny(width: f32) -> Config {
@@ -124,5 +124,33 @@ mod tests {
         let mut plain = Trainer::new(TrainOptions::new(tiny(0.125)), 3, device());
         assert_eq!(load(dir.path(), &mut plain, true), Ok(7));
         assert_eq!(plain.g.decoder.pose_scale, 1.0);
+    }
+
+    /// Batch-norm modes are not in the checkpoint either: a resumed `--init-from` run's
+    /// encoder keeps its fixed statistics, and so does D's trunk when it is (or will be) a
+    /// copy of that encoder; otherwise D's trunk keeps batch statistics.
+    #[test]
+    fn a_resumed_imported_encoder_keeps_its_fixed_statistics() {
+        let fixed = |bn: &burn::nn::BatchNorm| !bn.training.is_enabled();
+        for d_init in [DInit::Fresh, DInit::Encoder] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut o = TrainOptions::new(tiny(0.125));
+            (o.init_from, o.d_init) = (Some("bundle".into()), d_init);
+            let mut t = Trainer::new(o.clone(), 3, device());
+            t.start_d_from_encoder().unwrap();
+            assert!(
+                fixed(&t.d.trunk.blocks[0].bn),
+                "D copies the encoder's mode"
+            );
+            save(dir.path(), &t, 5).unwrap();
+            let mut back = Trainer::new(o, 3, device());
+            assert_eq!(load(dir.path(), &mut back, true), Ok(5));
+            assert!(fixed(&back.g.encoder.blocks[0].bn));
+            let d_fixed = fixed(&back.d.trunk.blocks[0].bn);
+            assert_eq!(d_fixed, d_init == DInit::Encoder, "{d_init:?}");
+        }
+        let plain = Trainer::new(TrainOptions::new(tiny(0.125)), 3, device());
+        assert!(!fixed(&plain.g.encoder.blocks[0].bn));
+        assert!(!fixed(&plain.d.trunk.blocks[0].bn));
     }
 }

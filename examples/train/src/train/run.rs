@@ -20,8 +20,9 @@ pub fn device() -> Device {
     Device::default().autodiff()
 }
 
-/// Loads the training data of `o`: every source of `--data`, joined, with `--mix`'s
-/// shares; a progress bar while synthetic faces render.
+/// Loads the training data of `o`: every source of `--data`, joined, with the shares of
+/// its first step (`--warmup-mix` or `--mix`, both checked); a progress bar while
+/// synthetic faces render.
 pub fn load_data(o: &TrainOptions, quiet: bool) -> Result<Dataset, String> {
     let c = &o.config;
     let s = c.input_size as usize;
@@ -45,8 +46,20 @@ pub fn load_data(o: &TrainOptions, quiet: bool) -> Result<Dataset, String> {
         parts.push(Dataset::folder(dir, &c.pose_yaws, s)?);
     }
     let mut d = Dataset::concat(parts)?;
-    d.set_mix(&o.mix.0)?;
+    // Both mixes are checked against the sources before the first step.
+    d.set_mix(&o.warmup_mix.0)?;
+    d.set_mix(mix_at(o, 0))?;
     Ok(d)
+}
+
+/// The shares of identity groups at `step`: `--warmup-mix` during the warm-up where it is
+/// given, else `--mix`.
+fn mix_at(o: &TrainOptions, step: u64) -> &[(String, f32)] {
+    if step < o.warmup_steps && !o.warmup_mix.0.is_empty() {
+        &o.warmup_mix.0
+    } else {
+        &o.mix.0
+    }
 }
 
 fn bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
@@ -112,7 +125,7 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         (false, Some(bundle)) => Some(crate::import::read(bundle, &o.config)?),
         _ => None,
     };
-    let data = load_data(&o, quiet)?;
+    let mut data = load_data(&o, quiet)?;
     let mut t = Trainer::new(o.clone(), data.classes, device());
     let start = if resume {
         let step = checkpoint::load(run, &mut t, true)?;
@@ -120,6 +133,7 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         for f in ["log.csv", "heldout.csv"] {
             truncate_log(&run.join(f), step)?;
         }
+        data.set_mix(mix_at(&o, step))?;
         step
     } else {
         if let Some(imported) = &imported {
@@ -169,6 +183,9 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     for step in start..o.steps {
         let mut rng = Rng::new(hash2(o.seed ^ 0xDA7A, step));
         let warm = step < o.warmup_steps;
+        if step == o.warmup_steps {
+            data.set_mix(mix_at(&o, step))?;
+        }
         if o.d_init == DInit::Encoder && o.d_first_step() == Some(step) {
             t.start_d_from_encoder()?;
         }
@@ -251,6 +268,17 @@ fn truncate_log(path: &Path, step: u64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_warmup_mix_holds_until_the_warmup_ends() {
+        let mut o = TrainOptions::new(drgan_writer::Config::named("tiny").unwrap());
+        o.warmup_steps = 10;
+        o.mix = "synth=1,cfp=1".parse().unwrap();
+        assert_eq!(mix_at(&o, 0), o.mix.0, "no --warmup-mix: --mix throughout");
+        o.warmup_mix = "cfp=1".parse().unwrap();
+        assert_eq!(mix_at(&o, 9), o.warmup_mix.0);
+        assert_eq!(mix_at(&o, 10), o.mix.0);
+    }
 
     #[test]
     fn a_run_stops_at_a_loss_that_is_not_finite() {

@@ -4,7 +4,7 @@
 
 use super::batch::Batch;
 use super::losses::{accuracy, margin_identity_loss, prototype_loss, scalar};
-use super::options::TrainOptions;
+use super::options::{DInit, TrainOptions};
 use super::parallel;
 use crate::nets::{Discriminator, Encoded, Generator};
 use burn::optim::{AdamConfig, ModuleOptimizer};
@@ -53,14 +53,25 @@ fn adam() -> ModuleOptimizer {
 }
 
 impl Trainer {
-    /// Fresh networks (N(0, 0.02) weights) for `classes` training identities.
+    /// Fresh networks (N(0, 0.02) weights) for `classes` training identities. A run from
+    /// a bundle (`--init-from`) gets an encoder with fixed batch-norm statistics
+    /// ([`crate::nets::Trunk::with_fixed_statistics`]), and so does D's trunk when D
+    /// starts as a copy of that encoder (`--d-init encoder`); a resumed run's networks
+    /// get the same modes before its checkpoint loads.
     pub fn new(options: TrainOptions, classes: usize, device: Device) -> Trainer {
         let c = &options.config;
         let mut g = Generator::new(c, classes, &device);
         g.decoder.pose_scale = options.pose_scale;
+        let mut d = Discriminator::new(c, classes, &device);
+        if options.init_from.is_some() {
+            g.encoder = g.encoder.with_fixed_statistics();
+            if options.d_init == DInit::Encoder {
+                d.trunk = d.trunk.with_fixed_statistics();
+            }
+        }
         Trainer {
             g,
-            d: Discriminator::new(c, classes, &device),
+            d,
             opt_g: adam(),
             opt_d: adam(),
             device,

@@ -41,6 +41,11 @@ pub struct TrainOptions {
     #[arg(long, value_name = "MIX", default_value_t, hide_default_value = true)]
     #[serde(default)]
     pub mix: Mix,
+    /// Shares as --mix, during the encoder warm-up only (say, photographs alone for the
+    /// encoder and synthetic faces beside them for the decoder) [default: --mix]
+    #[arg(long, value_name = "MIX", default_value_t, hide_default_value = true)]
+    #[serde(default)]
+    pub warmup_mix: Mix,
     /// Synthetic training identities 0..N
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub identities: usize,
@@ -141,9 +146,11 @@ pub struct TrainOptions {
     /// direction against the other groups' (0 = off)
     #[arg(long, value_name = "W", default_value_t = 0.0)]
     pub proto_weight: f32,
-    /// Start from a bundle: its encoder (frozen from step 0) and its pose head (as D's
-    /// pose outputs; with --d-init encoder D starts as a copy of the imported encoder);
-    /// the decoder starts afresh. DIR must be of the run's config
+    /// Start from a bundle: its encoder and its pose head (as D's pose outputs; with
+    /// --d-init encoder D starts as a copy of the imported encoder); the decoder and the
+    /// identity classifier start afresh. The encoder keeps the bundle's batch-norm
+    /// statistics; it is fine-tuned during --warmup-steps and frozen from the warm-up's
+    /// end unless --freeze-encoder-from says later. DIR must be of the run's config
     #[arg(long, value_name = "DIR")]
     pub init_from: Option<PathBuf>,
     /// Batches and noise
@@ -195,7 +202,7 @@ impl TrainOptions {
     }
 
     /// Fills in what the options imply (`--decoder-width` goes into the config; an imported
-    /// encoder runs frozen from step 0) and checks them as a whole.
+    /// encoder is frozen from the warm-up's end) and checks them as a whole.
     pub fn complete(mut self) -> Result<TrainOptions, String> {
         if let Some(w) = self.decoder_width.take() {
             self.config = self
@@ -204,7 +211,7 @@ impl TrainOptions {
                 .map_err(|e| format!("--decoder-width {w}: {e}"))?;
         }
         if self.init_from.is_some() {
-            self.freeze_encoder_from.get_or_insert(0);
+            self.freeze_encoder_from.get_or_insert(self.warmup_steps);
         }
         let o = &self;
         if [o.groups, o.group, o.workers].contains(&0)
@@ -222,13 +229,6 @@ impl TrainOptions {
                 "--pose-scale {} must be a positive number",
                 o.pose_scale
             ));
-        }
-        if o.init_from.is_some() && (o.warmup_steps > 0 || o.freeze_encoder_from != Some(0)) {
-            return Err(
-                "--init-from needs the encoder frozen from step 0: no --warmup-steps, \
-                        and --freeze-encoder-from 0 or none"
-                    .into(),
-            );
         }
         if !(0.0..=1.0).contains(&o.augment) {
             return Err(format!("--augment {} must be within 0..1", o.augment));
