@@ -186,13 +186,22 @@ pub fn trained_on(o: &TrainOptions, steps: u64) -> String {
             )
         }
     };
-    // The notes go where the whole would not fit DRGAN_INFO_TRAINED_ON_LEN (with its NUL).
+    // The notes go where the whole would not fit DRGAN_INFO_TRAINED_ON_LEN (with its NUL);
+    // a text still too long (long folder paths) is cut, so that export never fails on it.
+    let room = drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN - 1;
     let text = describe(true);
-    if text.len() < drgan::ffi::DRGAN_INFO_TRAINED_ON_LEN {
-        text
-    } else {
-        describe(false)
+    if text.len() <= room {
+        return text;
     }
+    let text = describe(false);
+    if text.len() <= room {
+        return text;
+    }
+    let mut end = room - "...".len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
 }
 
 /// `drgan-train export RUN --out DIR`: the run's checkpoint as a bundle with a pose head.
@@ -243,6 +252,21 @@ mod tests {
 
     fn synth(o: &mut TrainOptions, identities: usize, variations: usize, scene: Scene) {
         (o.identities, o.variations, o.scene) = (identities, variations, scene);
+    }
+
+    #[test]
+    fn a_description_too_long_for_the_c_field_is_cut_to_fit() {
+        let mut o = TrainOptions::new(Config::named("small").unwrap());
+        let folder = format!("/work/{}/crops", "é".repeat(150));
+        o.data = format!("synth,{folder}").parse().unwrap();
+        let text = trained_on(&o, 5);
+        assert!(text.ends_with("..."), "{text}");
+        assert!(
+            text.starts_with("synthetic faces: identities 0..1000"),
+            "{text}"
+        );
+        assert!(check_trained_on(&text).is_ok(), "{} bytes", text.len());
+        assert!(check_trained_on(&format!("{text}xxxx")).is_err());
     }
 
     #[test]
