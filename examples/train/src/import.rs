@@ -173,14 +173,16 @@ mod tests {
     use crate::train::{TrainOptions, Trainer};
     use drgan_writer::BundleFilesExt;
 
-    fn trainer() -> Trainer {
+    /// A fresh `tiny` trainer; `init_from` makes it a run from that bundle.
+    fn trainer(init_from: Option<&Path>) -> Trainer {
         let mut o = TrainOptions::new(Config::named("tiny").unwrap());
         (o.identities, o.variations) = (4, 1);
-        Trainer::new(o, 4, crate::train::run::device())
+        o.init_from = init_from.map(Path::to_path_buf);
+        Trainer::new(o.complete().unwrap(), 4, crate::train::run::device())
     }
 
-    #[test]
-    fn an_imported_encoder_computes_the_bundles_features_while_it_trains() {
+    /// A random `tiny` bundle written to a temporary folder, and read back.
+    fn tiny_bundle() -> (tempfile::TempDir, Imported) {
         let dir = tempfile::tempdir().unwrap();
         let config = Config::named("tiny").unwrap();
         drgan::bundle::BundleFiles::random(&config, 5)
@@ -188,17 +190,18 @@ mod tests {
             .write_dir(dir.path())
             .unwrap();
         let imported = read(dir.path(), &config).unwrap();
-        let s = config.input_size as usize;
+        (dir, imported)
+    }
+
+    #[test]
+    fn an_imported_encoder_computes_the_bundles_features_while_it_trains() {
+        let (dir, imported) = tiny_bundle();
+        let s = imported.config.input_size as usize;
         let pixels: Vec<f32> = (0..2 * 3 * s * s)
             .map(|i| (i % 17) as f32 / 8.0 - 1.0)
             .collect();
         let features = |imported_run: bool| {
-            let mut o = TrainOptions::new(config.clone());
-            (o.identities, o.variations) = (4, 1);
-            if imported_run {
-                o.init_from = Some(dir.path().to_path_buf());
-            }
-            let mut t = Trainer::new(o.complete().unwrap(), 4, crate::train::run::device());
+            let mut t = trainer(imported_run.then_some(dir.path()));
             imported.apply(&mut t.g, &mut t.d, false).unwrap();
             let x =
                 Tensor::<4>::from_data(TensorData::new(pixels.clone(), [2, 3, s, s]), &t.device);
@@ -221,16 +224,10 @@ mod tests {
 
     #[test]
     fn the_pose_head_is_left_alone_when_d_starts_from_the_encoder() {
-        let dir = tempfile::tempdir().unwrap();
-        let config = Config::named("tiny").unwrap();
-        drgan::bundle::BundleFiles::random(&config, 5)
-            .unwrap()
-            .write_dir(dir.path())
-            .unwrap();
-        let imported = read(dir.path(), &config).unwrap();
+        let (_dir, imported) = tiny_bundle();
         let pose_w = param(&imported.pose, "pose.fc.weight", &[17, 13]).unwrap();
         for d_from_encoder in [false, true] {
-            let mut t = trainer();
+            let mut t = trainer(None);
             let before = host(t.d.fc.weight.val()).unwrap();
             imported.apply(&mut t.g, &mut t.d, d_from_encoder).unwrap();
             let after = host(t.d.fc.weight.val()).unwrap();

@@ -133,7 +133,6 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
         for f in ["log.csv", "heldout.csv"] {
             truncate_log(&run.join(f), step)?;
         }
-        data.set_mix(mix_at(&o, step))?;
         step
     } else {
         if let Some(imported) = &imported {
@@ -183,7 +182,8 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     for step in start..o.steps {
         let mut rng = Rng::new(hash2(o.seed ^ 0xDA7A, step));
         let warm = step < o.warmup_steps;
-        if step == o.warmup_steps {
+        // The shares change where the warm-up ends (or a resumed run starts past it).
+        if step == start || step == o.warmup_steps {
             data.set_mix(mix_at(&o, step))?;
         }
         if o.d_init == DInit::Encoder && o.d_first_step() == Some(step) {
