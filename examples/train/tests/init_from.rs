@@ -85,8 +85,8 @@ fn a_run_from_a_bundle_keeps_its_encoder_and_pose_head() {
     }
 }
 
-/// The features of `face` under the bundles in `a` and `b`: their lowest cosine over a
-/// few faces.
+/// The lowest cosine between the features that the bundles in `a` and `b` give a few
+/// held-out synthetic faces.
 fn lowest_cosine(a: &std::path::Path, b: &std::path::Path) -> f32 {
     let (ma, mb) = (
         Model::open(a, &Options::default()).unwrap(),

@@ -20,9 +20,9 @@ pub fn device() -> Device {
     Device::default().autodiff()
 }
 
-/// Loads the training data of `o`: every source of `--data`, joined, with the shares of
-/// its first step (`--warmup-mix` or `--mix`, both checked); a progress bar while
-/// synthetic faces render.
+/// Loads the training data of `o`: every source of `--data`, joined, with `--mix`'s
+/// shares (`--warmup-mix` is checked too; [`train`] picks each step's); a progress bar
+/// while synthetic faces render.
 pub fn load_data(o: &TrainOptions, quiet: bool) -> Result<Dataset, String> {
     let c = &o.config;
     let s = c.input_size as usize;
@@ -46,9 +46,8 @@ pub fn load_data(o: &TrainOptions, quiet: bool) -> Result<Dataset, String> {
         parts.push(Dataset::folder(dir, &c.pose_yaws, s)?);
     }
     let mut d = Dataset::concat(parts)?;
-    // Both mixes are checked against the sources before the first step.
     d.set_mix(&o.warmup_mix.0)?;
-    d.set_mix(mix_at(o, 0))?;
+    d.set_mix(&o.mix.0)?;
     Ok(d)
 }
 
@@ -182,7 +181,7 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     for step in start..o.steps {
         let mut rng = Rng::new(hash2(o.seed ^ 0xDA7A, step));
         let warm = step < o.warmup_steps;
-        // The shares change where the warm-up ends (or a resumed run starts past it).
+        // The step's shares: set at the run's first step and where the warm-up ends.
         if step == start || step == o.warmup_steps {
             data.set_mix(mix_at(&o, step))?;
         }
