@@ -102,8 +102,10 @@ mod tests {
             (b.options.scene, b.options.d_init),
             (Scene::Studio, DInit::Encoder)
         );
-        let c = parse("--out r --lr-schedule 4000:2e-4,6500:1e-4 --d-from 4").unwrap();
+        let c =
+            parse("--out r --lr-schedule 4000:2e-4,6500:1e-4 --d-from 4 --d-lr-scale 0.1 --d-fake-weight 0.25").unwrap();
         assert_eq!(c.options.lr_schedule.0, vec![(4000, 2e-4), (6500, 1e-4)]);
+        assert_eq!((c.options.d_lr_scale, c.options.d_fake_weight), (0.1, 0.25));
         assert_eq!(c.options.d_from, Some(4));
         let imported = parse("--out r --init-from b").unwrap().options.complete();
         assert_eq!(imported.unwrap().freeze_encoder_from, Some(0));

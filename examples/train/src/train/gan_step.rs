@@ -61,7 +61,7 @@ impl Trainer {
             let d_stats = StepStats::weighted(&parts);
             (stats.d_loss, stats.d_real_acc, stats.d_fake_acc) =
                 (d_stats.d_loss, d_stats.d_real_acc, d_stats.d_fake_acc);
-            self.d = self.opt_d.step(o.lr_at(step), self.d.clone(), grads);
+            self.d = self.opt_d.step(o.d_lr_at(step), self.d.clone(), grads);
             self.d_acc_ema = 0.95 * self.d_acc_ema + 0.05 * stats.d_real_acc;
         }
 
@@ -170,7 +170,7 @@ fn forward(
 }
 
 /// D's loss on a part: identity (with the "synthesized" class) and pose of the real
-/// input pictures, and "synthesized" for G's output, detached.
+/// input pictures, and "synthesized" for G's output, detached (times `d_fake_weight`).
 fn d_loss(
     d: &Discriminator,
     f: &Forward,
@@ -186,7 +186,8 @@ fn d_loss(
         real.identity.clone(),
         one_hot(&f.part.input_class, nd + 1, dev),
     ) + cross_entropy(real.pose, one_hot(&f.part.input_bin, np, dev))
-        + cross_entropy(gen.identity.clone(), one_hot(&fake_class, nd + 1, dev));
+        + cross_entropy(gen.identity.clone(), one_hot(&fake_class, nd + 1, dev))
+            .mul_scalar(o.d_fake_weight);
     let stats = StepStats {
         d_real_acc: accuracy(&real.identity, &f.part.input_class),
         d_fake_acc: accuracy(&gen.identity, &fake_class),

@@ -213,6 +213,7 @@ impl StepStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nets::host;
     use crate::synth::rng::Rng;
     use crate::train::batch::BatchSpec;
     use crate::train::data::{Dataset, Scene};
@@ -403,6 +404,60 @@ mod tests {
             outputs(&early, &batch).1,
             outputs(&late, &batch).1,
             "G must not see D before adv_from"
+        );
+    }
+
+    #[test]
+    fn d_lr_scale_slows_the_discriminator_and_leaves_the_generator_alone() {
+        let (mut full, batch) = trainer_and_batch(1.0);
+        full.options.adv_from = 3;
+        full.options.d_from = Some(0);
+        let mut scaled = twin(
+            &full,
+            TrainOptions {
+                d_lr_scale: 0.1,
+                ..full.options.clone()
+            },
+        );
+        let d0 = host(full.d.fc.weight.val()).unwrap();
+        assert!(full.step(&batch, 0).d_step && scaled.step(&batch, 0).d_step);
+        let moved = |t: &Trainer| {
+            let d = host(t.d.fc.weight.val()).unwrap();
+            d.iter().zip(&d0).map(|(a, b)| (a - b).abs()).sum::<f32>()
+        };
+        // Adam's first step moves each weight by about the learning rate.
+        let ratio = moved(&scaled) / moved(&full);
+        assert!((0.05..0.2).contains(&ratio), "D moved {ratio} as far");
+        assert_eq!(
+            outputs(&full, &batch).1,
+            outputs(&scaled, &batch).1,
+            "G learns at its own rate"
+        );
+    }
+
+    #[test]
+    fn d_fake_weight_scales_only_the_synthesized_term() {
+        let (t, batch) = trainer_and_batch(1.0);
+        let d_loss = |weight: f32| {
+            let mut t = twin(
+                &t,
+                TrainOptions {
+                    adv_from: 3,
+                    d_from: Some(0),
+                    d_fake_weight: weight,
+                    ..t.options.clone()
+                },
+            );
+            t.step(&batch, 0).d_loss
+        };
+        // D's loss is real + pose + W x synthesized, all from the same networks.
+        let (full, half, quarter) = (d_loss(1.0), d_loss(0.5), d_loss(0.25));
+        let synthesized = 2.0 * (full - half);
+        assert!(synthesized > 0.1, "{full} {half} {quarter}");
+        let expected = half - 0.25 * synthesized;
+        assert!(
+            (quarter - expected).abs() < 1e-3 * full,
+            "{quarter} against {expected}"
         );
     }
 

@@ -78,6 +78,18 @@ pub struct TrainOptions {
         hide_default_value = true
     )]
     pub lr_schedule: Schedule,
+    /// D's learning rate as a multiple of G's (--lr, --lr-schedule). Below 1, a D that
+    /// starts as a trained classifier (--d-init encoder) keeps what it knows while its new
+    /// "synthesized" and pose outputs learn
+    #[arg(long, value_name = "K", default_value_t = 1.0)]
+    #[serde(default = "one")]
+    pub d_lr_scale: f64,
+    /// Weight of D's "synthesized" term (G's pictures as the extra class) beside its real
+    /// identity and pose terms. Below 1, a D whose fake class would take the real pictures
+    /// too once G's pictures come close keeps classifying the real identities
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    #[serde(default = "one_f32")]
+    pub d_fake_weight: f32,
     /// The decoder's one-hot pose code times K while training (see
     /// `nets::Decoder::pose_scale`): beside features of a much larger norm, a scaled code
     /// is followed from the first steps. Fixed when a run starts; bundles take the plain
@@ -173,6 +185,14 @@ pub struct TrainOptions {
     pub threads: usize,
 }
 
+fn one() -> f64 {
+    1.0
+}
+
+fn one_f32() -> f32 {
+    1.0
+}
+
 fn default_threads() -> usize {
     crate::synth::dataset::default_threads()
 }
@@ -230,6 +250,18 @@ impl TrainOptions {
                 o.pose_scale
             ));
         }
+        if !(o.d_fake_weight > 0.0 && o.d_fake_weight.is_finite()) {
+            return Err(format!(
+                "--d-fake-weight {} must be a positive number",
+                o.d_fake_weight
+            ));
+        }
+        if !(o.d_lr_scale > 0.0 && o.d_lr_scale.is_finite()) {
+            return Err(format!(
+                "--d-lr-scale {} must be a positive number",
+                o.d_lr_scale
+            ));
+        }
         if !(0.0..=1.0).contains(&o.augment) {
             return Err(format!("--augment {} must be within 0..1", o.augment));
         }
@@ -280,6 +312,11 @@ impl TrainOptions {
             .rev()
             .find(|(from, _)| *from <= step)
             .map_or(self.lr, |&(_, lr)| lr)
+    }
+
+    /// D's learning rate at `step`: [`TrainOptions::lr_at`] times `d_lr_scale`.
+    pub fn d_lr_at(&self, step: u64) -> f64 {
+        self.lr_at(step) * self.d_lr_scale
     }
 
     /// How many of a run's first `steps` steps fall in each phase, in order: encoder

@@ -21,6 +21,8 @@ fn options_round_trip_through_toml() {
     o.adv_from = 40;
     o.workers = 2;
     o.pose_scale = 8.0;
+    o.d_lr_scale = 0.25;
+    o.d_fake_weight = 0.5;
     o.scene = Scene::Studio;
     o.d_from = Some(20);
     o.d_init = DInit::Encoder;
@@ -47,17 +49,27 @@ fn options_round_trip_through_toml() {
     assert!(TrainOptions::from_toml(&format!("{text}\nid_margin = 0.2\n")).is_err());
     assert!(TrainOptions::from_toml(&text.replace("studio", "sunny")).is_err());
     assert!(TrainOptions::from_toml("steps = 3").is_err());
-    // Runs saved before --mix and --fused-id-weight existed resume with them off.
+    // Runs saved before --mix, --fused-id-weight, --d-lr-scale and --d-fake-weight
+    // existed resume with them off (D at G's learning rate, its fake term whole).
     let old: String = tiny()
         .to_toml()
         .lines()
-        .filter(|l| !l.starts_with("mix ") && !l.starts_with("fused_id_weight "))
+        .filter(|l| {
+            !["mix ", "fused_id_weight ", "d_lr_scale ", "d_fake_weight "]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     let resumed = TrainOptions::from_toml(&old).unwrap();
     assert_eq!(
-        (resumed.mix, resumed.fused_id_weight),
-        (Mix::default(), 0.0)
+        (
+            resumed.mix,
+            resumed.fused_id_weight,
+            resumed.d_lr_scale,
+            resumed.d_fake_weight
+        ),
+        (Mix::default(), 0.0, 1.0, 1.0)
     );
 }
 
@@ -69,6 +81,9 @@ fn schedules_phases_and_d() {
     o.adv_weight = 0.25;
     o.adv_from = 40;
     assert_eq!((o.lr_at(0), o.lr_at(6), o.lr_at(100)), (o.lr, 1e-4, 2e-4));
+    assert_eq!(o.d_lr_at(6), 1e-4, "D at G's rate unless scaled");
+    o.d_lr_scale = 0.5;
+    assert_eq!((o.d_lr_at(0), o.d_lr_at(100)), (o.lr * 0.5, 1e-4));
     assert_eq!((o.adv_weight_at(39), o.adv_weight_at(40)), (0.0, 0.25));
     assert!((39..41).all(|s| o.d_learns_at(s) == (s >= 40)));
     assert_eq!(o.phase_steps(100), [9, 31, 60]);
@@ -100,6 +115,10 @@ fn bad_combinations_are_refused() {
     assert!(refused(|o| o.id_margin = 1.0));
     assert!(refused(|o| o.id_scale = 0.0));
     assert!(refused(|o| o.pose_scale = f32::INFINITY));
+    assert!(refused(|o| o.d_lr_scale = 0.0));
+    assert!(refused(|o| o.d_lr_scale = f64::NAN));
+    assert!(refused(|o| o.d_fake_weight = 0.0));
+    assert!(refused(|o| o.d_fake_weight = f32::INFINITY));
     assert!(refused(|o| o.adv_weight = -1.0));
     assert!(refused(|o| o.rec_weight = f32::NAN));
     assert!(refused(|o| (o.adv_weight, o.rec_weight) = (0.0, 0.0)));
