@@ -189,6 +189,12 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
             t.start_d_from_encoder()?;
         }
         let batch = data.batch(if warm { &warm_spec } else { &spec }, &mut rng);
+        if !warm && (step == start || step == o.warmup_steps) {
+            let norm = t.mean_feature_norm(&batch)?;
+            if let Some(warning) = pose_code_warning(norm, o.pose_scale) {
+                eprintln!("warning: {warning}");
+            }
+        }
         let stats = if warm {
             t.warmup_step(&batch, step)
         } else {
@@ -243,6 +249,24 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     Ok(())
 }
 
+/// The largest ratio of the encoder's mean feature norm to `--pose-scale` at which this
+/// project's decoders have followed the pose code (norm 40 beside x6, and 210 beside x30,
+/// did; 210 beside x6 did not: docs/model-history.md).
+const POSE_CODE_RATIO: f32 = 15.0;
+
+/// A warning for a decoder phase whose features, of mean norm `norm`, would drown the
+/// pose code scaled by `pose_scale`; `None` when the two are in proportion.
+pub fn pose_code_warning(norm: f32, pose_scale: f32) -> Option<String> {
+    (norm > POSE_CODE_RATIO * pose_scale).then(|| {
+        format!(
+            "the encoder's features have a mean norm of {norm:.0}, the pose code is scaled \
+             x{pose_scale}: the decoder may ignore the pose; a new run with --pose-scale \
+             about {:.0} keeps them in proportion",
+            norm / 7.0
+        )
+    })
+}
+
 /// Keeps the header and the rows of steps up to `step` in the CSV log at `path`.
 fn truncate_log(path: &Path, step: u64) -> Result<(), String> {
     let Ok(text) = std::fs::read_to_string(path) else {
@@ -267,6 +291,15 @@ fn truncate_log(path: &Path, step: u64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pose_code_drowned_by_the_features_is_warned_about() {
+        // The cases of docs/model-history.md: 210 beside x6 was ignored; x30 was not.
+        let warning = pose_code_warning(210.0, 6.0).expect("x6 beside norm 210");
+        assert!(warning.contains("--pose-scale about 30"), "{warning}");
+        assert_eq!(pose_code_warning(210.0, 30.0), None);
+        assert_eq!(pose_code_warning(40.0, 6.0), None);
+    }
 
     #[test]
     fn the_warmup_mix_holds_until_the_warmup_ends() {

@@ -95,6 +95,20 @@ impl Trainer {
         StepStats::weighted(&parts)
     }
 
+    /// The mean length of the encoder's features of `batch`'s pictures, as exported
+    /// (inference batch norm): what the decoder's scaled pose code sits beside.
+    pub fn mean_feature_norm(&self, batch: &Batch) -> Result<f32, String> {
+        let s = self.options.config.input_size as usize;
+        let n = batch.input_class.len();
+        let x = Tensor::<4>::from_data(
+            TensorData::new(batch.inputs.clone(), [n, 3, s, s]),
+            &self.device,
+        );
+        let features = self.g.valid().encode(x).identity;
+        let norms = crate::nets::host(features.powf_scalar(2.0).sum_dim(1).sqrt())?;
+        Ok(norms.iter().sum::<f32>() / n.max(1) as f32)
+    }
+
     /// Restarts D as a copy of the encoder ([`Discriminator::with_encoder_of`]) with a
     /// fresh Adam state: `--d-init encoder`, at D's first step.
     pub fn start_d_from_encoder(&mut self) -> Result<(), String> {
@@ -458,6 +472,23 @@ mod tests {
         assert!(
             (quarter - expected).abs() < 1e-3 * full,
             "{quarter} against {expected}"
+        );
+    }
+
+    #[test]
+    fn the_mean_feature_norm_is_that_of_the_exported_encoders_features() {
+        let (t, batch) = trainer_and_batch(1.0);
+        let nf = t.options.config.feature_dim;
+        let (_, features) = outputs(&t, &batch);
+        let norms: Vec<f32> = features
+            .chunks(nf)
+            .map(|f| f.iter().map(|v| v * v).sum::<f32>().sqrt())
+            .collect();
+        let want = norms.iter().sum::<f32>() / norms.len() as f32;
+        let got = t.mean_feature_norm(&batch).unwrap();
+        assert!(
+            want > 0.0 && (got - want).abs() < 1e-4 * want,
+            "{got} against {want}"
         );
     }
 
