@@ -254,6 +254,9 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
 /// did; 210 beside x6 did not: docs/model-history.md).
 const POSE_CODE_RATIO: f32 = 15.0;
 
+/// The ratio of both pairs that worked (40 / 6 and 210 / 30): the scale a warning suggests.
+const POSE_CODE_FIT: f32 = 7.0;
+
 /// A warning for a decoder phase whose features, of mean norm `norm`, would drown the
 /// pose code scaled by `pose_scale`; `None` when the two are in proportion.
 pub fn pose_code_warning(norm: f32, pose_scale: f32) -> Option<String> {
@@ -262,7 +265,7 @@ pub fn pose_code_warning(norm: f32, pose_scale: f32) -> Option<String> {
             "the encoder's features have a mean norm of {norm:.0}, the pose code is scaled \
              x{pose_scale}: the decoder may ignore the pose; a new run with --pose-scale \
              about {:.0} keeps them in proportion",
-            norm / 7.0
+            norm / POSE_CODE_FIT
         )
     })
 }
