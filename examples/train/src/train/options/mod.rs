@@ -83,12 +83,12 @@ pub struct TrainOptions {
     /// "synthesized" and pose outputs learn
     #[arg(long, value_name = "K", default_value_t = 1.0)]
     #[serde(default = "one")]
-    pub d_lr_scale: f64,
+    pub d_lr_scale: f32,
     /// Weight of D's "synthesized" term (G's pictures as the extra class) beside its real
     /// identity and pose terms. Below 1, a D whose fake class would take the real pictures
     /// too once G's pictures come close keeps classifying the real identities
     #[arg(long, value_name = "W", default_value_t = 1.0)]
-    #[serde(default = "one_f32")]
+    #[serde(default = "one")]
     pub d_fake_weight: f32,
     /// The decoder's one-hot pose code times K while training (see
     /// `nets::Decoder::pose_scale`): beside features of a much larger norm, a scaled code
@@ -185,12 +185,17 @@ pub struct TrainOptions {
     pub threads: usize,
 }
 
-fn one() -> f64 {
+fn one() -> f32 {
     1.0
 }
 
-fn one_f32() -> f32 {
-    1.0
+/// `Err` unless `value`, the value of `--flag`, is positive and finite.
+fn positive(flag: &str, value: f32) -> Result<(), String> {
+    if value > 0.0 && value.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("--{flag} {value} must be a positive number"))
+    }
 }
 
 fn default_threads() -> usize {
@@ -244,24 +249,9 @@ impl TrainOptions {
                     .into(),
             );
         }
-        if !(o.pose_scale > 0.0 && o.pose_scale.is_finite()) {
-            return Err(format!(
-                "--pose-scale {} must be a positive number",
-                o.pose_scale
-            ));
-        }
-        if !(o.d_fake_weight > 0.0 && o.d_fake_weight.is_finite()) {
-            return Err(format!(
-                "--d-fake-weight {} must be a positive number",
-                o.d_fake_weight
-            ));
-        }
-        if !(o.d_lr_scale > 0.0 && o.d_lr_scale.is_finite()) {
-            return Err(format!(
-                "--d-lr-scale {} must be a positive number",
-                o.d_lr_scale
-            ));
-        }
+        positive("pose-scale", o.pose_scale)?;
+        positive("d-fake-weight", o.d_fake_weight)?;
+        positive("d-lr-scale", o.d_lr_scale)?;
         if !(0.0..=1.0).contains(&o.augment) {
             return Err(format!("--augment {} must be within 0..1", o.augment));
         }
@@ -316,7 +306,7 @@ impl TrainOptions {
 
     /// D's learning rate at `step`: [`TrainOptions::lr_at`] times `d_lr_scale`.
     pub fn d_lr_at(&self, step: u64) -> f64 {
-        self.lr_at(step) * self.d_lr_scale
+        self.lr_at(step) * f64::from(self.d_lr_scale)
     }
 
     /// How many of a run's first `steps` steps fall in each phase, in order: encoder

@@ -116,7 +116,7 @@ fn bad_combinations_are_refused() {
     assert!(refused(|o| o.id_scale = 0.0));
     assert!(refused(|o| o.pose_scale = f32::INFINITY));
     assert!(refused(|o| o.d_lr_scale = 0.0));
-    assert!(refused(|o| o.d_lr_scale = f64::NAN));
+    assert!(refused(|o| o.d_lr_scale = f32::NAN));
     assert!(refused(|o| o.d_fake_weight = 0.0));
     assert!(refused(|o| o.d_fake_weight = f32::INFINITY));
     assert!(refused(|o| o.adv_weight = -1.0));
