@@ -5,7 +5,7 @@ mod fixtures;
 
 use drgan::bundle::BundleFiles;
 use drgan::{Backend, Error, Model, Options};
-use drgan_writer::{BundleFilesExt, Config, Weights};
+use drgan_writer::{BundleFilesExt, Config, Upsample, Weights};
 use fixtures::*;
 
 fn load(enc: &[u8], dec: &[u8], pose: Option<&[u8]>) -> Result<Model, Error> {
@@ -156,6 +156,33 @@ fn a_decoder_wider_than_the_encoder_loads_and_draws() {
         let r = tiny_config().with_decoder_width(bad);
         assert!(matches!(r, Err(Error::InvalidArgument(_))), "{bad}: {r:?}");
     }
+}
+
+/// A decoder that upsamples by resizing (`Upsample::Resize`) is a graph of 4x4 transposed
+/// convolutions at its stride-2 layers: it loads, draws pictures of the input's size, and
+/// a transposed-conv decoder's weights do not fit it.
+#[test]
+fn a_resizing_decoder_loads_and_draws() {
+    let resize = tiny_config().with_upsample(Upsample::Resize);
+    let shape = |c: &Config, name: &str| {
+        let all = c.parameter_shapes();
+        all.into_iter().find(|(n, _)| n == name).unwrap().1
+    };
+    assert_eq!(shape(&resize, "decoder.fconv43.weight")[2..], [4, 4]);
+    assert_eq!(shape(&resize, "decoder.fconv42.weight")[2..], [3, 3]);
+    assert_eq!(shape(&tiny_config(), "decoder.fconv43.weight")[2..], [3, 3]);
+
+    let b = BundleFiles::random(&resize, 3).unwrap();
+    let m = load(&b.encoder, &b.decoder, b.pose.as_deref()).unwrap();
+    let px = picture(32, 32, 2);
+    let face = drgan::Image::packed(&px, 32, 32, drgan::PixelFormat::Rgb8).unwrap();
+    let img = m.frontalize(&face, 1).unwrap();
+    assert_eq!((img.width, img.height), (32, 32));
+    assert!(img.data.iter().any(|&v| v != img.data[0]), "a flat picture");
+
+    let transposed = Weights::random(&tiny_config(), 3);
+    let r = BundleFiles::build(&resize, &transposed, "", true);
+    assert!(matches!(r, Err(Error::InvalidArgument(_))), "{r:?}");
 }
 
 #[test]

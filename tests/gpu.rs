@@ -13,7 +13,7 @@ use std::sync::Once;
 use drgan::__gpu::DecoderRunner;
 use drgan::bundle::BundleFiles;
 use drgan::{Backend, Error, ExecutionBackend, Model, Options};
-use drgan_writer::{BundleFilesExt, Config};
+use drgan_writer::{BundleFilesExt, Config, Upsample};
 
 fn setup() {
     static ONCE: Once = Once::new();
@@ -118,6 +118,15 @@ fn wide_decoder_gpu_matches_cpu() {
         .unwrap()
         .with_decoder_width(0.25)
         .unwrap();
+    decoder_parity_of(&config, &[1, 3], 1e-4);
+}
+
+/// A decoder that upsamples by resizing: 4x4 transposed convolutions at stride 2.
+#[test]
+fn resizing_decoder_gpu_matches_cpu() {
+    let config = Config::named("small")
+        .unwrap()
+        .with_upsample(Upsample::Resize);
     decoder_parity_of(&config, &[1, 3], 1e-4);
 }
 

@@ -7,6 +7,7 @@
 use drgan::{Landmarks, Result};
 
 use crate::invalid;
+use crate::upsample::Upsample;
 
 /// The canonical five points as fractions of the input side: eye on the image's left,
 /// other eye, nose tip, left mouth corner, right mouth corner. The synthetic data
@@ -72,6 +73,9 @@ pub struct Config {
     /// Channel multiplier on the decoder's FC output and transposed convolutions; `width`
     /// unless set with [`Config::with_decoder_width`].
     pub decoder_width: f32,
+    /// How the decoder's stride-2 layers double the side (the paper's transposed
+    /// convolution unless set with [`Config::with_upsample`]).
+    pub upsample: Upsample,
     /// Nf.
     pub feature_dim: usize,
     /// Nz.
@@ -88,6 +92,7 @@ impl Config {
             input_size: 96,
             width: 1.0,
             decoder_width: 1.0,
+            upsample: Upsample::Transposed,
             feature_dim: 320,
             noise_dim: 50,
             pose_yaws: multipie_yaws(),
@@ -122,6 +127,7 @@ impl Config {
             input_size,
             width,
             decoder_width: width,
+            upsample: Upsample::Transposed,
             feature_dim,
             noise_dim,
             pose_yaws: multipie_yaws(),
@@ -137,6 +143,18 @@ impl Config {
         self.decoder_width = decoder_width;
         self.validate()?;
         Ok(self)
+    }
+
+    /// The same config with the decoder's stride-2 layers upsampling by `upsample`.
+    pub fn with_upsample(mut self, upsample: Upsample) -> Config {
+        self.upsample = upsample;
+        self
+    }
+
+    /// Kernel side of a decoder layer of `stride` (3, or 4 for a stride-2 layer that
+    /// resizes).
+    pub fn decoder_kernel(&self, stride: usize) -> usize {
+        self.upsample.geometry(stride).0
     }
 
     /// Checks that the config describes a buildable network.
@@ -182,7 +200,8 @@ impl Config {
     }
 
     /// Every parameter of the three networks, `(name, shape)`, in a fixed order.
-    /// Conv weights are `[out, in, 3, 3]`, transposed-conv weights `[in, out, 3, 3]`,
+    /// Conv weights are `[out, in, 3, 3]`, transposed-conv weights `[in, out, k, k]` (k
+    /// from [`Config::decoder_kernel`]),
     /// FC weights `[in, out]`; each conv but the last of a network has a batch norm
     /// (`.bn.scale`, `.bn.bias`, `.bn.mean`, `.bn.var`, each `[channels]`).
     pub fn parameter_shapes(&self) -> Vec<(String, Vec<usize>)> {
@@ -212,17 +231,18 @@ impl Config {
         out.push(("decoder.fc.bias".into(), vec![c0 * s0 * s0]));
         bn_params(&mut out, "decoder.fc", c0);
         let mut cin = c0;
-        for (i, (name, base, _)) in DECODER.iter().enumerate() {
+        for (i, (name, base, stride)) in DECODER.iter().enumerate() {
             let last = i == DECODER.len() - 1;
             let c = if last {
                 3
             } else {
                 self.decoder_channels(*base)
             };
+            let k = self.decoder_kernel(*stride);
             conv_params(
                 &mut out,
                 &format!("decoder.{name}"),
-                vec![cin, c, 3, 3],
+                vec![cin, c, k, k],
                 !last,
             );
             cin = c;

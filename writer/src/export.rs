@@ -111,14 +111,15 @@ pub fn decoder_onnx(config: &Config, weights: &Weights, meta: &Metadata) -> Resu
             config.decoder_channels(*base)
         };
         let prefix = format!("decoder.{name}");
-        let w = weights.get(&format!("{prefix}.weight"), &[cin, cout, 3, 3])?;
+        let (k, pad, out_pad) = config.upsample.geometry(*stride);
+        let w = weights.get(&format!("{prefix}.weight"), &[cin, cout, k, k])?;
         let b = weights.get(&format!("{prefix}.bias"), &[cout])?;
         let (wf, bf) = if last {
             (w.data.clone(), b.data.clone())
         } else {
             let (scale, shift) = bn_fold(weights, &prefix, cout)?;
             let wf = (0..w.data.len())
-                .map(|i| w.data[i] * scale[(i / 9) % cout])
+                .map(|i| w.data[i] * scale[(i / (k * k)) % cout])
                 .collect();
             let bf = (0..cout).map(|c| b.data[c] * scale[c] + shift[c]).collect();
             (wf, bf)
@@ -126,12 +127,12 @@ pub fn decoder_onnx(config: &Config, weights: &Weights, meta: &Metadata) -> Resu
         let wn = g.constant(&format!("{prefix}.weight"), &w.shape, &wf);
         let bn = g.constant(&format!("{prefix}.bias"), &[cout], &bf);
         let mut attrs = vec![
-            ("kernel_shape", Attr::Ints(vec![3, 3])),
+            ("kernel_shape", Attr::Ints(vec![k as i64; 2])),
             ("strides", Attr::Ints(vec![*stride as i64; 2])),
-            ("pads", Attr::Ints(vec![1; 4])),
+            ("pads", Attr::Ints(vec![pad as i64; 4])),
         ];
-        if *stride == 2 {
-            attrs.push(("output_padding", Attr::Ints(vec![1, 1])));
+        if out_pad > 0 {
+            attrs.push(("output_padding", Attr::Ints(vec![out_pad as i64; 2])));
         }
         let y = g.node("ConvTranspose", &[&x, &wn, &bn], &prefix, attrs);
         x = if last {

@@ -27,6 +27,7 @@ mod files;
 mod import;
 mod onnx;
 mod rng;
+mod upsample;
 mod weights;
 
 pub use config::{
@@ -37,6 +38,7 @@ pub use feature_map::FeatureMap;
 pub use files::BundleFilesExt;
 pub use import::onnx_parameters;
 pub use onnx::OPSET;
+pub use upsample::{resize_kernel, Upsample, RESIZE_TAPS};
 pub use weights::{Param, Weights};
 
 /// An `InvalidArgument` error: the caller's config, weights or map is wrong.

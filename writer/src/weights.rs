@@ -76,7 +76,7 @@ impl Weights {
                 } else if name.contains(".fconv") {
                     // Each output of a transposed conv sums over in×k²/stride² taps.
                     let stride = fconv_stride(&name);
-                    (shape[0] * 9 / (stride * stride)).max(1)
+                    (shape[0] * shape[2] * shape[3] / (stride * stride)).max(1)
                 } else {
                     shape[1] * 9
                 };

@@ -39,6 +39,19 @@ impl Out<'_> {
         self.put(&format!("{name}.bias"), b.val())
     }
 
+    /// A decoder block: its kernel as the bundle holds it ([`UpBlock::kernel`]: 4x4 for
+    /// a resizing block), bias and batch norm.
+    fn up_block(&mut self, name: &str, block: &UpBlock) -> Result<(), String> {
+        self.put(&format!("{name}.weight"), block.kernel())?;
+        let b = block
+            .fconv
+            .bias
+            .as_ref()
+            .ok_or("a transposed conv without bias")?;
+        self.put(&format!("{name}.bias"), b.val())?;
+        self.bn(name, &block.bn)
+    }
+
     /// The decoder's FC, with its pose scale folded into the pose rows: the bundle's
     /// decoder takes the plain one-hot code (weights [in, out], rows f, pose, noise).
     fn decoder_fc(&mut self, dec: &Decoder, config: &Config) -> Result<(), String> {
@@ -87,9 +100,8 @@ pub fn weights(g: &Generator, d: &Discriminator, config: &Config) -> Result<Weig
     o.decoder_fc(dec, config)?;
     o.bn("decoder.fc", &dec.fc_bn)?;
     let n = DECODER.len();
-    for ((name, _, _), UpBlock { fconv, bn }) in DECODER[..n - 1].iter().zip(&dec.blocks) {
-        o.fconv(&format!("decoder.{name}"), fconv)?;
-        o.bn(&format!("decoder.{name}"), bn)?;
+    for ((name, _, _), block) in DECODER[..n - 1].iter().zip(&dec.blocks) {
+        o.up_block(&format!("decoder.{name}"), block)?;
     }
     o.fconv(&format!("decoder.{}", DECODER[n - 1].0), &dec.last)?;
     // The bundle writer checks every name and shape against the config.

@@ -77,6 +77,7 @@ mod tests {
     use crate::cli::{Cli, Command};
     use crate::train::{DInit, DataSource, Scene};
     use clap::Parser;
+    use drgan_writer::Upsample;
 
     fn parse(line: &str) -> Result<super::TrainArgs, clap::Error> {
         let argv = format!("drgan-train train {line}");
@@ -140,6 +141,25 @@ mod tests {
             let e = o.complete().unwrap_err();
             assert!(e.starts_with("--decoder-width"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn the_upsampling_goes_into_the_saved_config() {
+        let o = parse("--out r --config tiny").unwrap().options;
+        assert_eq!(o.complete().unwrap().config.upsample, Upsample::Transposed);
+        let o = parse("--out r --config tiny --upsample resize")
+            .unwrap()
+            .options;
+        let o = o.complete().unwrap();
+        assert_eq!((o.config.upsample, o.upsample), (Upsample::Resize, None));
+        let text = o.to_toml();
+        assert!(text.contains("upsample = \"resize\""), "{text}");
+        assert_eq!(crate::train::TrainOptions::from_toml(&text).unwrap(), o);
+        // A run saved before the option reads as the paper's transposed convolution.
+        let old = text.replace("upsample = \"resize\"\n", "");
+        let back = crate::train::TrainOptions::from_toml(&old).unwrap();
+        assert_eq!(back.config.upsample, Upsample::Transposed);
+        assert!(parse("--out r --upsample bilinear").is_err());
     }
 
     #[test]

@@ -1,10 +1,14 @@
-//! The two layer kinds of DR-GAN: a 3x3 convolution and a 3x3 transposed convolution, each
-//! followed by batch norm and ELU.
+//! The two layer kinds of DR-GAN: a 3x3 convolution and a 3x3 transposed convolution (or,
+//! at the decoder's stride-2 layers, resize-then-convolve), each followed by batch norm
+//! and ELU.
 
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
 use burn::prelude::*;
-use burn::tensor::module::batch_norm_train;
+use burn::tensor::module::{batch_norm_train, conv_transpose2d};
+use burn::tensor::ops::ConvTransposeOptions;
+use burn::tensor::TensorData;
+use drgan_writer::RESIZE_TAPS;
 
 /// Batch-norm epsilon; the bundle exporter folds batch norm with the same value.
 pub const BN_EPSILON: f64 = 1e-5;
@@ -84,30 +88,106 @@ impl ConvBlock {
     }
 }
 
-/// Transposed conv, batch norm, ELU.
+/// Transposed conv (or resize-then-convolve), batch norm, ELU.
 #[derive(Module, Debug)]
 pub struct UpBlock {
+    /// The learnt 3x3 taps. In a resizing block they are those of the 3x3 convolution
+    /// after nearest-neighbour doubling, and run as the 4x4 transposed convolution of
+    /// stride 2 they stand for ([`UpBlock::kernel`]); the checkpoint holds the same 3x3
+    /// weights either way.
     pub fconv: ConvTranspose2d,
     pub bn: BatchNorm,
+    /// Doubles the side by resizing (`Upsample::Resize` at a stride-2 layer).
+    pub resize: bool,
 }
 
 impl UpBlock {
-    pub fn new(cin: usize, cout: usize, stride: usize, device: &Device) -> Self {
+    pub fn new(cin: usize, cout: usize, stride: usize, resize: bool, device: &Device) -> Self {
         Self {
             fconv: fconv3x3(cin, cout, stride, device),
             bn: batch_norm(cout, device),
+            resize: resize && stride == 2,
         }
     }
 
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        elu(self.bn.forward(self.fconv.forward(x)))
+        elu(self.bn.forward(self.transposed_conv(x)))
+    }
+
+    /// The block's (transposed) convolution alone, before batch norm.
+    pub fn transposed_conv(&self, x: Tensor<4>) -> Tensor<4> {
+        if self.resize {
+            let bias = self.fconv.bias.as_ref().map(|b| b.val());
+            let options = ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1);
+            conv_transpose2d(x, self.kernel(), bias, options)
+        } else {
+            self.fconv.forward(x)
+        }
+    }
+
+    /// The transposed convolution's kernel as the bundle holds it: `[cin, cout, 3, 3]`,
+    /// or `[cin, cout, 4, 4]` expanded from the 3x3 taps by `RESIZE_TAPS` when resizing.
+    pub fn kernel(&self) -> Tensor<4> {
+        let w = self.fconv.weight.val();
+        if !self.resize {
+            return w;
+        }
+        let [cin, cout, _, _] = w.dims();
+        // k4[a][b] = Σ_pq M[a][p] M[b][q] k3[p][q]: one [9, 16] matrix on the flat taps.
+        let mut expand = Vec::with_capacity(9 * 16);
+        for p in 0..3 {
+            for q in 0..3 {
+                for row in &RESIZE_TAPS {
+                    expand.extend(RESIZE_TAPS.iter().map(|col| row[p] * col[q]));
+                }
+            }
+        }
+        let expand = Tensor::<2>::from_data(TensorData::new(expand, [9, 16]), &w.device());
+        w.reshape([cin * cout, 9])
+            .matmul(expand)
+            .reshape([cin, cout, 4, 4])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use burn::tensor::TensorData;
+    use burn::tensor::module::{conv2d, interpolate};
+    use burn::tensor::ops::{ConvOptions, InterpolateMode, InterpolateOptions};
+    use burn::tensor::Distribution;
+
+    /// A resizing block computes nearest-neighbour doubling and then a 3x3 convolution
+    /// (padding 1) with its learnt taps, and its bundle kernel is the writer's expansion
+    /// of them (`drgan_writer::resize_kernel`).
+    #[test]
+    fn a_resizing_block_is_nearest_doubling_then_a_3x3_conv() {
+        let dev = crate::train::run::device();
+        let block = UpBlock::new(3, 2, 2, true, &dev);
+        let x = Tensor::<4>::random([2, 3, 5, 5], Distribution::Normal(0.0, 1.0), &dev);
+        let got = host(block.transposed_conv(x.clone()));
+        assert_eq!(block.transposed_conv(x.clone()).dims(), [2, 2, 10, 10]);
+        let up = interpolate(
+            x,
+            InterpolateOptions::new(InterpolateMode::Nearest).with_output_size([10, 10]),
+        );
+        // A transposed conv's weight is [in, out, ..]; a conv's is [out, in, ..].
+        let taps = block.fconv.weight.val().swap_dims(0, 1);
+        let bias = block.fconv.bias.as_ref().map(|b| b.val());
+        let options = ConvOptions::new([1, 1], [1, 1], [1, 1], 1);
+        let want = host(conv2d(up, taps, bias, options));
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!((g - w).abs() < 1e-4, "{i}: {g} vs {w}");
+        }
+        let k3 = super::super::host(block.fconv.weight.val()).unwrap();
+        let k4 = super::super::host(block.kernel()).unwrap();
+        assert_eq!(k4, drgan_writer::resize_kernel(&k3));
+        // At stride 1, or not resizing, a block is the plain 3x3 transposed conv.
+        assert!(!UpBlock::new(3, 2, 1, true, &dev).resize);
+        assert_eq!(
+            UpBlock::new(3, 2, 2, false, &dev).kernel().dims(),
+            [3, 2, 3, 3]
+        );
+    }
 
     fn host(t: Tensor<4>) -> Vec<f32> {
         super::super::host(t).unwrap()

@@ -6,7 +6,7 @@ use burn::nn::conv::ConvTranspose2d;
 use burn::nn::{BatchNorm, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::tanh;
-use drgan_writer::{Config, DECODER, DECODER_FC_CHANNELS};
+use drgan_writer::{Config, Upsample, DECODER, DECODER_FC_CHANNELS};
 
 #[derive(Module, Debug)]
 pub struct Decoder {
@@ -32,7 +32,8 @@ impl Decoder {
         let n = DECODER.len();
         for &(_, base, stride) in DECODER[..n - 1].iter() {
             let c = config.decoder_channels(base);
-            blocks.push(UpBlock::new(cin, c, stride, device));
+            let resize = config.upsample == Upsample::Resize;
+            blocks.push(UpBlock::new(cin, c, stride, resize, device));
             cin = c;
         }
         Self {

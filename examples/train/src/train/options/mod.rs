@@ -31,6 +31,12 @@ pub struct TrainOptions {
     #[arg(long, value_name = "W")]
     #[serde(skip)]
     pub decoder_width: Option<f32>,
+    /// How the decoder doubles its side at its stride-2 layers, in place of the config's:
+    /// `transposed` (3x3 transposed conv, the paper's) or `resize` (nearest-neighbour
+    /// doubling, then a 3x3 conv: no checkerboard grid); saved in the config
+    #[arg(long, value_name = "KIND", value_parser = values::upsample)]
+    #[serde(skip)]
+    pub upsample: Option<drgan_writer::Upsample>,
     /// Training pictures, comma-separated: `synth`, synthetic faces rendered at start-up,
     /// and folders with labels.csv (path,identity,yaw_degrees[,variation][,source]; greyscale
     /// accepted), such as `drgan-train prepare` writes
@@ -203,9 +209,10 @@ fn default_threads() -> usize {
 }
 
 /// The options that make a run what it is: `--resume` refuses new values for them.
-pub const FIXED_ON_RESUME: [&str; 7] = [
+pub const FIXED_ON_RESUME: [&str; 8] = [
     "config",
     "decoder_width",
+    "upsample",
     "data",
     "identities",
     "variations",
@@ -226,14 +233,18 @@ impl TrainOptions {
         o
     }
 
-    /// Fills in what the options imply (`--decoder-width` goes into the config; an imported
-    /// encoder is frozen from the warm-up's end) and checks them as a whole.
+    /// Fills in what the options imply (`--decoder-width` and `--upsample` go into the
+    /// config; an imported encoder is frozen from the warm-up's end) and checks them as a
+    /// whole.
     pub fn complete(mut self) -> Result<TrainOptions, String> {
         if let Some(w) = self.decoder_width.take() {
             self.config = self
                 .config
                 .with_decoder_width(w)
                 .map_err(|e| format!("--decoder-width {w}: {e}"))?;
+        }
+        if let Some(u) = self.upsample.take() {
+            self.config = self.config.with_upsample(u);
         }
         if self.init_from.is_some() {
             self.freeze_encoder_from.get_or_insert(self.warmup_steps);

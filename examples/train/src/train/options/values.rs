@@ -208,10 +208,15 @@ pub fn named_config(name: &str) -> Result<drgan_writer::Config, String> {
     drgan_writer::Config::named(name).map_err(|e| e.to_string())
 }
 
+/// The decoder's upsampling by name (`--upsample`).
+pub fn upsample(name: &str) -> Result<drgan_writer::Upsample, String> {
+    drgan_writer::Upsample::named(name).map_err(|e| e.to_string())
+}
+
 /// The config as the `[config]` table of `options.toml`: every number, so that a run
 /// does not depend on what a config's name means later.
 pub mod config_table {
-    use drgan_writer::Config;
+    use drgan_writer::{Config, Upsample};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[derive(Serialize, Deserialize)]
@@ -221,6 +226,9 @@ pub mod config_table {
         input_size: u32,
         width: f32,
         decoder_width: f32,
+        /// Saved runs from before `--upsample` read as `transposed`.
+        #[serde(default = "transposed")]
+        upsample: String,
         feature_dim: usize,
         noise_dim: usize,
         pose_yaws: Vec<f32>,
@@ -232,6 +240,7 @@ pub mod config_table {
             input_size: c.input_size,
             width: c.width,
             decoder_width: c.decoder_width,
+            upsample: c.upsample.name().into(),
             feature_dim: c.feature_dim,
             noise_dim: c.noise_dim,
             pose_yaws: c.pose_yaws.clone(),
@@ -239,10 +248,15 @@ pub mod config_table {
         .serialize(s)
     }
 
+    fn transposed() -> String {
+        Upsample::Transposed.name().into()
+    }
+
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Config, D::Error> {
         let t = Table::deserialize(d)?;
         let mut c = Config::scaled(&t.name, t.input_size, t.width, t.feature_dim, t.noise_dim)
             .and_then(|c| c.with_decoder_width(t.decoder_width))
+            .and_then(|c| Ok(c.with_upsample(Upsample::named(&t.upsample)?)))
             .map_err(serde::de::Error::custom)?;
         c.pose_yaws = t.pose_yaws;
         Ok(c)
