@@ -9,7 +9,7 @@ use drgan::bundle::BundleFiles;
 use drgan_train::export::weights;
 use drgan_train::train::batch::BatchSpec;
 use drgan_train::train::{Dataset, Scene, TrainOptions, Trainer};
-use drgan_writer::{BundleFilesExt, Config};
+use drgan_writer::{BundleFilesExt, Config, Upsample};
 
 /// tract, in a module of its own: its prelude and burn's both export `Tensor`.
 mod onnx {
@@ -88,6 +88,14 @@ fn burn_and_the_exported_bundle_agree_with_a_wider_decoder() {
             .unwrap(),
         1.0,
     );
+}
+
+/// The same with a decoder that upsamples by resizing (`Upsample::Resize`): burn runs
+/// its 3x3 taps expanded, the bundle holds the 4x4 transposed convolutions.
+#[test]
+fn burn_and_the_exported_bundle_agree_with_a_resizing_decoder() {
+    let config = Config::named("tiny").unwrap();
+    agree_for(config.with_upsample(Upsample::Resize), 1.0);
 }
 
 fn agree_for(config: Config, pose_scale: f32) {

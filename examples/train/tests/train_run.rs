@@ -14,7 +14,17 @@ fn a_tiny_run_trains_resumes_and_exports() {
     let rs = r.display();
     let common = "--config tiny --identities 4 --variations 1 --groups 2 --group 2 \
                   --sample-every 2 --checkpoint-every 2 --quiet";
-    assert_eq!(run(&format!("train --out {rs} {common} --steps 3")), 0);
+    assert_eq!(
+        run(&format!(
+            "train --out {rs} {common} --steps 3 --warmup-steps 1"
+        )),
+        0
+    );
+    let kept = std::fs::read_to_string(r.join("checkpoint-0000001/state.txt"));
+    assert!(
+        kept.is_ok_and(|s| s.starts_with("step=1\n")),
+        "the warm-up's end is kept"
+    );
     for f in [
         "options.toml",
         "log.csv",
@@ -37,6 +47,10 @@ fn a_tiny_run_trains_resumes_and_exports() {
     );
     let log = std::fs::read_to_string(r.join("log.csv")).unwrap();
     assert_eq!(log.lines().count(), 1 + 5);
+    assert!(
+        !r.join("checkpoint-0000004").exists(),
+        "only a phase's start keeps a copy"
+    );
     assert!(log.lines().last().unwrap().starts_with("5,"));
     let options = std::fs::read_to_string(r.join("options.toml")).unwrap();
     assert!(options.contains("workers = 2\n"), "{options}");

@@ -1,6 +1,7 @@
 //! Checkpoints: `RUN/checkpoint/` holds both networks, both Adam states and the step, in
 //! burn's burnpack format. Written to a temporary folder and renamed, so a run killed while
-//! saving keeps its previous checkpoint.
+//! saving keeps its previous checkpoint. Each is replaced by the next, except at a phase's
+//! start: a copy stays as `RUN/checkpoint-STEP/` ([`keep`]), to branch a run from.
 
 use super::step::Trainer;
 use burn::module::Module;
@@ -38,6 +39,28 @@ pub fn save(run: &Path, t: &Trainer, step: u64) -> Result<(), String> {
     let dir = run.join(DIR);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::rename(&tmp, &dir).map_err(|e| format!("renaming the checkpoint: {e}"))
+}
+
+/// The folder of the copy [`keep`] makes of the checkpoint after `step` steps.
+pub fn kept_dir(run: &Path, step: u64) -> std::path::PathBuf {
+    run.join(format!("{DIR}-{step:07}"))
+}
+
+/// Copies `run`'s checkpoint, saved after `step` steps, to [`kept_dir`] (replacing an
+/// older copy of the same step). Another run starts from it as from its own checkpoint:
+/// copy `RUN/options.toml` beside it, the copy as `checkpoint/`, and `--resume`.
+pub fn keep(run: &Path, step: u64) -> Result<(), String> {
+    let (from, to) = (run.join(DIR), kept_dir(run, step));
+    let tmp = run.join(format!("{DIR}-{step:07}.tmp"));
+    let err = |e: std::io::Error| format!("keeping the checkpoint of step {step}: {e}");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(err)?;
+    for entry in std::fs::read_dir(&from).map_err(err)? {
+        let entry = entry.map_err(err)?;
+        std::fs::copy(entry.path(), tmp.join(entry.file_name())).map_err(err)?;
+    }
+    let _ = std::fs::remove_dir_all(&to);
+    std::fs::rename(&tmp, &to).map_err(err)
 }
 
 /// Whether `run` has a checkpoint.
@@ -124,6 +147,44 @@ mod tests {
         let mut plain = Trainer::new(TrainOptions::new(tiny(0.125)), 3, device());
         assert_eq!(load(dir.path(), &mut plain, true), Ok(7));
         assert_eq!(plain.g.decoder.pose_scale, 1.0);
+    }
+
+    /// A kept copy is the checkpoint of its step, and a run folder holding it as its
+    /// checkpoint resumes from there; a later save leaves the copy alone.
+    #[test]
+    fn a_kept_checkpoint_resumes_another_run() {
+        let (run, branch) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let o = TrainOptions::new(tiny(0.125));
+        let t = Trainer::new(o.clone(), 3, device());
+        save(run.path(), &t, 4).unwrap();
+        keep(run.path(), 4).unwrap();
+        save(run.path(), &t, 6).unwrap();
+        let kept = kept_dir(run.path(), 4);
+        assert!(kept.ends_with("checkpoint-0000004"), "{}", kept.display());
+        std::fs::rename(&kept, branch.path().join(DIR)).unwrap();
+        let mut back = Trainer::new(o, 3, device());
+        assert_eq!(load(branch.path(), &mut back, true), Ok(4));
+        assert_eq!(load(run.path(), &mut back, true), Ok(6));
+    }
+
+    /// Nor is the decoder's upsampling: a resumed run's decoder resizes as its config
+    /// says, with the checkpoint's 3x3 taps.
+    #[test]
+    fn a_resumed_decoder_keeps_its_upsampling() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = tiny(0.125).with_upsample(drgan_writer::Upsample::Resize);
+        let o = TrainOptions::new(config);
+        let t = Trainer::new(o.clone(), 3, device());
+        save(dir.path(), &t, 2).unwrap();
+        let mut back = Trainer::new(o, 3, device());
+        assert_eq!(load(dir.path(), &mut back, true), Ok(2));
+        let resizing: Vec<bool> = back.g.decoder.blocks.iter().map(|b| b.resize).collect();
+        assert_eq!(resizing.iter().filter(|&&r| r).count(), 4, "{resizing:?}");
+        let host = |t: burn::Tensor<4>| crate::nets::host(t).unwrap();
+        assert_eq!(
+            host(back.g.decoder.blocks[2].kernel()),
+            host(t.g.decoder.blocks[2].kernel())
+        );
     }
 
     /// Batch-norm modes are not in the checkpoint either: a resumed `--init-from` run's

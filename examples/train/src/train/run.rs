@@ -178,6 +178,7 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     let mut seen = 0.0;
     // The step of the checkpoint on disk (0: none yet).
     let mut saved = start;
+    let phase_starts = o.phase_starts();
     for step in start..o.steps {
         let mut rng = Rng::new(hash2(o.seed ^ 0xDA7A, step));
         let warm = step < o.warmup_steps;
@@ -228,8 +229,12 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
                 heldout::append(run, done, &o.config.pose_yaws, &r)?;
             }
         }
-        if done.is_multiple_of(o.checkpoint_every) || done == o.steps {
+        let phase_start = phase_starts.contains(&done);
+        if done.is_multiple_of(o.checkpoint_every) || done == o.steps || phase_start {
             checkpoint::save(run, &t, done)?;
+            if phase_start {
+                checkpoint::keep(run, done)?;
+            }
             // A plot that fails is no reason to stop training.
             if let Err(e) = plot::losses(run) {
                 eprintln!("warning: losses.png not drawn: {e}");

@@ -332,6 +332,23 @@ impl TrainOptions {
         [warm, adv_start - warm, steps - adv_start]
     }
 
+    /// The steps after which a new phase begins (the warm-up's end, D's first step, the
+    /// adversarial terms' first step, the encoder's freeze), ascending, each at least 1.
+    /// The run keeps its checkpoint of each (`checkpoint::keep`), so that other settings
+    /// can branch from a phase's start.
+    pub fn phase_starts(&self) -> Vec<u64> {
+        let adv = (self.adv_weight > 0.0).then_some(self.adv_from);
+        let warm = (self.warmup_steps > 0).then_some(self.warmup_steps);
+        let mut starts: Vec<u64> = [warm, self.d_first_step(), adv, self.freeze_encoder_from]
+            .into_iter()
+            .flatten()
+            .filter(|&s| s > 0)
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        starts
+    }
+
     /// The weight of G's adversarial terms at `step` (0 before `adv_from`).
     pub fn adv_weight_at(&self, step: u64) -> f32 {
         if step >= self.adv_from {

@@ -87,6 +87,11 @@ fn schedules_phases_and_d() {
     assert_eq!((o.adv_weight_at(39), o.adv_weight_at(40)), (0.0, 0.25));
     assert!((39..41).all(|s| o.d_learns_at(s) == (s >= 40)));
     assert_eq!(o.phase_steps(100), [9, 31, 60]);
+    assert_eq!(
+        o.phase_starts(),
+        [9, 40],
+        "the warm-up's end, D and G's adversarial terms"
+    );
     o.d_from = Some(3);
     assert_eq!(o.d_first_step(), Some(9), "not during the warm-up");
     o.d_from = Some(20);
@@ -95,6 +100,11 @@ fn schedules_phases_and_d() {
     assert!(o.d_learns_at(50), "D learns beside a G that never uses it");
     o.freeze_encoder_from = Some(50);
     assert!(!o.encoder_frozen_at(49) && o.encoder_frozen_at(50));
+    assert_eq!(
+        o.phase_starts(),
+        [9, 20, 50],
+        "no adversarial phase at weight 0"
+    );
     assert!("5:1e-4,3:1e-3".parse::<Schedule>().is_err());
     assert!("5".parse::<Schedule>().is_err());
     assert_eq!("".parse::<Schedule>(), Ok(Schedule::default()));
