@@ -16,6 +16,10 @@ pub struct Discriminator {
     pub fc: Linear,
     /// Nd: the number of real identities.
     pub identities: usize,
+    /// σ in pixels of the Gaussian blur every picture gets before D sees it, real or
+    /// synthesized (`--d-blur`; 0: none). Training only: the exported pose head takes
+    /// pictures as they come.
+    pub blur: f32,
 }
 
 /// Logits of one discriminator pass.
@@ -35,6 +39,7 @@ impl Discriminator {
                 .with_initializer(super::paper_init())
                 .init(device),
             identities,
+            blur: 0.0,
         }
     }
 
@@ -84,11 +89,12 @@ impl Discriminator {
             trunk,
             fc,
             identities: nd,
+            blur: self.blur,
         })
     }
 
     pub fn forward(&self, image: Tensor<4>) -> DiscriminatorOut {
-        self.logits(self.trunk.forward(image))
+        self.logits(self.trunk.forward(self.blurred(image)))
     }
 
     /// D on G's synthesized pictures. While training, these leave the trunk's batch-norm
@@ -97,7 +103,16 @@ impl Discriminator {
     /// step folded in the statistics of the synthesized pictures after those of the real
     /// ones, and the pose head misjudged real faces.
     pub fn forward_synthesized(&self, image: Tensor<4>) -> DiscriminatorOut {
-        self.logits(self.trunk.forward_leaving_statistics(image))
+        self.logits(self.trunk.forward_leaving_statistics(self.blurred(image)))
+    }
+
+    /// The picture as D sees it: blurred by [`Self::blur`].
+    fn blurred(&self, image: Tensor<4>) -> Tensor<4> {
+        if self.blur > 0.0 {
+            super::blur::gaussian(image, self.blur)
+        } else {
+            image
+        }
     }
 
     fn logits(&self, trunk_out: Tensor<2>) -> DiscriminatorOut {
@@ -125,6 +140,26 @@ mod tests {
                 mean.into_iter().chain(var)
             })
             .collect()
+    }
+
+    /// With `blur`, D sees every picture as the Gaussian blur makes it, real
+    /// (`forward`) or synthesized (`forward_synthesized`).
+    #[test]
+    fn a_blurring_d_sees_blurred_pictures() {
+        let dev = crate::train::run::device();
+        let config = Config::named("tiny").unwrap();
+        let mut d = Discriminator::new(&config, 5, &dev);
+        let s = config.input_size as usize;
+        let pixels: Vec<f32> = (0..2 * 3 * s * s)
+            .map(|i| ((i * 7919) % 255) as f32 / 127.5 - 1.0)
+            .collect();
+        let x = Tensor::<4>::from_data(TensorData::new(pixels, [2, 3, s, s]), &dev);
+        let sharp = host(d.forward(x.clone()).identity).unwrap();
+        let pre_blurred = host(d.forward(super::super::blur::gaussian(x.clone(), 1.0)).pose);
+        d.blur = 1.0;
+        assert_ne!(host(d.forward(x.clone()).identity).unwrap(), sharp);
+        assert_eq!(host(d.forward(x.clone()).pose), pre_blurred);
+        assert_eq!(host(d.forward_synthesized(x).pose), pre_blurred);
     }
 
     /// A training pass on synthesized pictures normalises as a plain one does and leaves

@@ -4,6 +4,7 @@
 //! follow the bundle's (`export` maps one onto the other).
 
 mod blocks;
+pub mod blur;
 mod decoder;
 mod discriminator;
 mod generator;

@@ -63,6 +63,7 @@ impl Trainer {
         let mut g = Generator::new(c, classes, &device);
         g.decoder.pose_scale = options.pose_scale;
         let mut d = Discriminator::new(c, classes, &device);
+        d.blur = options.d_blur;
         if options.init_from.is_some() {
             g.encoder = g.encoder.with_fixed_statistics();
             if options.d_init == DInit::Encoder {

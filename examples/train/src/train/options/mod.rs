@@ -96,6 +96,12 @@ pub struct TrainOptions {
     #[arg(long, value_name = "W", default_value_t = 1.0)]
     #[serde(default = "one")]
     pub d_fake_weight: f32,
+    /// D sees every picture, real or synthesized, blurred by a Gaussian of SIGMA pixels
+    /// (0 = sharp): G's adversarial terms then cannot pay for textures finer than that.
+    /// Training only; the exported pose head takes sharp pictures
+    #[arg(long, value_name = "SIGMA", default_value_t = 0.0)]
+    #[serde(default)]
+    pub d_blur: f32,
     /// The decoder's one-hot pose code times K while training (see
     /// `nets::Decoder::pose_scale`): beside features of a much larger norm, a scaled code
     /// is followed from the first steps. Fixed when a run starts; bundles take the plain
@@ -263,6 +269,9 @@ impl TrainOptions {
         positive("pose-scale", o.pose_scale)?;
         positive("d-fake-weight", o.d_fake_weight)?;
         positive("d-lr-scale", o.d_lr_scale)?;
+        if !(0.0..=8.0).contains(&o.d_blur) {
+            return Err(format!("--d-blur {} must be within 0..8 pixels", o.d_blur));
+        }
         if !(0.0..=1.0).contains(&o.augment) {
             return Err(format!("--augment {} must be within 0..1", o.augment));
         }

@@ -23,6 +23,7 @@ fn options_round_trip_through_toml() {
     o.pose_scale = 8.0;
     o.d_lr_scale = 0.25;
     o.d_fake_weight = 0.5;
+    o.d_blur = 0.75;
     o.scene = Scene::Studio;
     o.d_from = Some(20);
     o.d_init = DInit::Encoder;
@@ -129,6 +130,9 @@ fn bad_combinations_are_refused() {
     assert!(refused(|o| o.d_lr_scale = f32::NAN));
     assert!(refused(|o| o.d_fake_weight = 0.0));
     assert!(refused(|o| o.d_fake_weight = f32::INFINITY));
+    assert!(refused(|o| o.d_blur = -0.5));
+    assert!(refused(|o| o.d_blur = f32::NAN));
+    assert!(!refused(|o| o.d_blur = 1.0));
     assert!(refused(|o| o.adv_weight = -1.0));
     assert!(refused(|o| o.rec_weight = f32::NAN));
     assert!(refused(|o| (o.adv_weight, o.rec_weight) = (0.0, 0.0)));
