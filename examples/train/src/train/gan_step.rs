@@ -61,7 +61,14 @@ impl Trainer {
             let d_stats = StepStats::weighted(&parts);
             (stats.d_loss, stats.d_real_acc, stats.d_fake_acc) =
                 (d_stats.d_loss, d_stats.d_real_acc, d_stats.d_fake_acc);
-            self.d = self.opt_d.step(o.d_lr_at(step), self.d.clone(), grads);
+            let (lr, head_lr) = (o.d_lr_at(step), o.d_head_lr_at(step));
+            if head_lr == lr {
+                self.d = self.opt_d.step(lr, self.d.clone(), grads);
+            } else {
+                let (trunk, head) = split_head_gradients(&self.d, grads);
+                self.d = self.opt_d.step(lr, self.d.clone(), trunk);
+                self.d = self.opt_d.step(head_lr, self.d.clone(), head);
+            }
             self.d_acc_ema = 0.95 * self.d_acc_ema + 0.05 * stats.d_real_acc;
         }
 
@@ -167,6 +174,26 @@ fn forward(
         codes,
         fake,
     }
+}
+
+/// D's summed gradients split into those of its trunk and those of its last layer (the
+/// FC to identity, "synthesized" and pose logits), for the two learning rates of
+/// `--d-head-lr-scale`.
+fn split_head_gradients(
+    d: &Discriminator,
+    mut grads: GradientsParams,
+) -> (GradientsParams, GradientsParams) {
+    let mut head = GradientsParams::new();
+    let weight = d.fc.weight.id;
+    if let Some(g) = grads.remove::<2>(weight) {
+        head.register(weight, g);
+    }
+    if let Some(bias) = &d.fc.bias {
+        if let Some(g) = grads.remove::<1>(bias.id) {
+            head.register(bias.id, g);
+        }
+    }
+    (grads, head)
 }
 
 /// D's loss on a part: identity (with the "synthesized" class) and pose of the real

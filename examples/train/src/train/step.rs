@@ -450,6 +450,44 @@ mod tests {
         );
     }
 
+    /// With `--d-head-lr-scale`, D's last layer learns at its own rate and the trunk at
+    /// `--d-lr-scale`'s.
+    #[test]
+    fn d_head_lr_scale_moves_the_last_layer_at_its_own_rate() {
+        let (mut slow, batch) = trainer_and_batch(1.0);
+        slow.options.adv_from = 3;
+        slow.options.d_from = Some(0);
+        slow.options.d_lr_scale = 0.1;
+        let mut split = twin(
+            &slow,
+            TrainOptions {
+                d_head_lr_scale: Some(1.0),
+                ..slow.options.clone()
+            },
+        );
+        let fc0 = host(slow.d.fc.weight.val()).unwrap();
+        let conv0 = host(slow.d.trunk.last.weight.val()).unwrap();
+        assert!(slow.step(&batch, 0).d_step && split.step(&batch, 0).d_step);
+        let moved = |now: Vec<f32>, before: &[f32]| {
+            now.iter()
+                .zip(before)
+                .map(|(a, b)| (a - b).abs())
+                .sum::<f32>()
+        };
+        let fc = |t: &Trainer| moved(host(t.d.fc.weight.val()).unwrap(), &fc0);
+        let conv = |t: &Trainer| moved(host(t.d.trunk.last.weight.val()).unwrap(), &conv0);
+        let head_ratio = fc(&split) / fc(&slow);
+        assert!(
+            (5.0..20.0).contains(&head_ratio),
+            "the FC moved {head_ratio}x"
+        );
+        let trunk_ratio = conv(&split) / conv(&slow);
+        assert!(
+            (0.99..1.01).contains(&trunk_ratio),
+            "the trunk moved {trunk_ratio}x"
+        );
+    }
+
     #[test]
     fn d_fake_weight_scales_only_the_synthesized_term() {
         let (t, batch) = trainer_and_batch(1.0);

@@ -90,6 +90,12 @@ pub struct TrainOptions {
     #[arg(long, value_name = "K", default_value_t = 1.0)]
     #[serde(default = "one")]
     pub d_lr_scale: f32,
+    /// D's last layer (its identity, "synthesized" and pose outputs) at K times G's rate,
+    /// its trunk staying at --d-lr-scale: fresh pose outputs then learn at full speed on
+    /// a trunk that keeps what it knows [default: --d-lr-scale]
+    #[arg(long, value_name = "K")]
+    #[serde(default)]
+    pub d_head_lr_scale: Option<f32>,
     /// Weight of D's "synthesized" term (G's pictures as the extra class) beside its real
     /// identity and pose terms. Below 1, a D whose fake class would take the real pictures
     /// too once G's pictures come close keeps classifying the real identities
@@ -269,6 +275,9 @@ impl TrainOptions {
         positive("pose-scale", o.pose_scale)?;
         positive("d-fake-weight", o.d_fake_weight)?;
         positive("d-lr-scale", o.d_lr_scale)?;
+        if let Some(k) = o.d_head_lr_scale {
+            positive("d-head-lr-scale", k)?;
+        }
         if !(0.0..=8.0).contains(&o.d_blur) {
             return Err(format!("--d-blur {} must be within 0..8 pixels", o.d_blur));
         }
@@ -327,6 +336,13 @@ impl TrainOptions {
     /// D's learning rate at `step`: [`TrainOptions::lr_at`] times `d_lr_scale`.
     pub fn d_lr_at(&self, step: u64) -> f64 {
         self.lr_at(step) * f64::from(self.d_lr_scale)
+    }
+
+    /// The learning rate of D's last layer at `step` (`d_head_lr_scale`, else that of
+    /// the rest of D).
+    pub fn d_head_lr_at(&self, step: u64) -> f64 {
+        let k = self.d_head_lr_scale.unwrap_or(self.d_lr_scale);
+        self.lr_at(step) * f64::from(k)
     }
 
     /// How many of a run's first `steps` steps fall in each phase, in order: encoder

@@ -24,6 +24,7 @@ fn options_round_trip_through_toml() {
     o.d_lr_scale = 0.25;
     o.d_fake_weight = 0.5;
     o.d_blur = 0.75;
+    o.d_head_lr_scale = Some(1.0);
     o.scene = Scene::Studio;
     o.d_from = Some(20);
     o.d_init = DInit::Encoder;
@@ -85,6 +86,9 @@ fn schedules_phases_and_d() {
     assert_eq!(o.d_lr_at(6), 1e-4, "D at G's rate unless scaled");
     o.d_lr_scale = 0.5;
     assert_eq!((o.d_lr_at(0), o.d_lr_at(100)), (o.lr * 0.5, 1e-4));
+    assert_eq!(o.d_head_lr_at(100), 1e-4, "the head at D's rate unless set");
+    o.d_head_lr_scale = Some(2.0);
+    assert_eq!(o.d_head_lr_at(100), 4e-4);
     assert_eq!((o.adv_weight_at(39), o.adv_weight_at(40)), (0.0, 0.25));
     assert!((39..41).all(|s| o.d_learns_at(s) == (s >= 40)));
     assert_eq!(o.phase_steps(100), [9, 31, 60]);
@@ -131,6 +135,8 @@ fn bad_combinations_are_refused() {
     assert!(refused(|o| o.d_fake_weight = 0.0));
     assert!(refused(|o| o.d_fake_weight = f32::INFINITY));
     assert!(refused(|o| o.d_blur = -0.5));
+    assert!(refused(|o| o.d_head_lr_scale = Some(0.0)));
+    assert!(!refused(|o| o.d_head_lr_scale = Some(1.0)));
     assert!(refused(|o| o.d_blur = f32::NAN));
     assert!(!refused(|o| o.d_blur = 1.0));
     assert!(refused(|o| o.adv_weight = -1.0));
