@@ -30,9 +30,9 @@ impl Decoder {
         let mut cin = c0;
         let mut blocks = Vec::new();
         let n = DECODER.len();
+        let resize = config.upsample == Upsample::Resize;
         for &(_, base, stride) in DECODER[..n - 1].iter() {
             let c = config.decoder_channels(base);
-            let resize = config.upsample == Upsample::Resize;
             blocks.push(UpBlock::new(cin, c, stride, resize, device));
             cin = c;
         }

@@ -135,10 +135,10 @@ fn bad_combinations_are_refused() {
     assert!(refused(|o| o.d_fake_weight = 0.0));
     assert!(refused(|o| o.d_fake_weight = f32::INFINITY));
     assert!(refused(|o| o.d_blur = -0.5));
-    assert!(refused(|o| o.d_head_lr_scale = Some(0.0)));
-    assert!(!refused(|o| o.d_head_lr_scale = Some(1.0)));
     assert!(refused(|o| o.d_blur = f32::NAN));
     assert!(!refused(|o| o.d_blur = 1.0));
+    assert!(refused(|o| o.d_head_lr_scale = Some(0.0)));
+    assert!(!refused(|o| o.d_head_lr_scale = Some(1.0)));
     assert!(refused(|o| o.adv_weight = -1.0));
     assert!(refused(|o| o.rec_weight = f32::NAN));
     assert!(refused(|o| (o.adv_weight, o.rec_weight) = (0.0, 0.0)));
