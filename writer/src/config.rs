@@ -151,12 +151,6 @@ impl Config {
         self
     }
 
-    /// Kernel side of a decoder layer of `stride` (3, or 4 for a stride-2 layer that
-    /// resizes).
-    pub fn decoder_kernel(&self, stride: usize) -> usize {
-        self.upsample.geometry(stride).0
-    }
-
     /// Checks that the config describes a buildable network.
     pub fn validate(&self) -> Result<()> {
         if self.input_size < 16 || !self.input_size.is_multiple_of(16) || self.input_size > 1024 {
@@ -201,7 +195,7 @@ impl Config {
 
     /// Every parameter of the three networks, `(name, shape)`, in a fixed order.
     /// Conv weights are `[out, in, 3, 3]`, transposed-conv weights `[in, out, k, k]` (k
-    /// from [`Config::decoder_kernel`]),
+    /// from [`Upsample::geometry`]: 4 at a resizing stride-2 layer, else 3),
     /// FC weights `[in, out]`; each conv but the last of a network has a batch norm
     /// (`.bn.scale`, `.bn.bias`, `.bn.mean`, `.bn.var`, each `[channels]`).
     pub fn parameter_shapes(&self) -> Vec<(String, Vec<usize>)> {
@@ -238,7 +232,7 @@ impl Config {
             } else {
                 self.decoder_channels(*base)
             };
-            let k = self.decoder_kernel(*stride);
+            let (k, _, _) = self.upsample.geometry(*stride);
             conv_params(
                 &mut out,
                 &format!("decoder.{name}"),
