@@ -251,6 +251,27 @@ fn a_resumed_run_keeps_what_defines_it_and_takes_new_steps_and_weights() {
     }
     assert_eq!(log_rows(), 1 + 3);
     assert!(r.join("samples_0000003.png").is_file());
+    // --new-decoder frees the decoder's own options (and needs --resume); the run goes on
+    // with the new decoder from then on.
+    assert_ne!(
+        run(&format!("train --out {rs} --new-decoder --steps 4 --quiet")),
+        0
+    );
+    let wider = "--new-decoder --decoder-width 0.25 --upsample resize --steps 4 --quiet";
+    assert_eq!(run(&format!("train --out {rs} --resume {wider}")), 0);
+    let saved = options();
+    for line in [
+        "decoder_width = 0.25\n",
+        "upsample = \"resize\"\n",
+        "width = 0.125\n",
+    ] {
+        assert!(saved.contains(line), "{line} in {saved}");
+    }
+    assert_eq!(
+        run(&format!("train --out {rs} --resume --steps 5 --quiet")),
+        0
+    );
+    assert_eq!(log_rows(), 1 + 5);
     // A run saved before options.toml (options.txt) is not read.
     let old = dir.path().join("old");
     std::fs::create_dir_all(old.join("checkpoint")).unwrap();

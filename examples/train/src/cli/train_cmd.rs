@@ -1,8 +1,9 @@
 //! `drgan-train train`: a new run from the command line's options, or `--resume`: the
 //! saved run, with the options given on the command line in place of the saved ones
-//! (those in [`FIXED_ON_RESUME`] excepted).
+//! (those in [`FIXED_ON_RESUME`] excepted; `--new-decoder` frees the decoder's own).
 
 use crate::train::options::FIXED_ON_RESUME;
+use crate::train::run::Start;
 use crate::train::TrainOptions;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
@@ -17,10 +18,17 @@ pub struct TrainArgs {
     #[arg(long, value_name = "RUN")]
     pub out: PathBuf,
     /// Continue RUN from its checkpoint with its saved options.toml; options given here
-    /// replace the saved ones (--steps N raises the total), except --config, --data,
-    /// --identities, --variations, --pose-scale and --init-from
+    /// replace the saved ones (--steps N raises the total), except --config,
+    /// --decoder-width, --upsample, --data, --identities, --variations, --pose-scale and
+    /// --init-from
     #[arg(long)]
     pub resume: bool,
+    /// With --resume: keep the checkpoint's encoder, its identity classifier and D, and
+    /// start the decoder (and its optimizer) afresh; --decoder-width and --upsample may
+    /// then differ from the saved ones. To try another decoder on a trained encoder,
+    /// branch a kept checkpoint (checkpoint-STEP/) this way
+    #[arg(long, requires = "resume")]
+    pub new_decoder: bool,
     /// No progress bars
     #[arg(long)]
     pub quiet: bool,
@@ -30,19 +38,31 @@ pub struct TrainArgs {
 
 /// `drgan-train train ...`; `matches` tells which options the command line gave.
 pub fn train(a: TrainArgs, matches: &ArgMatches) -> Result<(), String> {
-    let options = if a.resume {
-        resumed(&a.out, a.options, matches)?
+    let (options, start) = if a.resume {
+        let saved = TrainOptions::read(&a.out)?.config;
+        let options = resumed(&a.out, a.options, matches, a.new_decoder)?;
+        let start = if a.new_decoder {
+            Start::ResumeWithNewDecoder(saved)
+        } else {
+            Start::Resume
+        };
+        (options, start)
     } else {
-        a.options.complete()?
+        (a.options.complete()?, Start::Fresh)
     };
-    crate::train::run::train(&a.out, options, a.resume, a.quiet)
+    crate::train::run::train(&a.out, options, start, a.quiet)
 }
 
-/// The options saved in `run`, with those of `given` that the command line gave.
+/// What `--new-decoder` frees from [`FIXED_ON_RESUME`].
+const DECODER_OPTIONS: [&str; 2] = ["decoder_width", "upsample"];
+
+/// The options saved in `run`, with those of `given` that the command line gave;
+/// `new_decoder` lets the decoder's own options change.
 pub fn resumed(
     run: &Path,
     given: TrainOptions,
     matches: &ArgMatches,
+    new_decoder: bool,
 ) -> Result<TrainOptions, String> {
     let saved = TrainOptions::read(run)?;
     let to_table = |o: &TrainOptions| toml::Table::try_from(o).map_err(|e| e.to_string());
@@ -52,7 +72,8 @@ pub fn resumed(
         .map(|id| id.as_str())
         .filter(|id| matches.value_source(id) == Some(ValueSource::CommandLine));
     for id in given_ids {
-        if FIXED_ON_RESUME.contains(&id) {
+        let freed = new_decoder && DECODER_OPTIONS.contains(&id);
+        if FIXED_ON_RESUME.contains(&id) && !freed {
             return Err(format!(
                 "--{} is fixed when a run starts; --resume continues {} as it began",
                 id.replace('_', "-"),
@@ -69,6 +90,10 @@ pub fn resumed(
         .try_into()
         .map_err(|e: toml::de::Error| e.to_string())?;
     o.threads = given.threads;
+    // Not in the tables: they go into the config, which `complete` rewrites.
+    if new_decoder {
+        (o.decoder_width, o.upsample) = (given.decoder_width, given.upsample);
+    }
     o.complete()
 }
 

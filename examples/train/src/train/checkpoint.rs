@@ -4,8 +4,10 @@
 //! start: a copy stays as `RUN/checkpoint-STEP/` ([`keep`]), to branch a run from.
 
 use super::step::Trainer;
+use crate::nets::Decoder;
 use burn::module::Module;
 use burn::store::ModuleRecord;
+use drgan_writer::Config;
 use std::path::Path;
 
 const DIR: &str = "checkpoint";
@@ -82,19 +84,51 @@ pub fn classes(run: &Path) -> Result<usize, String> {
 /// Loads the networks of `run`'s checkpoint into `t`; returns the completed steps.
 /// `with_optimizers` also restores the Adam states (for `--resume`).
 pub fn load(run: &Path, t: &mut Trainer, with_optimizers: bool) -> Result<u64, String> {
+    load_into(run, t, with_optimizers, None)
+}
+
+/// `--resume --new-decoder`: loads `run`'s checkpoint into `t` except the decoder, which
+/// stays as `t` has it (fresh, of `t`'s config), and G's Adam state, which starts anew
+/// (its moments belong to the old decoder). The encoder, its identity classifier, D and
+/// D's Adam state are the checkpoint's. `saved` is the config the checkpoint was trained
+/// with. Returns the completed steps.
+pub fn load_with_new_decoder(run: &Path, t: &mut Trainer, saved: &Config) -> Result<u64, String> {
+    load_into(run, t, true, Some(saved))
+}
+
+fn load_into(
+    run: &Path,
+    t: &mut Trainer,
+    with_optimizers: bool,
+    new_decoder_over: Option<&Config>,
+) -> Result<u64, String> {
     let dir = run.join(DIR);
     let record = |f: &str| {
         ModuleRecord::load(dir.join(f))
             .map_err(|e| format!("reading {}: {e}", dir.join(f).display()))
     };
-    t.g = load_module(t.g.clone(), record("generator.bpk")?)?;
+    let generator = record("generator.bpk")?;
+    match new_decoder_over {
+        None => t.g = load_module(t.g.clone(), generator)?,
+        Some(saved) => {
+            // The checkpoint's generator, read into one with its own decoder; only the
+            // encoder and its classifier are taken from it.
+            let mut old = t.g.clone();
+            old.decoder = Decoder::new(saved, &t.device);
+            let old = load_module(old, generator)?;
+            t.g.encoder = old.encoder;
+            t.g.id_head = old.id_head;
+        }
+    }
     t.d = load_module(t.d.clone(), record("discriminator.bpk")?)?;
     if with_optimizers {
-        t.opt_g = t
-            .opt_g
-            .clone()
-            .load(dir.join("optim_g.bpk"))
-            .map_err(|e| format!("reading optim_g.bpk: {e}"))?;
+        if new_decoder_over.is_none() {
+            t.opt_g = t
+                .opt_g
+                .clone()
+                .load(dir.join("optim_g.bpk"))
+                .map_err(|e| format!("reading optim_g.bpk: {e}"))?;
+        }
         t.opt_d = t
             .opt_d
             .clone()
@@ -185,6 +219,41 @@ mod tests {
             host(back.g.decoder.blocks[2].kernel()),
             host(t.g.decoder.blocks[2].kernel())
         );
+    }
+
+    /// `--new-decoder`: a wider decoder, fresh, beside the checkpoint's encoder, identity
+    /// classifier and D; the plain load of the same checkpoint refuses the wider decoder.
+    #[test]
+    fn a_new_decoder_keeps_the_encoder_and_d() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = TrainOptions::new(tiny(0.125));
+        let t = Trainer::new(o.clone(), 3, device());
+        save(dir.path(), &t, 9).unwrap();
+        let wide = tiny(0.125).with_decoder_width(0.25).unwrap();
+        let mut back = Trainer::new(TrainOptions::new(wide), 3, device());
+        let fresh = back.g.decoder.fc.weight.val();
+        assert!(load(dir.path(), &mut back, true).is_err(), "shapes differ");
+        assert_eq!(
+            load_with_new_decoder(dir.path(), &mut back, &o.config),
+            Ok(9)
+        );
+        let host2 = |t: burn::Tensor<2>| crate::nets::host(t).unwrap();
+        let host4 = |t: burn::Tensor<4>| crate::nets::host(t).unwrap();
+        assert_eq!(
+            host4(back.g.encoder.blocks[1].conv.weight.val()),
+            host4(t.g.encoder.blocks[1].conv.weight.val())
+        );
+        assert_eq!(
+            host2(back.g.id_head.weight.val()),
+            host2(t.g.id_head.weight.val())
+        );
+        assert_eq!(
+            host4(back.d.trunk.blocks[1].conv.weight.val()),
+            host4(t.d.trunk.blocks[1].conv.weight.val())
+        );
+        let width = |d: &crate::nets::Decoder| d.fc.weight.val().dims()[1];
+        assert_eq!(width(&back.g.decoder), 2 * width(&t.g.decoder));
+        assert_eq!(host2(back.g.decoder.fc.weight.val()), host2(fresh));
     }
 
     /// Batch-norm modes are not in the checkpoint either: a resumed `--init-from` run's

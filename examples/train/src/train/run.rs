@@ -9,6 +9,7 @@ use super::{checkpoint, grid, heldout, log, plot};
 use crate::synth::dataset::sample;
 use crate::synth::rng::{hash2, Rng};
 use burn::tensor::Device;
+use drgan_writer::Config;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::Path;
 use std::time::Instant;
@@ -109,8 +110,21 @@ fn probes(o: &TrainOptions, data: &Dataset) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Trains `o` in `run` from scratch, or from its checkpoint when `resume`.
-pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(), String> {
+/// Where a run starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Start {
+    /// From scratch (or an `--init-from` bundle).
+    Fresh,
+    /// From the run's checkpoint (`--resume`).
+    Resume,
+    /// From the run's checkpoint with a fresh decoder (`--resume --new-decoder`); the
+    /// config is the one the checkpoint was trained with.
+    ResumeWithNewDecoder(Config),
+}
+
+/// Trains `o` in `run` as `start` says.
+pub fn train(run: &Path, o: TrainOptions, start: Start, quiet: bool) -> Result<(), String> {
+    let resume = start != Start::Fresh;
     std::fs::create_dir_all(run).map_err(|e| format!("creating {}: {e}", run.display()))?;
     if !resume && checkpoint::exists(run) {
         return Err(format!(
@@ -127,7 +141,14 @@ pub fn train(run: &Path, o: TrainOptions, resume: bool, quiet: bool) -> Result<(
     let mut data = load_data(&o, quiet)?;
     let mut t = Trainer::new(o.clone(), data.classes, device());
     let start = if resume {
-        let step = checkpoint::load(run, &mut t, true)?;
+        let step = match &start {
+            Start::ResumeWithNewDecoder(saved) => {
+                let step = checkpoint::load_with_new_decoder(run, &mut t, saved)?;
+                eprintln!("a new decoder starts at step {step}");
+                step
+            }
+            _ => checkpoint::load(run, &mut t, true)?,
+        };
         // Steps after the checkpoint are trained again: drop their old log rows.
         for f in ["log.csv", "heldout.csv"] {
             truncate_log(&run.join(f), step)?;
