@@ -257,8 +257,13 @@ fn a_resumed_run_keeps_what_defines_it_and_takes_new_steps_and_weights() {
         run(&format!("train --out {rs} --new-decoder --steps 4 --quiet")),
         0
     );
-    let wider = "--new-decoder --decoder-width 0.25 --upsample resize --steps 4 --quiet";
+    // With no step to train, the new decoder is still saved beside its options.
+    let wider = "--new-decoder --decoder-width 0.25 --upsample resize --steps 3 --quiet";
     assert_eq!(run(&format!("train --out {rs} --resume {wider}")), 0);
+    assert_eq!(
+        run(&format!("train --out {rs} --resume --steps 4 --quiet")),
+        0
+    );
     let saved = options();
     for line in [
         "decoder_width = 0.25\n",

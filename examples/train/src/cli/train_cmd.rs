@@ -39,10 +39,11 @@ pub struct TrainArgs {
 /// `drgan-train train ...`; `matches` tells which options the command line gave.
 pub fn train(a: TrainArgs, matches: &ArgMatches) -> Result<(), String> {
     let (options, start) = if a.resume {
-        let saved = TrainOptions::read(&a.out)?.config;
-        let options = resumed(&a.out, a.options, matches, a.new_decoder)?;
+        let saved = TrainOptions::read(&a.out)?;
+        let config = saved.config.clone();
+        let options = resumed(&a.out, saved, a.options, matches, a.new_decoder)?;
         let start = if a.new_decoder {
-            Start::ResumeWithNewDecoder(saved)
+            Start::ResumeWithNewDecoder(config)
         } else {
             Start::Resume
         };
@@ -56,15 +57,15 @@ pub fn train(a: TrainArgs, matches: &ArgMatches) -> Result<(), String> {
 /// What `--new-decoder` frees from [`FIXED_ON_RESUME`].
 const DECODER_OPTIONS: [&str; 2] = ["decoder_width", "upsample"];
 
-/// The options saved in `run`, with those of `given` that the command line gave;
+/// The options `saved` in `run`, with those of `given` that the command line gave;
 /// `new_decoder` lets the decoder's own options change.
 pub fn resumed(
     run: &Path,
+    saved: TrainOptions,
     given: TrainOptions,
     matches: &ArgMatches,
     new_decoder: bool,
 ) -> Result<TrainOptions, String> {
-    let saved = TrainOptions::read(run)?;
     let to_table = |o: &TrainOptions| toml::Table::try_from(o).map_err(|e| e.to_string());
     let (mut table, new) = (to_table(&saved)?, to_table(&given)?);
     let given_ids = matches

@@ -132,7 +132,12 @@ pub fn train(run: &Path, o: TrainOptions, start: Start, quiet: bool) -> Result<(
             run.display()
         ));
     }
-    o.write(run)?;
+    let new_decoder = matches!(start, Start::ResumeWithNewDecoder(_));
+    // A new decoder's options are written with its first checkpoint (below), so that the
+    // folder never pairs them with the old decoder's checkpoint.
+    if !new_decoder {
+        o.write(run)?;
+    }
     // Read before the data renders, so that a bad bundle fails fast.
     let imported = match (resume, &o.init_from) {
         (false, Some(bundle)) => Some(crate::import::read(bundle, &o.config)?),
@@ -144,6 +149,8 @@ pub fn train(run: &Path, o: TrainOptions, start: Start, quiet: bool) -> Result<(
         let step = match &start {
             Start::ResumeWithNewDecoder(saved) => {
                 let step = checkpoint::load_with_new_decoder(run, &mut t, saved)?;
+                checkpoint::save(run, &t, step)?;
+                o.write(run)?;
                 eprintln!("a new decoder starts at step {step}");
                 step
             }
