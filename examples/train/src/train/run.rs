@@ -122,9 +122,9 @@ pub enum Start {
     ResumeWithNewDecoder(Config),
 }
 
-/// Trains `o` in `run` as `start` says.
-pub fn train(run: &Path, o: TrainOptions, start: Start, quiet: bool) -> Result<(), String> {
-    let resume = start != Start::Fresh;
+/// Trains `o` in `run`, starting as `from` says.
+pub fn train(run: &Path, o: TrainOptions, from: Start, quiet: bool) -> Result<(), String> {
+    let resume = from != Start::Fresh;
     std::fs::create_dir_all(run).map_err(|e| format!("creating {}: {e}", run.display()))?;
     if !resume && checkpoint::exists(run) {
         return Err(format!(
@@ -132,7 +132,7 @@ pub fn train(run: &Path, o: TrainOptions, start: Start, quiet: bool) -> Result<(
             run.display()
         ));
     }
-    let new_decoder = matches!(start, Start::ResumeWithNewDecoder(_));
+    let new_decoder = matches!(from, Start::ResumeWithNewDecoder(_));
     // A new decoder's options are written with its first checkpoint (below), so that the
     // folder never pairs them with the old decoder's checkpoint.
     if !new_decoder {
@@ -146,7 +146,7 @@ pub fn train(run: &Path, o: TrainOptions, start: Start, quiet: bool) -> Result<(
     let mut data = load_data(&o, quiet)?;
     let mut t = Trainer::new(o.clone(), data.classes, device());
     let start = if resume {
-        let step = match &start {
+        let step = match &from {
             Start::ResumeWithNewDecoder(saved) => {
                 let step = checkpoint::load_with_new_decoder(run, &mut t, saved)?;
                 checkpoint::save(run, &t, step)?;
