@@ -136,6 +136,14 @@ impl Config {
         Ok(c)
     }
 
+    /// The same config with `width` × the encoder's and pose head's channels (the
+    /// discriminator's trunk follows the encoder); the decoder keeps its own width.
+    pub fn with_width(mut self, width: f32) -> Result<Config> {
+        self.width = width;
+        self.validate()?;
+        Ok(self)
+    }
+
     /// The same config with `decoder_width` × the decoder's channels: a decoder wider (or
     /// narrower) than the encoder, for synthesis that needs more capacity than
     /// recognition.

@@ -8,8 +8,12 @@
 //! variance 1 − ε). Such a run's encoder keeps those statistics while it trains
 //! (`Trunk::with_fixed_statistics`, set up by `Trainer::new`), so it computes the bundle's
 //! features frozen or fine-tuned (`--warmup-steps`).
+//!
+//! A run may be wider than the bundle (`--width`): the bundle's trunks are then widened
+//! to the run's channels ([`crate::widen`]) and still compute the bundle's features.
 
 use crate::nets::{host, ConvBlock, Discriminator, Generator, Trunk, BN_EPSILON};
+use crate::widen::{widen_chain, Conv};
 use burn::module::{Param, RunningState};
 use burn::nn::conv::Conv2d;
 use burn::nn::BatchNorm;
@@ -107,36 +111,72 @@ fn read_file(dir: &Path, file: &str, config: &Config) -> Result<Weights, String>
 }
 
 /// A copy of `like` with the folded convolutions `prefix.conv11..conv53` of `w` and
-/// identity batch norms.
+/// identity batch norms. A bundle narrower than `like` is widened to it
+/// ([`widen_chain`]): the trunk then computes the bundle's features.
 fn trunk(like: &Trunk, w: &Weights, prefix: &str, device: &Device) -> Result<Trunk, String> {
-    let blocks = ENCODER
+    let names = ENCODER.iter().map(|(name, _, _)| *name).chain(["conv53"]);
+    let likes: Vec<&Conv2d> = like
+        .blocks
         .iter()
-        .zip(&like.blocks)
-        .map(|((name, _, _), block)| {
-            Ok(ConvBlock {
-                conv: conv(&block.conv, w, &format!("{prefix}.{name}"), device)?,
-                bn: identity_bn(&block.bn, device),
-            })
-        })
+        .map(|b| &b.conv)
+        .chain([&like.last])
+        .collect();
+    let chain = names
+        .map(|name| bundle_conv(w, &format!("{prefix}.{name}")))
         .collect::<Result<Vec<_>, String>>()?;
-    Ok(Trunk {
-        blocks,
-        last: conv(&like.last, w, &format!("{prefix}.conv53"), device)?,
+    let outputs: Vec<usize> = likes.iter().map(|c| c.weight.val().dims()[0]).collect();
+    let widened = widen_chain(&chain, &outputs, WIDEN_SEED)
+        .map_err(|e| format!("the bundle's {prefix} does not fit this run's config: {e}"))?;
+    let mut convs = likes
+        .iter()
+        .zip(widened)
+        .map(|(like, c)| conv(like, c, device))
+        .collect::<Result<Vec<_>, String>>()?;
+    let last = convs.pop().expect("conv53 follows the blocks");
+    let blocks = convs
+        .into_iter()
+        .zip(&like.blocks)
+        .map(|(conv, block)| ConvBlock {
+            conv,
+            bn: identity_bn(&block.bn, device),
+        })
+        .collect();
+    Ok(Trunk { blocks, last })
+}
+
+/// Seed of the shares in which a widened trunk's copied channels split their weights.
+const WIDEN_SEED: u64 = 0x57de;
+
+/// The bundle's convolution `name` (`.weight` and `.bias`) in its own shape.
+fn bundle_conv(w: &Weights, name: &str) -> Result<Conv, String> {
+    let weight = w
+        .param(&format!("{name}.weight"))
+        .ok_or_else(|| format!("the bundle has no parameter {name}.weight"))?;
+    let shape: [usize; 4] = weight
+        .shape
+        .as_slice()
+        .try_into()
+        .map_err(|_| format!("the bundle's {name}.weight is not 4-D: {:?}", weight.shape))?;
+    Ok(Conv {
+        shape,
+        weight: weight.data.clone(),
+        bias: param(w, &format!("{name}.bias"), &[shape[0]])?,
     })
 }
 
-fn conv(like: &Conv2d, w: &Weights, name: &str, device: &Device) -> Result<Conv2d, String> {
+/// A copy of `like` holding `c`, whose shape must be `like`'s.
+fn conv(like: &Conv2d, c: Conv, device: &Device) -> Result<Conv2d, String> {
     let dims: [usize; 4] = like.weight.val().dims();
-    let mut c = like.clone();
-    c.weight = Param::from_tensor(tensor(
-        dims,
-        param(w, &format!("{name}.weight"), &dims)?,
-        device,
-    ));
-    let cout = dims[0];
-    let bias = param(w, &format!("{name}.bias"), &[cout])?;
-    c.bias = Some(Param::from_tensor(tensor([cout], bias, device)));
-    Ok(c)
+    if c.shape != dims {
+        return Err(format!(
+            "a bundle convolution of shape {:?}; this run's config needs {dims:?}",
+            c.shape
+        ));
+    }
+    let mut out = like.clone();
+    out.weight = Param::from_tensor(tensor(dims, c.weight, device));
+    out.bias = Some(Param::from_tensor(tensor([dims[0]], c.bias, device)));
+    Ok(out)
 }
 
 /// `like` as the identity in inference mode: γ 1, β 0, running mean 0, variance 1 − ε.
@@ -175,8 +215,13 @@ mod tests {
 
     /// A fresh `tiny` trainer; `init_from` makes it a run from that bundle.
     fn trainer(init_from: Option<&Path>) -> Trainer {
+        wide_trainer(init_from, None)
+    }
+
+    /// As [`trainer`], with `--width`.
+    fn wide_trainer(init_from: Option<&Path>, width: Option<f32>) -> Trainer {
         let mut o = TrainOptions::new(Config::named("tiny").unwrap());
-        (o.identities, o.variations) = (4, 1);
+        (o.identities, o.variations, o.width) = (4, 1, width);
         o.init_from = init_from.map(Path::to_path_buf);
         Trainer::new(o.complete().unwrap(), 4, crate::train::run::device())
     }
@@ -220,6 +265,38 @@ mod tests {
         // The check can fail: with batch statistics the same weights give other features.
         let (gap, _) = features(false);
         assert!(gap > 1e-2, "batch statistics: {gap}");
+    }
+
+    #[test]
+    fn a_wider_run_computes_a_narrower_bundles_features() {
+        let (dir, imported) = tiny_bundle();
+        let s = imported.config.input_size as usize;
+        let pixels: Vec<f32> = (0..2 * 3 * s * s)
+            .map(|i| ((i * 7) % 23) as f32 / 11.0 - 1.0)
+            .collect();
+        let features = |width: Option<f32>| {
+            let mut t = wide_trainer(Some(dir.path()), width);
+            imported.apply(&mut t.g, &mut t.d, false).unwrap();
+            let x =
+                Tensor::<4>::from_data(TensorData::new(pixels.clone(), [2, 3, s, s]), &t.device);
+            let channels = t.g.encoder.blocks[0].conv.weight.val().dims()[0];
+            (
+                host(t.g.valid().encode(x.inner()).identity).unwrap(),
+                channels,
+            )
+        };
+        let ((narrow, c1), (wide, c2)) = (features(None), features(Some(0.25)));
+        assert_eq!((c1, c2), (4, 8), "tiny is 1/8 of the paper's 32 channels");
+        let gap = narrow
+            .iter()
+            .zip(&wide)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(gap < 1e-4, "widened features differ by {gap}");
+        // A narrower run than the bundle is refused, not cut.
+        let mut t = wide_trainer(None, Some(0.0625));
+        let err = imported.apply(&mut t.g, &mut t.d, false).unwrap_err();
+        assert!(err.contains("narrow"), "{err}");
     }
 
     #[test]

@@ -11,5 +11,6 @@ pub mod real;
 pub mod synth;
 pub mod train;
 pub mod whiten;
+pub mod widen;
 
 pub use synth::CANONICAL_LANDMARKS5;

@@ -227,6 +227,7 @@ fn a_resumed_run_keeps_what_defines_it_and_takes_new_steps_and_weights() {
         "--variations 2",
         "--data /faces",
         "--init-from /models/default",
+        "--width 0.25",
         "--decoder-width 0.5",
     ] {
         let cmd = format!("train --out {rs} --resume --steps 3 {fixed} --quiet");
@@ -255,6 +256,13 @@ fn a_resumed_run_keeps_what_defines_it_and_takes_new_steps_and_weights() {
     // with the new decoder from then on.
     assert_ne!(
         run(&format!("train --out {rs} --new-decoder --steps 4 --quiet")),
+        0
+    );
+    // The encoder's width is not the decoder's: a new decoder does not free it.
+    assert_ne!(
+        run(&format!(
+            "train --out {rs} --resume --new-decoder --width 0.25 --steps 3 --quiet"
+        )),
         0
     );
     // With no step to train, the new decoder is still saved beside its options.

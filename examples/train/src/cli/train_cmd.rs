@@ -150,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn the_decoder_width_goes_into_the_saved_config() {
+    fn the_widths_go_into_the_saved_config() {
         let o = parse("--out r --config tiny --decoder-width 0.5")
             .unwrap()
             .options;
@@ -160,12 +160,23 @@ mod tests {
         let text = o.to_toml();
         assert!(text.contains("decoder_width = 0.5"), "{text}");
         assert_eq!(crate::train::TrainOptions::from_toml(&text).unwrap(), o);
-        for bad in ["0", "-1", "NaN", "100"] {
-            let o = parse(&format!("--out r --decoder-width={bad}"))
-                .unwrap()
-                .options;
-            let e = o.complete().unwrap_err();
-            assert!(e.starts_with("--decoder-width"), "{bad}: {e}");
+        // --width moves the encoder's, D's and the pose head's channels, not the decoder's.
+        let o = parse("--out r --config tiny --width 0.25").unwrap().options;
+        let o = o.complete().unwrap();
+        assert_eq!(
+            (o.config.width, o.config.decoder_width, o.width),
+            (0.25, 0.125, None)
+        );
+        assert_eq!(o.config.channels(32), 8);
+        let text = o.to_toml();
+        assert!(text.contains("width = 0.25"), "{text}");
+        assert_eq!(crate::train::TrainOptions::from_toml(&text).unwrap(), o);
+        for flag in ["--width", "--decoder-width"] {
+            for bad in ["0", "-1", "NaN", "100"] {
+                let o = parse(&format!("--out r {flag}={bad}")).unwrap().options;
+                let e = o.complete().unwrap_err();
+                assert!(e.starts_with(flag), "{flag} {bad}: {e}");
+            }
         }
     }
 

@@ -26,6 +26,13 @@ pub struct TrainOptions {
     #[arg(long, value_name = "NAME", default_value = "small", value_parser = named_config)]
     #[serde(with = "values::config_table")]
     pub config: Config,
+    /// The encoder's, D's and the pose head's channels as a multiple of the paper's, in
+    /// place of the config's (the decoder keeps the config's width, or --decoder-width);
+    /// saved in the config. With --init-from a narrower bundle, its encoder is widened to
+    /// it, computing the same features (see `import`)
+    #[arg(long, value_name = "W")]
+    #[serde(skip)]
+    pub width: Option<f32>,
     /// The decoder's channels as a multiple of the paper's, in place of the config's (the
     /// encoder, D and the pose head keep the config's width); saved in the config
     #[arg(long, value_name = "W")]
@@ -221,8 +228,9 @@ fn default_threads() -> usize {
 }
 
 /// The options that make a run what it is: `--resume` refuses new values for them.
-pub const FIXED_ON_RESUME: [&str; 8] = [
+pub const FIXED_ON_RESUME: [&str; 9] = [
     "config",
+    "width",
     "decoder_width",
     "upsample",
     "data",
@@ -245,10 +253,16 @@ impl TrainOptions {
         o
     }
 
-    /// Fills in what the options imply (`--decoder-width` and `--upsample` go into the
+    /// Fills in what the options imply (`--width`, `--decoder-width` and `--upsample` go into the
     /// config; an imported encoder is frozen from the warm-up's end) and checks them as a
     /// whole.
     pub fn complete(mut self) -> Result<TrainOptions, String> {
+        if let Some(w) = self.width.take() {
+            self.config = self
+                .config
+                .with_width(w)
+                .map_err(|e| format!("--width {w}: {e}"))?;
+        }
         if let Some(w) = self.decoder_width.take() {
             self.config = self
                 .config
