@@ -149,9 +149,7 @@ const WIDEN_SEED: u64 = 0x57de;
 
 /// The bundle's convolution `name` (`.weight` and `.bias`) in its own shape.
 fn bundle_conv(w: &Weights, name: &str) -> Result<Conv, String> {
-    let weight = w
-        .param(&format!("{name}.weight"))
-        .ok_or_else(|| format!("the bundle has no parameter {name}.weight"))?;
+    let weight = lookup(w, &format!("{name}.weight"))?;
     let shape: [usize; 4] = weight
         .shape
         .as_slice()
@@ -190,10 +188,15 @@ fn identity_bn(like: &BatchNorm, device: &Device) -> BatchNorm {
     bn
 }
 
+/// The bundle's parameter `name`, in whatever shape it has.
+fn lookup<'w>(w: &'w Weights, name: &str) -> Result<&'w drgan_writer::Param, String> {
+    w.param(name)
+        .ok_or_else(|| format!("the bundle has no parameter {name}"))
+}
+
+/// The bundle's parameter `name`, refused unless it has `shape`.
 fn param(w: &Weights, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
-    let p = w
-        .param(name)
-        .ok_or_else(|| format!("the bundle has no parameter {name}"))?;
+    let p = lookup(w, name)?;
     if p.shape != shape {
         return Err(format!(
             "the bundle's {name} has shape {:?}; this run's config needs {shape:?}",
