@@ -8,6 +8,7 @@ pub mod blur;
 mod decoder;
 mod discriminator;
 mod generator;
+mod people;
 mod trunk;
 
 pub use blocks::{ConvBlock, UpBlock, BN_EPSILON};

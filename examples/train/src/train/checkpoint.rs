@@ -107,21 +107,40 @@ fn load_into(
         ModuleRecord::load(dir.join(f))
             .map_err(|e| format!("reading {}: {e}", dir.join(f).display()))
     };
+    // Data with more people than the checkpoint: its networks load at their own size,
+    // then their classifiers grow (the new people come after the old ones).
+    let (people, saved_people) = (t.d.identities, classes(run)?);
+    if saved_people > people {
+        return Err(format!(
+            "the checkpoint knows {saved_people} people and the data has {people}: a resumed \
+             run needs the data it was trained on, with any new people after the old ones"
+        ));
+    }
+    let grow = saved_people < people;
+    if grow {
+        eprintln!(
+            "{} new people after the checkpoint's {saved_people}: their classes start fresh, \
+             and so do the Adam states",
+            people - saved_people
+        );
+    }
     let generator = record("generator.bpk")?;
+    let mut g = t.g.clone().with_identities(saved_people)?;
+    if let Some(saved) = new_decoder_over {
+        g.decoder = Decoder::new(saved, &t.device);
+    }
+    let g = load_module(g, generator)?.with_identities(people)?;
     match new_decoder_over {
-        None => t.g = load_module(t.g.clone(), generator)?,
-        Some(saved) => {
-            // The checkpoint's generator, read into one with its own decoder; only the
-            // encoder and its classifier are taken from it.
-            let mut old = t.g.clone();
-            old.decoder = Decoder::new(saved, &t.device);
-            let old = load_module(old, generator)?;
-            t.g.encoder = old.encoder;
-            t.g.id_head = old.id_head;
+        None => t.g = g,
+        // Only the encoder and its classifier are the checkpoint's.
+        Some(_) => {
+            t.g.encoder = g.encoder;
+            t.g.id_head = g.id_head;
         }
     }
-    t.d = load_module(t.d.clone(), record("discriminator.bpk")?)?;
-    if with_optimizers {
+    let d = t.d.clone().with_identities(saved_people)?;
+    t.d = load_module(d, record("discriminator.bpk")?)?.with_identities(people)?;
+    if with_optimizers && !grow {
         if new_decoder_over.is_none() {
             t.opt_g = t
                 .opt_g
@@ -254,6 +273,38 @@ mod tests {
         let width = |d: &crate::nets::Decoder| d.fc.weight.val().dims()[1];
         assert_eq!(width(&back.g.decoder), 2 * width(&t.g.decoder));
         assert_eq!(host2(back.g.decoder.fc.weight.val()), host2(fresh));
+    }
+
+    /// Data with more people resumes: the networks and the old people's classes are the
+    /// checkpoint's, the new people's classes are appended; fewer people is refused.
+    #[test]
+    fn a_resume_with_more_people_keeps_the_networks_and_the_old_classes() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = TrainOptions::new(tiny(0.125));
+        let t = Trainer::new(o.clone(), 3, device());
+        save(dir.path(), &t, 9).unwrap();
+        let mut more = Trainer::new(o.clone(), 5, device());
+        assert_eq!(load(dir.path(), &mut more, true), Ok(9));
+        let host2 = |t: burn::Tensor<2>| crate::nets::host(t).unwrap();
+        let host4 = |t: burn::Tensor<4>| crate::nets::host(t).unwrap();
+        assert_eq!(
+            host4(more.g.encoder.blocks[1].conv.weight.val()),
+            host4(t.g.encoder.blocks[1].conv.weight.val())
+        );
+        assert_eq!(
+            host2(more.g.decoder.fc.weight.val()),
+            host2(t.g.decoder.fc.weight.val())
+        );
+        assert_eq!(more.d.identities, 5);
+        let old_head = host2(t.g.id_head.weight.val());
+        let new_head = host2(more.g.id_head.weight.val());
+        let nf = tiny(0.125).feature_dim;
+        for i in 0..nf {
+            assert_eq!(new_head[i * 5..i * 5 + 3], old_head[i * 3..i * 3 + 3]);
+        }
+        let mut fewer = Trainer::new(o, 2, device());
+        let err = load(dir.path(), &mut fewer, true).unwrap_err();
+        assert!(err.contains("3 people"), "{err}");
     }
 
     /// Batch-norm modes are not in the checkpoint either: a resumed `--init-from` run's
