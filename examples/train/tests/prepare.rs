@@ -103,7 +103,15 @@ fn data_root(root: &Path) {
 /// pictures.
 fn prepare_small(root: &Path, sets: &[&str], out: &Path) -> Result<Prepared, String> {
     let config = Config::named("small").unwrap();
-    prepare(root, sets, out, &config.landmarks(), config.input_size, 2)
+    prepare(
+        root,
+        sets,
+        out,
+        &config.landmarks(),
+        config.input_size,
+        2..,
+        None,
+    )
 }
 
 /// labels.csv's rows: path, identity, yaw, variation, source.
@@ -192,6 +200,30 @@ fn a_persons_first_picture_at_a_bin_is_the_target_of_their_pictures_turned_there
         }
     }
     assert!(checked > 0);
+}
+
+/// `--min-pictures 1 --max-pictures 1 --source lfw1`: LFW's one-picture training people
+/// alone, under their own source name.
+#[test]
+fn one_picture_people_come_out_alone_under_their_own_source() {
+    let root = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    data_root(root.path());
+    let config = Config::named("small").unwrap();
+    let p = prepare(
+        root.path(),
+        &["lfw"],
+        out.path(),
+        &config.landmarks(),
+        config.input_size,
+        1..=1,
+        Some("lfw1"),
+    )
+    .unwrap();
+    assert_eq!((p.pictures, p.identities), (1, 1));
+    let rows = rows(out.path());
+    assert_eq!(rows[0][1], "lfw/Eve_Epsilon");
+    assert_eq!(rows[0][4], "lfw1");
 }
 
 #[test]

@@ -28,6 +28,14 @@ pub struct PrepareArgs {
     /// Keep only people with at least this many pictures
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub min_pictures: usize,
+    /// Keep only people with at most this many pictures (for example 1, with
+    /// `--min-pictures 1`: the people a classifier cannot learn, whom a decoder can)
+    #[arg(long, value_name = "N")]
+    pub max_pictures: Option<usize>,
+    /// The source name of every crop in labels.csv, which `train --mix` weighs by
+    /// (default: its set's name)
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
 }
 
 /// `drgan-train prepare ...`.
@@ -45,7 +53,8 @@ pub fn run(a: &PrepareArgs) -> Result<(), String> {
         &a.out,
         &config.landmarks(),
         config.input_size,
-        a.min_pictures,
+        a.min_pictures..=a.max_pictures.unwrap_or(usize::MAX),
+        a.source.as_deref(),
     )?;
     print!("{}", p.report);
     println!(

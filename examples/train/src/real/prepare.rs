@@ -7,6 +7,7 @@ use drgan::Landmarks;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::RangeBounds;
 use std::path::Path;
 
 /// What `prepare` wrote, for its report.
@@ -22,7 +23,8 @@ pub struct Prepared {
 
 /// Writes the crops of `sets` under `root` into `out` (`crops/*.png` and `labels.csv`:
 /// `path,identity,yaw_degrees,variation,source`), `size` pixels on a side on `template`,
-/// keeping people with at least `min_pictures` pictures. Every crop is variation 0, so a
+/// keeping people with a count of pictures in `pictures`, each crop's source its set's
+/// name or `source` where given. Every crop is variation 0, so a
 /// person's first picture at a yaw bin is the reconstruction target of each of their
 /// pictures turned to that bin (see `train::data`).
 pub fn prepare(
@@ -31,14 +33,15 @@ pub fn prepare(
     out: &Path,
     template: &Landmarks,
     size: u32,
-    min_pictures: usize,
+    pictures: impl RangeBounds<usize>,
+    source: Option<&str>,
 ) -> Result<Prepared, String> {
     let mut rows = training_rows(root, sets)?;
     let mut count: HashMap<String, usize> = HashMap::new();
     for r in &rows {
         *count.entry(r.identity.clone()).or_default() += 1;
     }
-    rows.retain(|r| count[&r.identity] >= min_pictures);
+    rows.retain(|r| pictures.contains(&count[&r.identity]));
     if rows.is_empty() {
         return Err(format!(
             "no training pictures under {} (sets {sets:?})",
@@ -57,7 +60,8 @@ pub fn prepare(
     for d in done {
         if let Some((k, yaw)) = d? {
             let r = &rows[k];
-            writeln!(csv, "crops/{k:06}.png,{},{yaw:.1},0,{}", r.identity, r.set).unwrap();
+            let source = source.unwrap_or(r.set);
+            writeln!(csv, "crops/{k:06}.png,{},{yaw:.1},0,{source}", r.identity).unwrap();
             written.push((r, yaw));
         }
     }
