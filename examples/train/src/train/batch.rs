@@ -3,7 +3,7 @@
 //! where the data has one, the picture at the target pose (for the reconstruction loss).
 
 use super::augment::augment;
-use super::data::{Dataset, Scene};
+use super::data::Dataset;
 use crate::synth::rng::Rng;
 
 /// A batch as flat host arrays (images in [-1, 1], NCHW).
@@ -116,7 +116,8 @@ impl Dataset {
 
     /// A random target pose for `input`, with, when `truths` asks for it, the input's
     /// variation at that pose as ground truth where there is one: the person's studio
-    /// portrait for [`Scene::Studio`] data, else the dataset's picture.
+    /// portrait for a synthetic person of [`super::data::Scene::Studio`] data, else the dataset's
+    /// picture (a folder's people beside studio faces have no portraits, only pictures).
     fn push_target(&self, b: &mut Batch, input: &Input, truths: bool, rng: &mut Rng) {
         let np = self.yaws.len();
         let s = self.size;
@@ -127,8 +128,8 @@ impl Dataset {
         let source_bin = if input.flip { np - 1 - t } else { t };
         let truth = if !truths {
             None
-        } else if self.scene == Some(Scene::Studio) {
-            self.studio_portrait(input.class, source_bin)
+        } else if let Some(portrait) = self.studio_portrait(input.class, source_bin) {
+            Some(portrait)
         } else {
             self.pictures(input.class, source_bin)
                 .iter()

@@ -357,7 +357,8 @@ impl Dataset {
         &self.pixels[k as usize * n..(k as usize + 1) * n]
     }
 
-    /// The studio portrait of `class` at yaw bin `bin` ([`Scene::Studio`] data only).
+    /// The studio portrait of `class` at yaw bin `bin`: `None` unless `class` is a
+    /// synthetic person of [`Scene::Studio`] data.
     pub fn studio_portrait(&self, class: usize, bin: usize) -> Option<&[u8]> {
         let n = self.size * self.size * 3;
         let k = class * self.yaws.len() + bin;
@@ -459,6 +460,53 @@ mod tests {
             let k = own.pictures(1, bin)[1];
             assert_eq!(studio.picture(k), own.picture(k));
         }
+    }
+
+    /// Beside studio synthetic faces, a folder's people still get their own pictures as
+    /// targets (the studio portraits are the synthetic classes' only).
+    #[test]
+    fn real_people_beside_studio_faces_have_their_pictures_as_targets() {
+        use crate::synth::rng::Rng;
+        use crate::train::batch::{push_image, BatchSpec};
+        let yaws = [-45.0, 0.0, 45.0];
+        let dir = tempfile::tempdir().unwrap();
+        let mut csv = String::from("path,identity,yaw_degrees,variation,source\n");
+        for (k, yaw) in [0.0, 40.0].iter().enumerate() {
+            let px = image::RgbImage::from_pixel(16, 16, image::Rgb([k as u8 * 90 + 30, 10, 20]));
+            px.save(dir.path().join(format!("{k}.png"))).unwrap();
+            csv += &format!("{k}.png,a,{yaw},0,real\n");
+        }
+        std::fs::write(dir.path().join("labels.csv"), csv).unwrap();
+        let synth = Dataset::synthetic(2, 1, Scene::Studio, &yaws, 16, 1, |_| {}).unwrap();
+        let folder = Dataset::folder(dir.path(), &yaws, 16).unwrap();
+        let mut d = Dataset::concat(vec![synth, folder]).unwrap();
+        d.set_mix(&[("real".into(), 1.0)]).unwrap();
+        let spec = BatchSpec {
+            groups: 2,
+            group: 1,
+            max_shift: 0,
+            flip: false,
+            truths: true,
+            augment: 0.0,
+        };
+        let n = 3 * 16 * 16;
+        let mut seen = [false; 3];
+        for seed in 0..30 {
+            let b = d.batch(&spec, &mut Rng::new(seed));
+            for (t, &bin) in b.target_bin.iter().enumerate() {
+                assert_eq!(b.target_class[t], 2);
+                let mask = b.truth_mask[t];
+                // Person "a" has pictures at 0° (bin 1) and 45° (bin 2), none at -45°.
+                assert_eq!(mask, if bin == 0 { 0.0 } else { 1.0 }, "bin {bin}");
+                if bin > 0 {
+                    let mut want = Vec::new();
+                    push_image(&mut want, d.picture(d.pictures(2, bin)[0]), 16, false, 0, 0);
+                    assert!(b.truth[t * n..(t + 1) * n] == want[..]);
+                }
+                seen[bin] = true;
+            }
+        }
+        assert_eq!(seen, [true; 3]);
     }
 
     #[test]
