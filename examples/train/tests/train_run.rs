@@ -285,6 +285,27 @@ fn a_resumed_run_keeps_what_defines_it_and_takes_new_steps_and_weights() {
         0
     );
     assert_eq!(log_rows(), 1 + 5);
+    // --data may grow: a folder after the synthetic faces brings two new people (classes
+    // 4 and 5); a list that does not start with the saved one is refused.
+    let people = dir.path().join("people");
+    std::fs::create_dir_all(&people).unwrap();
+    let mut csv = String::from("path,identity,yaw_degrees\n");
+    for (k, id) in ["ann", "ann", "bob"].iter().enumerate() {
+        image::RgbImage::from_pixel(32, 32, image::Rgb([40 * k as u8, 90, 30]))
+            .save(people.join(format!("{k}.png")))
+            .unwrap();
+        csv += &format!("{k}.png,{id},0\n");
+    }
+    std::fs::write(people.join("labels.csv"), csv).unwrap();
+    let ps = people.display();
+    let cmd = format!("train --out {rs} --resume --steps 6 --data {ps},synth --quiet");
+    assert_ne!(run(&cmd), 0, "the folder before the saved sources");
+    let cmd = format!("train --out {rs} --resume --steps 6 --data synth,{ps} --quiet");
+    assert_eq!(run(&cmd), 0);
+    assert_eq!(log_rows(), 1 + 6);
+    let state = std::fs::read_to_string(r.join("checkpoint/state.txt")).unwrap();
+    assert!(state.contains("classes=6"), "{state}");
+    assert!(options().contains(&format!("data = \"synth,{ps}\"")));
     // A run saved before options.toml (options.txt) is not read.
     let old = dir.path().join("old");
     std::fs::create_dir_all(old.join("checkpoint")).unwrap();

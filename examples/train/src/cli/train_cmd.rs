@@ -1,6 +1,7 @@
 //! `drgan-train train`: a new run from the command line's options, or `--resume`: the
 //! saved run, with the options given on the command line in place of the saved ones
-//! (those in [`FIXED_ON_RESUME`] excepted; `--new-decoder` frees the decoder's own).
+//! (those in [`FIXED_ON_RESUME`] excepted; `--new-decoder` frees the decoder's own;
+//! `--data` may add folders).
 
 use crate::train::options::FIXED_ON_RESUME;
 use crate::train::run::Start;
@@ -19,8 +20,9 @@ pub struct TrainArgs {
     pub out: PathBuf,
     /// Continue RUN from its checkpoint with its saved options.toml; options given here
     /// replace the saved ones (--steps N raises the total), except --config,
-    /// --decoder-width, --upsample, --data, --identities, --variations, --pose-scale and
-    /// --init-from
+    /// --decoder-width, --upsample, --identities, --variations, --pose-scale and
+    /// --init-from. --data may add folders after the saved ones: their people join as new
+    /// classes
     #[arg(long)]
     pub resume: bool,
     /// With --resume: keep the checkpoint's encoder, its identity classifier and D, and
@@ -73,6 +75,14 @@ pub fn resumed(
         .map(|id| id.as_str())
         .filter(|id| matches.value_source(id) == Some(ValueSource::CommandLine));
     for id in given_ids {
+        if id == "data" && !given.data.0.starts_with(&saved.data.0) {
+            return Err(format!(
+                "--data with --resume may only add folders after {}'s ({}): new people \
+                 come after the old ones",
+                run.display(),
+                String::from(saved.data.clone())
+            ));
+        }
         let freed = new_decoder && DECODER_OPTIONS.contains(&id);
         if FIXED_ON_RESUME.contains(&id) && !freed {
             return Err(format!(

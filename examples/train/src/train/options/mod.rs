@@ -228,12 +228,12 @@ fn default_threads() -> usize {
 }
 
 /// The options that make a run what it is: `--resume` refuses new values for them.
-pub const FIXED_ON_RESUME: [&str; 9] = [
+/// (`--data` may only grow: folders added after the saved ones bring new people.)
+pub const FIXED_ON_RESUME: [&str; 8] = [
     "config",
     "width",
     "decoder_width",
     "upsample",
-    "data",
     "identities",
     "variations",
     "pose_scale",
