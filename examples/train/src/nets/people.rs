@@ -17,6 +17,9 @@ impl Generator {
     /// This generator with its identity classifier resized to `n` classes (see the module).
     pub fn with_identities(mut self, n: usize) -> Result<Self, String> {
         let [_, old] = self.id_head.weight.val().dims();
+        if n == old {
+            return Ok(self);
+        }
         self.id_head = resized(self.id_head, n, |j| (j < old).then_some(j))?;
         Ok(self)
     }
@@ -26,6 +29,9 @@ impl Discriminator {
     /// This D with its real-identity outputs resized to `n` classes (see the module).
     pub fn with_identities(mut self, n: usize) -> Result<Self, String> {
         let old = self.identities;
+        if n == old {
+            return Ok(self);
+        }
         let [_, cols] = self.fc.weight.val().dims();
         let rest = cols - old; // "synthesized", then the poses
         self.fc = resized(self.fc, n + rest, |j| {
