@@ -43,6 +43,7 @@ fn main() -> Result<(), String> {
         flip: true,
         truths,
         augment: 0.0,
+        known_targets: 0.0,
     };
     let kinds = [
         Kind {

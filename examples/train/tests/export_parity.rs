@@ -115,6 +115,7 @@ fn agree_for(config: Config, pose_scale: f32) {
         flip: true,
         truths: true,
         augment: 0.0,
+        known_targets: 0.0,
     };
     let mut rng = drgan_train::synth::rng::Rng::new(3);
     for step in 0..3 {
@@ -134,6 +135,7 @@ fn agree_for(config: Config, pose_scale: f32) {
             flip: false,
             truths: true,
             augment: 0.0,
+            known_targets: 0.0,
         },
         &mut rng,
     );
@@ -206,6 +208,7 @@ fn settle_batch_norm(t: &Trainer, data: &Dataset, rng: &mut drgan_train::synth::
         flip: false,
         truths: true,
         augment: 0.0,
+        known_targets: 0.0,
     };
     let config = &t.options.config;
     let (np, nz, s) = (

@@ -24,6 +24,7 @@ fn the_paper_config_trains_and_exports() {
         flip: true,
         truths: true,
         augment: 0.0,
+        known_targets: 0.0,
     };
     let mut rng = drgan_train::synth::rng::Rng::new(1);
     for step in 0..2 {

@@ -183,6 +183,7 @@ fn a_persons_first_picture_at_a_bin_is_the_target_of_their_pictures_turned_there
         flip: false,
         truths: true,
         augment: 0.0,
+        known_targets: 0.0,
     };
     let n = 3 * size * size;
     let mut checked = 0;

@@ -39,6 +39,10 @@ pub struct BatchSpec {
     pub truths: bool,
     /// Strength of the capture augmentation of inputs (`train::augment`; 0 = none).
     pub augment: f32,
+    /// Share of target poses drawn among those where the person has a picture to compare
+    /// with (0 = every pose alike). A photographed person has pictures at a few poses
+    /// only; drawn uniformly, most of their rows get no reconstruction target.
+    pub known_targets: f32,
 }
 
 impl Dataset {
@@ -90,12 +94,12 @@ impl Dataset {
                 if j == 0 {
                     firsts.push(input);
                 }
-                self.push_target(&mut b, &input, spec.truths, rng);
+                self.push_target(&mut b, &input, spec, rng);
             }
         }
         if spec.group > 1 {
             for input in firsts {
-                self.push_target(&mut b, &input, spec.truths, rng);
+                self.push_target(&mut b, &input, spec, rng);
             }
         }
         b
@@ -114,27 +118,30 @@ impl Dataset {
         }
     }
 
-    /// A random target pose for `input`, with, when `truths` asks for it, the input's
-    /// variation at that pose as ground truth where there is one: the person's studio
-    /// portrait for a synthetic person of [`super::data::Scene::Studio`] data, else the dataset's
-    /// picture (a folder's people beside studio faces have no portraits, only pictures).
-    fn push_target(&self, b: &mut Batch, input: &Input, truths: bool, rng: &mut Rng) {
+    /// A random target pose for `input`, with, when `spec.truths` asks for it, the
+    /// input's variation at that pose as ground truth where there is one (see
+    /// [`Dataset::truth`]); `spec.known_targets` of the poses are drawn among those that
+    /// have one.
+    fn push_target(&self, b: &mut Batch, input: &Input, spec: &BatchSpec, rng: &mut Rng) {
         let np = self.yaws.len();
         let s = self.size;
-        let t = pick(rng, np);
+        // The unmirrored bin whose picture, mirrored like the input, shows pose `t`.
+        let source_bin = |t: usize| if input.flip { np - 1 - t } else { t };
+        let mut t = pick(rng, np);
+        if spec.truths && spec.known_targets > 0.0 && rng.chance(spec.known_targets) {
+            let known: Vec<usize> = (0..np)
+                .filter(|&t| self.truth(input, source_bin(t)).is_some())
+                .collect();
+            if !known.is_empty() {
+                t = known[pick(rng, known.len())];
+            }
+        }
         b.target_bin.push(t);
         b.target_class.push(input.class);
-        // The unmirrored bin whose picture, mirrored like the input, shows pose `t`.
-        let source_bin = if input.flip { np - 1 - t } else { t };
-        let truth = if !truths {
-            None
-        } else if let Some(portrait) = self.studio_portrait(input.class, source_bin) {
-            Some(portrait)
+        let truth = if spec.truths {
+            self.truth(input, source_bin(t))
         } else {
-            self.pictures(input.class, source_bin)
-                .iter()
-                .find(|&&k| self.variation(k) == input.variation)
-                .map(|&k| self.picture(k))
+            None
         };
         match truth {
             Some(rgb) => {
@@ -146,6 +153,20 @@ impl Dataset {
                 b.truth_mask.push(0.0);
             }
         }
+    }
+
+    /// The ground truth for `input` at unmirrored yaw bin `bin`: the person's studio
+    /// portrait for a synthetic person of [`super::data::Scene::Studio`] data, else the
+    /// dataset's first picture of the input's variation there (a folder's people beside
+    /// studio faces have no portraits, only pictures); `None` where there is neither.
+    fn truth(&self, input: &Input, bin: usize) -> Option<&[u8]> {
+        if let Some(portrait) = self.studio_portrait(input.class, bin) {
+            return Some(portrait);
+        }
+        self.pictures(input.class, bin)
+            .iter()
+            .find(|&&k| self.variation(k) == input.variation)
+            .map(|&k| self.picture(k))
     }
 }
 
@@ -203,6 +224,7 @@ mod tests {
             flip: true,
             truths: true,
             augment: 0.0,
+            known_targets: 0.0,
         };
         let b = d.batch(&spec, &mut Rng::new(7));
         assert_eq!(b.inputs.len(), 6 * 3 * 16 * 16);
@@ -225,6 +247,7 @@ mod tests {
             flip: true,
             truths: true,
             augment: 0.0,
+            known_targets: 0.0,
         };
         let n = 3 * 16 * 16;
         let (mut plain, mut mirrored) = (0, 0);
@@ -269,6 +292,7 @@ mod tests {
             flip: true,
             truths: true,
             augment: 0.0,
+            known_targets: 0.0,
         };
         let with = d.batch(&spec, &mut Rng::new(5));
         let without = d.batch(

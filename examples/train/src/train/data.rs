@@ -462,12 +462,10 @@ mod tests {
         }
     }
 
-    /// Beside studio synthetic faces, a folder's people still get their own pictures as
-    /// targets (the studio portraits are the synthetic classes' only).
-    #[test]
-    fn real_people_beside_studio_faces_have_their_pictures_as_targets() {
-        use crate::synth::rng::Rng;
-        use crate::train::batch::{push_image, BatchSpec};
+    /// Two synthetic studio people (classes 0, 1) and a folder's person "a" (class 2, source
+    /// `real`, the only one drawn) with pictures at 0° and 45° of the bins -45°, 0°, 45°.
+    /// The folder lives as long as the returned guard.
+    fn one_real_person_beside_studio_faces() -> (Dataset, tempfile::TempDir) {
         let yaws = [-45.0, 0.0, 45.0];
         let dir = tempfile::tempdir().unwrap();
         let mut csv = String::from("path,identity,yaw_degrees,variation,source\n");
@@ -481,6 +479,16 @@ mod tests {
         let folder = Dataset::folder(dir.path(), &yaws, 16).unwrap();
         let mut d = Dataset::concat(vec![synth, folder]).unwrap();
         d.set_mix(&[("real".into(), 1.0)]).unwrap();
+        (d, dir)
+    }
+
+    /// Beside studio synthetic faces, a folder's people still get their own pictures as
+    /// targets (the studio portraits are the synthetic classes' only).
+    #[test]
+    fn real_people_beside_studio_faces_have_their_pictures_as_targets() {
+        use crate::synth::rng::Rng;
+        use crate::train::batch::{push_image, BatchSpec};
+        let (d, _dir) = one_real_person_beside_studio_faces();
         let spec = BatchSpec {
             groups: 2,
             group: 1,
@@ -488,6 +496,7 @@ mod tests {
             flip: false,
             truths: true,
             augment: 0.0,
+            known_targets: 0.0,
         };
         let n = 3 * 16 * 16;
         let mut seen = [false; 3];
@@ -507,6 +516,37 @@ mod tests {
             }
         }
         assert_eq!(seen, [true; 3]);
+    }
+
+    /// `known_targets` draws target poses among those with a picture, mirrored inputs'
+    /// among the mirrored ones; at 0 the poses are drawn alike and some have none.
+    #[test]
+    fn known_targets_draw_poses_that_have_a_picture() {
+        use crate::synth::rng::Rng;
+        use crate::train::batch::BatchSpec;
+        let (d, _dir) = one_real_person_beside_studio_faces();
+        let spec = |known_targets| BatchSpec {
+            groups: 2,
+            group: 2,
+            max_shift: 0,
+            flip: true,
+            truths: true,
+            augment: 0.0,
+            known_targets,
+        };
+        let (mut bins, mut masked) = ([0; 3], 0);
+        for seed in 0..40 {
+            let all = d.batch(&spec(1.0), &mut Rng::new(seed));
+            assert!(all.truth_mask.iter().all(|&m| m == 1.0), "seed {seed}");
+            for &bin in &all.target_bin {
+                bins[bin] += 1;
+            }
+            let alike = d.batch(&spec(0.0), &mut Rng::new(seed));
+            masked += alike.truth_mask.iter().filter(|&&m| m == 0.0).count();
+        }
+        // -45° has a picture only for mirrored inputs (the 45° one, mirrored).
+        assert!(bins.iter().all(|&n| n > 0), "{bins:?}");
+        assert!(masked > 0);
     }
 
     #[test]
@@ -546,6 +586,7 @@ mod tests {
             flip: false,
             truths: false,
             augment: 0.0,
+            known_targets: 0.0,
         };
         for seed in 0..10 {
             let b = d.batch(&spec, &mut Rng::new(seed));

@@ -195,6 +195,7 @@ mod tests {
             flip: true,
             truths: false,
             augment: 0.0,
+            known_targets: 0.0,
         };
         let batch = d.batch(&spec, &mut Rng::new(5));
         let dev = crate::train::run::device();
@@ -262,6 +263,7 @@ mod tests {
             flip: true,
             truths: true,
             augment: 0.0,
+            known_targets: 0.0,
         };
         let b = d.batch(&spec, &mut Rng::new(7));
         let px = 3 * 8 * 8;

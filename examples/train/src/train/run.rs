@@ -174,6 +174,7 @@ pub fn train(run: &Path, o: TrainOptions, from: Start, quiet: bool) -> Result<()
         flip: true,
         truths: true,
         augment: o.augment,
+        known_targets: o.known_targets,
     };
     // The warm-up trains the encoder alone, on four times the pictures per step.
     let warm_spec = BatchSpec {

@@ -269,6 +269,7 @@ mod tests {
             flip: true,
             truths: true,
             augment: 0.0,
+            known_targets: 0.0,
         };
         let batch = data.batch(&spec, &mut Rng::new(3));
         let t = Trainer::new(o, data.classes, crate::train::run::device());

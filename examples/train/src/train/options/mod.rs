@@ -179,6 +179,12 @@ pub struct TrainOptions {
     /// mirroring are always on)
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub augment: f32,
+    /// Share of the decoder's target poses drawn among those at which the person has a
+    /// picture to compare with, 0..1 (0 = every pose alike). Photographed people have
+    /// pictures at a few poses only, so drawn alike most of their rows have no target
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    #[serde(default)]
+    pub known_targets: f32,
     /// Weight of the prototype loss: each picture's cosine to its own group's mean
     /// direction against the other groups' (0 = off)
     #[arg(long, value_name = "W", default_value_t = 0.0)]
@@ -297,6 +303,12 @@ impl TrainOptions {
         }
         if !(0.0..=1.0).contains(&o.augment) {
             return Err(format!("--augment {} must be within 0..1", o.augment));
+        }
+        if !(0.0..=1.0).contains(&o.known_targets) {
+            return Err(format!(
+                "--known-targets {} must be within 0..1",
+                o.known_targets
+            ));
         }
         let scale_ok = o.id_scale > 0.0 && o.id_scale.is_finite();
         if !((0.0..1.0).contains(&o.id_margin) && scale_ok) {

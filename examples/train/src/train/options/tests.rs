@@ -127,6 +127,8 @@ fn bad_combinations_are_refused() {
     assert!(refused(|o| o.workers = 0));
     assert!(refused(|o| o.pose_scale = 0.0));
     assert!(refused(|o| o.augment = 1.5));
+    assert!(refused(|o| o.known_targets = -0.1));
+    assert!(refused(|o| o.known_targets = f32::NAN));
     assert!(refused(|o| o.id_margin = 1.0));
     assert!(refused(|o| o.id_scale = 0.0));
     assert!(refused(|o| o.pose_scale = f32::INFINITY));
