@@ -229,6 +229,14 @@ fn positive(flag: &str, value: f32) -> Result<(), String> {
     }
 }
 
+fn share(flag: &str, value: f32) -> Result<(), String> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("--{flag} {value} must be within 0..1"))
+    }
+}
+
 fn default_threads() -> usize {
     crate::synth::dataset::default_threads()
 }
@@ -301,15 +309,8 @@ impl TrainOptions {
         if !(0.0..=8.0).contains(&o.d_blur) {
             return Err(format!("--d-blur {} must be within 0..8 pixels", o.d_blur));
         }
-        if !(0.0..=1.0).contains(&o.augment) {
-            return Err(format!("--augment {} must be within 0..1", o.augment));
-        }
-        if !(0.0..=1.0).contains(&o.known_targets) {
-            return Err(format!(
-                "--known-targets {} must be within 0..1",
-                o.known_targets
-            ));
-        }
+        share("augment", o.augment)?;
+        share("known-targets", o.known_targets)?;
         let scale_ok = o.id_scale > 0.0 && o.id_scale.is_finite();
         if !((0.0..1.0).contains(&o.id_margin) && scale_ok) {
             return Err(format!(
