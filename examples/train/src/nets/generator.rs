@@ -47,6 +47,16 @@ impl Generator {
         }
     }
 
+    /// The encoder as exported (inference batch norm), outside the autodiff graph: a
+    /// constant to what comes after it, so nothing reaches the encoder's weights.
+    pub fn encode_frozen(&self, image: Tensor<4>) -> Encoded {
+        let e = self.valid().encode(image.inner());
+        Encoded {
+            identity: e.identity.autodiff(),
+            confidence: e.confidence.autodiff(),
+        }
+    }
+
     /// Fuses groups of `group` consecutive rows: Σ ωᵢ fᵢ / Σ ωᵢ -> [N / group, Nf].
     pub fn fuse(e: &Encoded, group: usize) -> Tensor<2> {
         let [n, nf] = e.identity.dims();

@@ -11,7 +11,6 @@ use super::perceptual::Judged;
 use super::step::{fused_identity, proto, StepStats, Trainer};
 use crate::nets::{Discriminator, Encoded, Generator};
 use crate::synth::rng::Rng;
-use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -145,12 +144,7 @@ fn forward(
     let x = Tensor::<4>::from_data(TensorData::new(part.inputs.clone(), [n, 3, s, s]), dev);
     let noise = Tensor::<2>::from_data(TensorData::new(noise, [m, nz]), dev);
     let enc = if frozen {
-        // The encoder as exported: inference batch norm, a constant for the decoder.
-        let e = g.valid().encode(x.clone().inner());
-        Encoded {
-            identity: e.identity.autodiff(),
-            confidence: e.confidence.autodiff(),
-        }
+        g.encode_frozen(x.clone())
     } else {
         g.encode(x.clone())
     };

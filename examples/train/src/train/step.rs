@@ -84,12 +84,14 @@ impl Trainer {
     /// Encoder warm-up: trains only the encoder (and its identity classifier) on `batch`
     /// with the softmax identity loss; the decoder and D are untouched. About six times
     /// cheaper per picture than [`Trainer::step`], so a CPU run learns identity first.
-    /// With `workers` > 1 the batch's groups are shared among that many threads
-    /// ([`parallel::gradients`]).
+    /// Once the encoder is frozen (`--freeze-encoder-from`) only the classifier learns,
+    /// on the features as exported. With `workers` > 1 the batch's groups are shared among
+    /// that many threads ([`parallel::gradients`]).
     pub fn warmup_step(&mut self, batch: &Batch, step: u64) -> StepStats {
         let (o, dev) = (&self.options, &self.device);
+        let frozen = o.encoder_frozen_at(step);
         let (grads, parts) = parallel::gradients(&self.g, batch, o.workers, |g, part| {
-            warmup_loss(g, part, o, dev)
+            warmup_loss(g, part, frozen, o, dev)
         });
         let lr = o.lr_at(step);
         self.g = self.opt_g.step(lr, self.g.clone(), grads);
@@ -121,17 +123,23 @@ impl Trainer {
 }
 
 /// The warm-up's loss on `batch` for `g`: the identity loss on the encoder's features,
-/// plus the prototype loss when it is on.
+/// plus the prototype loss when it is on; with the encoder `frozen`, on its features as
+/// exported, so that only the identity classifier learns.
 fn warmup_loss(
     g: &Generator,
     batch: &Batch,
+    frozen: bool,
     o: &TrainOptions,
     dev: &Device,
 ) -> (Tensor<1>, StepStats) {
     let s = o.config.input_size as usize;
     let n = batch.input_class.len();
     let x = Tensor::<4>::from_data(TensorData::new(batch.inputs.clone(), [n, 3, s, s]), dev);
-    let enc = g.encode(x);
+    let enc = if frozen {
+        g.encode_frozen(x)
+    } else {
+        g.encode(x)
+    };
     let (mut loss, logits) = margin_identity_loss(
         &g.id_head,
         enc.identity.clone(),
@@ -590,6 +598,22 @@ mod tests {
             assert!(stats.rec > 0.0 && stats.id_aux == 0.0);
         }
         assert_eq!(outputs(&t, &batch).1, g2, "a frozen encoder stays");
+    }
+
+    #[test]
+    fn a_frozen_warm_up_trains_the_identity_classifier_alone() {
+        let (mut t, batch) = trainer_and_groups(0.0, 4);
+        (t.options.workers, t.options.fused_id_weight) = (2, 1.0);
+        t.options.freeze_encoder_from = Some(0);
+        let head = |t: &Trainer| host(t.g.id_head.weight.val()).unwrap();
+        let (d0, g0) = outputs(&t, &batch);
+        let head0 = head(&t);
+        for step in 0..2 {
+            let stats = t.warmup_step(&batch, step);
+            assert!(stats.id_aux > 0.0);
+        }
+        assert_eq!(outputs(&t, &batch), (d0, g0), "the encoder and D stay");
+        assert_ne!(head(&t), head0, "the classifier learns");
     }
 
     #[test]

@@ -136,9 +136,11 @@ pub struct TrainOptions {
     /// D's weights at its first step
     #[arg(long, value_enum, default_value_t = DInit::Fresh)]
     pub d_init: DInit,
-    /// From STEP on (not before the warm-up's end) the encoder and its identity
-    /// classifier stop learning: G's steps run the encoder as exported, so the decoder
-    /// learns alone and recognition stays put
+    /// From STEP on the encoder stops learning: warm-up steps from then train its identity
+    /// classifier alone on the features as exported (a D copied from the encoder then
+    /// knows the people of a bundle's unchanged encoder), and G's steps run the encoder as
+    /// exported and leave the classifier too, so the decoder learns alone and recognition
+    /// stays put
     #[arg(long, value_name = "STEP")]
     pub freeze_encoder_from: Option<u64>,
     /// D's real-identity accuracy above which G takes two steps per D step
@@ -329,13 +331,6 @@ impl TrainOptions {
         ];
         if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
             return Err("loss weights must be finite and at least 0".into());
-        }
-        if o.freeze_encoder_from.is_some_and(|f| f < o.warmup_steps) {
-            return Err(format!(
-                "--freeze-encoder-from must not be before the warm-up's end (step {}): \
-                 the warm-up trains only the encoder",
-                o.warmup_steps
-            ));
         }
         let [_, autoencoder, _] = o.phase_steps(o.steps);
         let decoder_terms = [o.rec_weight, o.perceptual_weight, o.id_keep_weight];
