@@ -195,7 +195,8 @@ pub struct TrainOptions {
     /// --d-init encoder D starts as a copy of the imported encoder); the decoder and the
     /// identity classifier start afresh. The encoder keeps the bundle's batch-norm
     /// statistics; it is fine-tuned during --warmup-steps and frozen from the warm-up's
-    /// end unless --freeze-encoder-from says later. DIR must be of the run's config
+    /// end unless --freeze-encoder-from says otherwise (0: never fine-tuned, the warm-up
+    /// trains the identity classifier alone). DIR must be of the run's config
     #[arg(long, value_name = "DIR")]
     pub init_from: Option<PathBuf>,
     /// Batches and noise
